@@ -1,0 +1,21 @@
+namespace Alerts.Pipeline.Storage;
+
+/// <summary>Feeds and their polling state. Implemented by the SQLite store and the Azure Table store.</summary>
+public interface IFeedStore
+{
+    /// <summary>Adds a feed, or returns the existing one with the same URL (un-parking it).</summary>
+    Task<FeedRecord> AddFeedAsync(string url, string? title, DateTimeOffset nextCheckAt, CancellationToken cancellationToken);
+
+    Task<FeedRecord?> GetFeedAsync(long id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<FeedRecord>> ListFeedsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Feeds not parked whose next check time is at or before <paramref name="now"/>, oldest first.</summary>
+    Task<IReadOnlyList<FeedRecord>> ListDueFeedsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Writes every mutable field of the feed (matched by id).</summary>
+    Task UpdateFeedAsync(FeedRecord feed, CancellationToken cancellationToken);
+
+    /// <summary>Removes the feed by URL; its articles stay. False when there was no such feed.</summary>
+    Task<bool> RemoveFeedAsync(string url, CancellationToken cancellationToken);
+}
