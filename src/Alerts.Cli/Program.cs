@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using Alerts.Cli;
+
+return await AlertsCommandLine.InvokeAsync(args);

@@ -1,0 +1,116 @@
+using System.CommandLine;
+using Alerts.Cli.Commands;
+using Alerts.Cli.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Cli;
+
+/// <summary>The <c>alerts</c> command tree. Each command lives in Commands/ and runs inside a host built by <see cref="CliHost"/>.</summary>
+public static class AlertsCommandLine
+{
+    public static readonly Option<string?> ConfigOption = new("--config", "-c")
+    {
+        Description = $"Configuration file (YAML). Default: $ALERTS_CONFIG, else {CliSettings.DefaultConfigPath} when present.",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> VerboseOption = new("--verbose", "-v")
+    {
+        Description = "Log what each stage does (to stderr).",
+        Recursive = true,
+    };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Alerts: claim-level news alerts. Polls feeds, matches topics, finds new claims and contradictions.")
+        {
+            ConfigOption,
+            VerboseOption,
+            RunCommand.Build(),
+            FeedsCommand.Build(),
+            ExtractCommand.Build(),
+        };
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var parse = Build().Parse(args);
+        var stderr = error ?? Console.Error;
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"alerts: {problem.Message}");
+            }
+
+            await stderr.WriteLineAsync("Run 'alerts --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        if (output is not null)
+        {
+            configuration.Output = output;
+        }
+
+        configuration.Error = stderr;
+        return await parse.InvokeAsync(configuration);
+    }
+
+    /// <summary>
+    /// Runs a command body inside a started host. Configuration problems exit 2 with the setting and the
+    /// reason; anything else unexpected exits 1 with its message, never a stack trace on a user's screen.
+    /// </summary>
+    public static async Task<int> WithHostAsync(ParseResult parse, Func<IHost, CliSettings, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(body);
+        var stderr = parse.InvocationConfiguration.Error;
+        CliSettings settings;
+        IHost host;
+        try
+        {
+            settings = CliSettings.Resolve(parse.GetValue(ConfigOption), parse.GetValue(VerboseOption));
+            host = CliHost.Build(settings);
+            await host.StartAsync(cancellationToken);
+        }
+        catch (ConfigurationFileException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return ExitCodes.Usage;
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                await stderr.WriteLineAsync($"config: {failure}");
+            }
+
+            return ExitCodes.Usage;
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is FormatException)
+        {
+            await stderr.WriteLineAsync($"config: {ex.Message} {ex.InnerException.Message}");
+            return ExitCodes.Usage;
+        }
+
+        using (host)
+        {
+            try
+            {
+                return await body(host, settings, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await stderr.WriteLineAsync("alerts: cancelled");
+                return ExitCodes.Failures;
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Alerts.Cli.Configuration;
+using Alerts.Pipeline.Feeds;
+using Alerts.Pipeline.Running;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Spectre.Console;
+
+namespace Alerts.Cli.Commands;
+
+/// <summary><c>alerts run [--once]</c>: the whole pipeline on the embedded store, once or on a schedule.</summary>
+public static class RunCommand
+{
+    public static Command Build()
+    {
+        var once = new Option<bool>("--once") { Description = "Run one cycle and exit (exit code 1 when a feed failed)." };
+        var every = new Option<TimeSpan>("--every")
+        {
+            Description = "Time between cycles when running continuously.",
+            DefaultValueFactory = _ => TimeSpan.FromMinutes(5),
+        };
+        var command = new Command("run", "Poll due feeds and store new articles; later stages run in the same cycle.") { once, every };
+        command.SetAction((parse, ct) => AlertsCommandLine.WithHostAsync(
+            parse,
+            (host, settings, token) => RunAsync(host, settings, parse.GetValue(once), parse.GetValue(every), parse.InvocationConfiguration.Output, token),
+            ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(IHost host, CliSettings settings, bool once, TimeSpan every, TextWriter output, CancellationToken cancellationToken)
+    {
+        await SyncConfiguredFeedsAsync(host, settings, cancellationToken);
+        var pipeline = host.Services.GetRequiredService<LocalPipeline>();
+        while (true)
+        {
+            // A failed message is visible again after the retry delay (at once with --once, as the Functions
+            // host does by default) and moves to the poison queue after its fifth attempt.
+            var report = await RunCycleAsync(pipeline, retryDelay: once ? TimeSpan.Zero : every, cancellationToken);
+            await PrintReportAsync(report, output);
+            if (once)
+            {
+                return report.FeedFailures.Count > 0 || report.MessagesFailed > 0 ? ExitCodes.Failures : ExitCodes.Success;
+            }
+
+            await Task.Delay(every, cancellationToken);
+        }
+    }
+
+    /// <summary>Feeds listed in the configuration file are added (or un-parked) before each run; removing one from the file does not delete it.</summary>
+    private static async Task SyncConfiguredFeedsAsync(IHost host, CliSettings settings, CancellationToken cancellationToken)
+    {
+        var configured = host.Services.GetRequiredService<IConfiguration>().GetSection("Feeds").Get<List<ConfiguredFeed>>() ?? [];
+        var feeds = host.Services.GetRequiredService<ManageFeeds>();
+        var listed = (await feeds.ListAsync(cancellationToken)).Select(f => f.Url).ToHashSet(StringComparer.Ordinal);
+        foreach (var feed in configured.Where(f => !string.IsNullOrWhiteSpace(f.Url)))
+        {
+            var url = ManageFeeds.NormalizeUrl(feed.Url, allowFile: true, settings.BaseDirectory);
+            if (!listed.Contains(url))
+            {
+                await feeds.AddAsync(url, feed.Title, allowFile: true, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task<CycleReport> RunCycleAsync(LocalPipeline pipeline, TimeSpan retryDelay, CancellationToken cancellationToken)
+    {
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            return await pipeline.RunOnceAsync(retryDelay, progress: null, cancellationToken);
+        }
+
+        return await AnsiConsole.Status().StartAsync("Starting…", async status =>
+        {
+            var progress = new Progress<CycleProgress>(p => status.Status(
+                p.Total > 0 ? $"{p.Stage}: {p.Done}/{p.Total}" : $"{p.Stage}…"));
+            return await pipeline.RunOnceAsync(retryDelay, progress, cancellationToken);
+        });
+    }
+
+    private static async Task PrintReportAsync(CycleReport report, TextWriter output)
+    {
+        await output.WriteLineAsync(
+            $"run: {report.FeedsScheduled} feeds due, {report.FeedsFetched} fetched, {report.FeedsNotModified} not modified, " +
+            $"{report.FeedFailures.Count} failed; {report.NewArticles} new articles, {report.ArticlesProcessed} processed, {report.Copies} syndicated copies");
+        foreach (var failure in report.FeedFailures)
+        {
+            await output.WriteLineAsync($"  failed: {failure.Url}: {failure.Error}");
+        }
+
+        if (report.MessagesFailed > 0)
+        {
+            await output.WriteLineAsync($"  {report.MessagesFailed} queue messages failed and will be retried (see the log with --verbose)");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using Alerts.Core.Articles;
+using Alerts.Pipeline.Fetching;
+using Alerts.Pipeline.Messages;
+using Alerts.Pipeline.Queues;
+using Alerts.Pipeline.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Pipeline.Articles;
+
+/// <summary>What processing one article did.</summary>
+public sealed record ProcessArticleResult(long ArticleId, bool Found, bool FetchedPage, long? CopyOf);
+
+/// <summary>
+/// The <c>ProcessArticle</c> function: completes an article whose feed gave only a summary (fetching and
+/// extracting its page), fingerprints the text and records a syndicated copy as a copy of the first.
+/// Idempotent: running it again on a processed article changes nothing.
+/// </summary>
+public sealed class ProcessArticle(
+    IArticleStore articles,
+    GuardedHttpClient http,
+    IOptions<ArticleOptions> options,
+    ILogger<ProcessArticle> logger)
+{
+    private const string PageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
+
+    public async Task<ProcessArticleResult> RunAsync(ProcessArticleMessage message, int dequeueCount, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var article = await articles.GetArticleAsync(message.ArticleId, cancellationToken);
+        if (article is null)
+        {
+            logger.LogWarning("articles: article {ArticleId} not found; nothing to do", message.ArticleId);
+            return new ProcessArticleResult(message.ArticleId, Found: false, FetchedPage: false, CopyOf: null);
+        }
+
+        var fetched = false;
+        if (!article.HasFullText && options.Value.FetchPages && IsWebUrl(article.Url))
+        {
+            (article, fetched) = await CompleteFromPageAsync(article, lastAttempt: dequeueCount >= QueueNames.MaxDequeueCount, cancellationToken);
+        }
+
+        var fingerprint = SimHash.Compute(article.Title + "\n" + article.Text);
+        var copyOf = article.CopyOf;
+        if (copyOf is null)
+        {
+            var near = await articles.FindNearDuplicatesAsync(fingerprint, options.Value.CopyDistance, article.Id, cancellationToken);
+            copyOf = near.Where(n => n.Id < article.Id).Select(n => (long?)(n.CopyOf ?? n.Id)).FirstOrDefault();
+        }
+
+        if (fingerprint != article.Fingerprint || copyOf != article.CopyOf || fetched)
+        {
+            await articles.UpdateArticleAsync(article with { Fingerprint = fingerprint, CopyOf = copyOf }, cancellationToken);
+        }
+
+        if (copyOf is not null)
+        {
+            logger.LogInformation("articles: {ArticleId} is a syndicated copy of {CopyOf}", article.Id, copyOf);
+        }
+
+        return new ProcessArticleResult(article.Id, Found: true, fetched, copyOf);
+    }
+
+    /// <summary>
+    /// A server error or network failure is thrown so the queue retries; on the last attempt, and for
+    /// answers that retrying cannot change (404, 403, not HTML), the article keeps the feed's summary.
+    /// </summary>
+    private async Task<(Article Article, bool Fetched)> CompleteFromPageAsync(Article article, bool lastAttempt, CancellationToken cancellationToken)
+    {
+        FetchResult page;
+        try
+        {
+            page = await http.FetchAsync(new Uri(article.Url!), validators: null, accept: PageAccept, cancellationToken: cancellationToken);
+        }
+        catch (FetchException ex) when (lastAttempt || ex.Failure is FetchFailure.BlockedAddress or FetchFailure.UnsupportedScheme or FetchFailure.TooLarge)
+        {
+            logger.LogWarning("articles: keeping the feed summary of {ArticleId}: {Error}", article.Id, ex.Message);
+            return (article, false);
+        }
+
+        if (page.StatusCode >= 500 && !lastAttempt)
+        {
+            throw new FetchException($"fetcher: HTTP {page.StatusCode} from {page.FinalUrl}") { Failure = FetchFailure.Network };
+        }
+
+        if (!page.IsSuccess || page.MediaType is not ("text/html" or "application/xhtml+xml" or null))
+        {
+            logger.LogWarning("articles: keeping the feed summary of {ArticleId}: HTTP {StatusCode} {MediaType} from {Url}", article.Id, page.StatusCode, page.MediaType, page.FinalUrl);
+            return (article, false);
+        }
+
+        var html = HtmlText.Decode(page.Body, page.Charset);
+        var extracted = ArticleExtractor.Extract(html, page.FinalUrl);
+        if (extracted.Text.Length <= article.Text.Length)
+        {
+            return (article, false);
+        }
+
+        return (article with
+        {
+            Text = extracted.Text,
+            HasFullText = true,
+            Language = article.Language ?? extracted.Lang,
+            Published = article.Published ?? extracted.Published,
+        }, true);
+    }
+
+    private static bool IsWebUrl(string? url) =>
+        url is not null && (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+}

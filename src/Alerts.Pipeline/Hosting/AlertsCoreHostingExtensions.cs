@@ -1,0 +1,36 @@
+using Alerts.Pipeline.Articles;
+using Alerts.Pipeline.Feeds;
+using Alerts.Pipeline.Fetching;
+using Alerts.Pipeline.Running;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Alerts.Pipeline.Hosting;
+
+public static class AlertsCoreHostingExtensions
+{
+    /// <summary>
+    /// The pipeline both hosts share: typed options bound from configuration and validated at start-up,
+    /// the clock, the guarded HTTP client and one use case per function. A store and a queue come from
+    /// <c>AddSqliteStore()</c> or <c>AddAzureStorage()</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddAlertsCore(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ArticleOptions>().BindConfiguration(ArticleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<GuardedHttpClient>();
+
+        builder.Services.AddTransient<ManageFeeds>();
+        builder.Services.AddTransient<ScheduleFeedPolls>();
+        builder.Services.AddTransient<PollFeed>();
+        builder.Services.AddTransient<ProcessArticle>();
+        builder.Services.AddTransient<QueueWorker>();
+        builder.Services.AddTransient<LocalPipeline>();
+        return builder;
+    }
+}

@@ -1,0 +1,83 @@
+using Alerts.Pipeline.Articles;
+using Alerts.Pipeline.Feeds;
+using Alerts.Pipeline.Messages;
+using Alerts.Pipeline.Queues;
+
+namespace Alerts.Pipeline.Running;
+
+/// <summary>Totals of one local cycle, for the CLI's summary line and exit code.</summary>
+public sealed record CycleReport(
+    int FeedsScheduled,
+    int FeedsFetched,
+    int FeedsNotModified,
+    IReadOnlyList<PollFeedResult> FeedFailures,
+    int NewArticles,
+    int ArticlesProcessed,
+    int Copies,
+    int MessagesFailed);
+
+/// <summary>What the CLI shows while a cycle runs.</summary>
+public sealed record CycleProgress(string Stage, int Done, int Total);
+
+/// <summary>
+/// One pass of the pipeline on the local host, over the same queues and use cases the Functions app uses:
+/// Schedule → feed-poll → PollFeed → articles → ProcessArticle. Later stages join here as they exist.
+/// </summary>
+public sealed class LocalPipeline(
+    IWorkQueue queue,
+    QueueWorker worker,
+    ScheduleFeedPolls schedule,
+    PollFeed pollFeed,
+    ProcessArticle processArticle)
+{
+    public async Task<CycleReport> RunOnceAsync(TimeSpan retryDelay, IProgress<CycleProgress>? progress, CancellationToken cancellationToken)
+    {
+        progress?.Report(new CycleProgress("scheduling feeds", 0, 0));
+        var scheduled = await schedule.RunAndEnqueueAsync(queue, cancellationToken);
+
+        var polls = new List<PollFeedResult>();
+        var feedTotal = await queue.CountAsync(QueueNames.FeedPoll, cancellationToken);
+        var (_, pollFailures) = await worker.DrainAsync(
+            QueueNames.FeedPoll,
+            async (message, ct) =>
+            {
+                progress?.Report(new CycleProgress("polling feeds", polls.Count, feedTotal));
+                var request = PipelineMessage.Deserialize(message.Body, PipelineJsonContext.Default.PollFeedMessage);
+                var result = await pollFeed.RunAsync(request, message.DequeueCount, ct);
+                foreach (var article in result.Articles)
+                {
+                    await queue.EnqueueAsync(QueueNames.Articles, PipelineMessage.Serialize(article), TimeSpan.Zero, ct);
+                }
+
+                polls.Add(result);
+            },
+            retryDelay,
+            cancellationToken);
+
+        var processed = 0;
+        var copies = 0;
+        var articleTotal = await queue.CountAsync(QueueNames.Articles, cancellationToken);
+        var (_, articleFailures) = await worker.DrainAsync(
+            QueueNames.Articles,
+            async (message, ct) =>
+            {
+                progress?.Report(new CycleProgress("processing articles", processed, articleTotal));
+                var request = PipelineMessage.Deserialize(message.Body, PipelineJsonContext.Default.ProcessArticleMessage);
+                var result = await processArticle.RunAsync(request, message.DequeueCount, ct);
+                processed++;
+                copies += result.CopyOf is null ? 0 : 1;
+            },
+            retryDelay,
+            cancellationToken);
+
+        return new CycleReport(
+            scheduled,
+            polls.Count(p => p.Outcome == PollOutcome.Fetched),
+            polls.Count(p => p.Outcome == PollOutcome.NotModified),
+            polls.Where(p => p.Outcome is PollOutcome.Failed or PollOutcome.Parked).ToList(),
+            polls.Sum(p => p.NewArticles),
+            processed,
+            copies,
+            pollFailures + articleFailures);
+    }
+}

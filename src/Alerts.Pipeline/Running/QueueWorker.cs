@@ -1,0 +1,43 @@
+using Alerts.Pipeline.Queues;
+using Microsoft.Extensions.Logging;
+
+namespace Alerts.Pipeline.Running;
+
+/// <summary>
+/// Drives one queue the way the Functions queue trigger does: receive with a lease, handle, complete on
+/// success, release on failure (to the poison queue after the fifth attempt, with the reason).
+/// </summary>
+public sealed class QueueWorker(IWorkQueue queue, ILogger<QueueWorker> logger)
+{
+    /// <summary>The lease a handler gets; a crashed handler's message is visible again after it.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    /// <summary>Handles visible messages until none is left; returns how many succeeded and failed.</summary>
+    public async Task<(int Handled, int Failed)> DrainAsync(
+        string queueName,
+        Func<QueueMessage, CancellationToken, Task> handle,
+        TimeSpan retryDelay,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var handled = 0;
+        var failed = 0;
+        while (await queue.ReceiveAsync(queueName, Lease, cancellationToken) is { } message)
+        {
+            try
+            {
+                await handle(message, cancellationToken);
+                await queue.CompleteAsync(message, cancellationToken);
+                handled++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                failed++;
+                logger.LogError(ex, "worker: {Queue} message {MessageId} failed on attempt {DequeueCount}: {Error}", queueName, message.Id, message.DequeueCount, ex.Message);
+                await queue.ReleaseAsync(message, ex.Message, retryDelay, cancellationToken);
+            }
+        }
+
+        return (handled, failed);
+    }
+}
