@@ -86,8 +86,6 @@ public sealed class SqliteArticleStore(SqliteDatabase database) : IArticleStore
             {
                 throw new InvalidOperationException($"store: article {article.Id} does not exist");
             }
-
-            return 0;
         }, cancellationToken);
     }
 

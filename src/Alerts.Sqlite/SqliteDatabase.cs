@@ -57,6 +57,28 @@ public sealed class SqliteDatabase : IDisposable
         return result;
     }
 
+    /// <inheritdoc cref="WithConnectionAsync{T}"/>
+    public Task WithConnectionAsync(Func<SqliteConnection, Task> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return WithConnectionAsync(async connection =>
+        {
+            await work(connection);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc cref="WithTransactionAsync{T}"/>
+    public Task WithTransactionAsync(Func<SqliteConnection, SqliteTransaction, Task> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return WithTransactionAsync(async (connection, transaction) =>
+        {
+            await work(connection, transaction);
+            return true;
+        }, cancellationToken);
+    }
+
     /// <summary>An open, configured connection on a migrated database; the caller disposes it.</summary>
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
@@ -99,8 +121,10 @@ public sealed class SqliteDatabase : IDisposable
                 );
                 """, cancellationToken);
 
-            EnsureNotNewer(await ReadVersionAsync(connection, null, cancellationToken));
-            foreach (var migration in Migrations.All)
+            var known = await ReadVersionAsync(connection, null, cancellationToken);
+            EnsureNotNewer(known);
+            // An up-to-date file costs no write lock, so a restart does not wait for a busy writer.
+            foreach (var migration in Migrations.All.Where(m => m.Version > known))
             {
                 using var transaction = connection.BeginTransaction(deferred: false);
                 // Re-read under the write lock: another process may have applied it meanwhile.

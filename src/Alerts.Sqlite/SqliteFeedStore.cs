@@ -87,7 +87,7 @@ public sealed class SqliteFeedStore(SqliteDatabase database) : IFeedStore
                 .With("$lastChecked", feed.LastCheckedAt.ToUnixMs()).With("$errors", feed.ConsecutiveErrors)
                 .With("$parseFailures", feed.ConsecutiveParseFailures).With("$lastError", feed.LastError)
                 .With("$parked", feed.Parked).With("$parkedReason", feed.ParkedReason);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
     }
 

@@ -42,11 +42,13 @@ public class SqliteHostingTests
         }
     }
 
-    [Fact]
-    public void AnEmptyPathFailsValidation()
+    [Theory]
+    [InlineData("")]
+    [InlineData(":memory:")]
+    public void APathThatIsNoFileFailsValidation(string path)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration["Store:Path"] = "";
+        builder.Configuration["Store:Path"] = path;
         builder.AddSqliteStore();
         using var host = builder.Build();
 
