@@ -1,0 +1,79 @@
+namespace Alerts.Sqlite;
+
+/// <summary>One schema change: a SQL script applied once, in a transaction, and recorded in schema_migrations.</summary>
+public sealed record Migration(int Version, string Name, string Sql);
+
+/// <summary>
+/// The store's schema history, oldest first. Never edit an applied migration: append the next number
+/// (<c>new(2, "topics", """ ... """)</c>) at the end of <see cref="All"/>. Times are unix milliseconds (INTEGER)
+/// everywhere, so that comparisons and ordering are plain integer ones.
+/// </summary>
+public static class Migrations
+{
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "feeds, articles and queue messages", """
+            CREATE TABLE feeds (
+                id INTEGER PRIMARY KEY,
+                url TEXT NOT NULL UNIQUE,
+                title TEXT,
+                etag TEXT,
+                last_modified TEXT,
+                next_check_at INTEGER NOT NULL,
+                last_checked_at INTEGER,
+                consecutive_errors INTEGER NOT NULL DEFAULT 0,
+                consecutive_parse_failures INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                parked INTEGER NOT NULL DEFAULT 0,
+                parked_reason TEXT
+            );
+            CREATE INDEX ix_feeds_due ON feeds (next_check_at) WHERE parked = 0;
+
+            -- fingerprint is the 64-bit SimHash reinterpreted as a signed INTEGER; fp_b0..fp_b3 are its four
+            -- 16-bit bands (low to high), NULL while the fingerprint is unknown (0) so they never match.
+            CREATE TABLE articles (
+                id INTEGER PRIMARY KEY,
+                feed_id INTEGER REFERENCES feeds (id) ON DELETE SET NULL,
+                feed_item_id TEXT,
+                url TEXT,
+                title TEXT NOT NULL,
+                outlet TEXT,
+                published INTEGER,
+                language TEXT,
+                text TEXT NOT NULL,
+                fingerprint INTEGER NOT NULL DEFAULT 0,
+                fp_b0 INTEGER,
+                fp_b1 INTEGER,
+                fp_b2 INTEGER,
+                fp_b3 INTEGER,
+                copy_of INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+                has_full_text INTEGER NOT NULL DEFAULT 0,
+                fetched_at INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX ux_articles_feed_item ON articles (feed_id, feed_item_id) WHERE feed_item_id IS NOT NULL;
+            CREATE UNIQUE INDEX ux_articles_url ON articles (url) WHERE url IS NOT NULL;
+            CREATE INDEX ix_articles_fp_b0 ON articles (fp_b0);
+            CREATE INDEX ix_articles_fp_b1 ON articles (fp_b1);
+            CREATE INDEX ix_articles_fp_b2 ON articles (fp_b2);
+            CREATE INDEX ix_articles_fp_b3 ON articles (fp_b3);
+
+            -- seq gives FIFO order among messages that became visible at the same millisecond.
+            CREATE TABLE queue_messages (
+                seq INTEGER PRIMARY KEY,
+                queue TEXT NOT NULL,
+                id TEXT NOT NULL UNIQUE,
+                pop_receipt TEXT,
+                body TEXT NOT NULL,
+                dequeue_count INTEGER NOT NULL DEFAULT 0,
+                inserted_at INTEGER NOT NULL,
+                visible_at INTEGER NOT NULL,
+                lease_until INTEGER,
+                last_error TEXT
+            );
+            CREATE INDEX ix_queue_messages_visible ON queue_messages (queue, visible_at);
+            """),
+    ];
+
+    /// <summary>The schema version this build knows: the number of the last migration.</summary>
+    public static int Latest => All[^1].Version;
+}
