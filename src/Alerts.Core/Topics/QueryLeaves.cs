@@ -55,14 +55,14 @@ internal static class QueryLeaves
     public static TermNode Wildcard(string prefix, int position, string display)
     {
         var whole = Tokenizer.Tokenize(prefix).Where(t => !t.IsPart).ToList();
-        if (whole.Count == 0 || whole[0].Text.Length < MinPrefixLength)
-        {
-            throw new QueryParseException(position, $"a wildcard needs at least {MinPrefixLength} letters or digits before '*'");
-        }
-
         if (whole.Count > 1)
         {
             throw new QueryParseException(position, $"a wildcard must be a single word: '{prefix}*' splits into several");
+        }
+
+        if (whole.Count == 0 || whole[0].Text.Length < MinPrefixLength)
+        {
+            throw new QueryParseException(position, $"a wildcard needs at least {MinPrefixLength} letters or digits before '*'");
         }
 
         return new TermNode(whole[0].Text, IsPrefix: true, QueryField.Any, display);
