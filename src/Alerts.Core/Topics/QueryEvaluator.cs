@@ -1,0 +1,176 @@
+namespace Alerts.Core.Topics;
+
+/// <summary>
+/// Decides whether one compiled query matches one article, by walking the clause tree. The
+/// percolator uses this on its candidates; evaluating every query on every article is the brute force
+/// it is measured (and property-tested) against.
+/// </summary>
+public static class QueryEvaluator
+{
+    public static bool Matches(CompiledQuery query, AnalyzedArticle article)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(article);
+        return Matches(query.Root, article);
+    }
+
+    /// <summary>
+    /// The clauses that made a matching query match, as the user wrote them ("sanction* (sanctions)" for a
+    /// wildcard, with the word found): every true clause under AND and OR, never those under NOT.
+    /// </summary>
+    public static IReadOnlyList<string> Explain(CompiledQuery query, AnalyzedArticle article)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(article);
+        var clauses = new List<string>();
+        if (Matches(query.Root, article))
+        {
+            Collect(query.Root, article, clauses);
+        }
+
+        return clauses.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    internal static bool Matches(QueryNode node, AnalyzedArticle article)
+    {
+        switch (node)
+        {
+            case TermNode term:
+                return article.Title.Contains(term) || (term.Field == QueryField.Any && article.Body.Contains(term));
+            case PhraseNode phrase:
+                return PhraseStarts(article.Title, phrase).Any() || (phrase.Field == QueryField.Any && PhraseStarts(article.Body, phrase).Any());
+            case AndNode and:
+                foreach (var child in and.Children)
+                {
+                    if (!Matches(child, article))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case OrNode or:
+                foreach (var child in or.Children)
+                {
+                    if (Matches(child, article))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case NotNode not:
+                return !Matches(not.Child, article);
+            case NearNode near:
+                return IsNear(article.Title, near, inTitle: true) || IsNear(article.Body, near, inTitle: false);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(node));
+        }
+    }
+
+    private static void Collect(QueryNode node, AnalyzedArticle article, List<string> clauses)
+    {
+        switch (node)
+        {
+            case TermNode { IsPrefix: true } term:
+                var found = article.Title.FirstTermWithPrefix(term.Word)
+                    ?? (term.Field == QueryField.Any ? article.Body.FirstTermWithPrefix(term.Word) : null);
+                clauses.Add($"{term.Display} ({found})");
+                break;
+            case TermNode term:
+                clauses.Add(term.Display);
+                break;
+            case PhraseNode phrase:
+                clauses.Add(phrase.Display);
+                break;
+            case NearNode near:
+                clauses.Add(near.Display);
+                break;
+            case AndNode and:
+                foreach (var child in and.Children)
+                {
+                    Collect(child, article, clauses);
+                }
+
+                break;
+            case OrNode or:
+                foreach (var child in or.Children.Where(c => Matches(c, article)))
+                {
+                    Collect(child, article, clauses);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Positions where every word of the phrase sits at its offset.</summary>
+    private static IEnumerable<int> PhraseStarts(ArticleField field, PhraseNode phrase)
+    {
+        var words = phrase.Words;
+        foreach (var start in field.Positions(words[0].Text))
+        {
+            var all = true;
+            for (var i = 1; i < words.Count && all; i++)
+            {
+                all = Array.BinarySearch(field.Positions(words[i].Text), start + words[i].Offset) >= 0;
+            }
+
+            if (all)
+            {
+                yield return start;
+            }
+        }
+    }
+
+    private static bool IsNear(ArticleField field, NearNode near, bool inTitle)
+    {
+        var left = Spans(field, near.Left, inTitle);
+        if (left.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var (rightStart, rightEnd) in Spans(field, near.Right, inTitle))
+        {
+            foreach (var (leftStart, leftEnd) in left)
+            {
+                // Gap between the two spans in either order; overlapping spans have no gap.
+                if (Math.Max(rightStart - leftEnd, leftStart - rightEnd) <= near.Distance)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>First and last position of every occurrence of a span clause (term, phrase, OR of them) in a field.</summary>
+    private static List<(int Start, int End)> Spans(ArticleField field, QueryNode node, bool inTitle)
+    {
+        var spans = new List<(int, int)>();
+        AddSpans(field, node, inTitle, spans);
+        return spans;
+    }
+
+    private static void AddSpans(ArticleField field, QueryNode node, bool inTitle, List<(int, int)> spans)
+    {
+        switch (node)
+        {
+            case TermNode term when inTitle || term.Field == QueryField.Any:
+                spans.AddRange(field.Positions(term).Select(p => (p, p)));
+                break;
+            case PhraseNode phrase when inTitle || phrase.Field == QueryField.Any:
+                var length = phrase.Words[^1].Offset;
+                spans.AddRange(PhraseStarts(field, phrase).Select(p => (p, p + length)));
+                break;
+            case OrNode or:
+                foreach (var child in or.Children)
+                {
+                    AddSpans(field, child, inTitle, spans);
+                }
+
+                break;
+        }
+    }
+}
