@@ -30,6 +30,7 @@ public static class AlertsCommandLine
             RunCommand.Build(),
             FeedsCommand.Build(),
             ExtractCommand.Build(),
+            TopicsCommand.Build(),
         };
         return root;
     }
@@ -101,6 +102,11 @@ public static class AlertsCommandLine
             try
             {
                 return await body(host, settings, cancellationToken);
+            }
+            catch (ConfigurationFileException ex)
+            {
+                await stderr.WriteLineAsync(ex.Message);
+                return ExitCodes.Usage;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

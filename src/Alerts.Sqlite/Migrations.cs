@@ -72,6 +72,34 @@ public static class Migrations
             );
             CREATE INDEX ix_queue_messages_visible ON queue_messages (queue, visible_at);
             """),
+        new(2, "topics, aliases and topic matches", """
+            CREATE TABLE topics (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                query TEXT NOT NULL,
+                description TEXT,
+                languages TEXT NOT NULL DEFAULT '[]',
+                feed_ids TEXT NOT NULL DEFAULT '[]'
+            );
+            CREATE TABLE topic_aliases (
+                name TEXT PRIMARY KEY COLLATE NOCASE,
+                members TEXT NOT NULL
+            );
+            -- One row per change counter; bumped by every topic or alias write so matchers rebuild.
+            CREATE TABLE counters (
+                name TEXT PRIMARY KEY,
+                value INTEGER NOT NULL
+            );
+            INSERT INTO counters (name, value) VALUES ('topics', 0);
+            CREATE TABLE topic_matches (
+                article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+                topic_id TEXT NOT NULL,
+                clauses TEXT NOT NULL,
+                matched_at INTEGER NOT NULL,
+                PRIMARY KEY (article_id, topic_id)
+            );
+            CREATE INDEX ix_topic_matches_topic ON topic_matches (topic_id, article_id);
+            """),
     ];
 
     /// <summary>The schema version this build knows: the number of the last migration.</summary>

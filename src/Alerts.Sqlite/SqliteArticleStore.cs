@@ -147,16 +147,32 @@ public sealed class SqliteArticleStore(SqliteDatabase database) : IArticleStore
     /// <summary>The 16-bit band <paramref name="band"/> (0 = lowest bits) of a fingerprint.</summary>
     public static int Band(ulong fingerprint, int band) => (int)((fingerprint >> (16 * band)) & 0xFFFF);
 
+    public Task<IReadOnlyList<Article>> ListRecentArticlesAsync(int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return database.WithConnectionAsync<IReadOnlyList<Article>>(async connection =>
+        {
+            using var command = connection.Command($"SELECT {Columns} FROM articles ORDER BY id DESC LIMIT $limit;").With("$limit", limit);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var articles = new List<Article>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                articles.Add(ReadArticle(reader));
+            }
+
+            return articles;
+        }, cancellationToken);
+    }
+
     private static async Task<Article?> GetAsync(SqliteConnection connection, long id, CancellationToken cancellationToken)
     {
         using var command = connection.Command($"SELECT {Columns} FROM articles WHERE id = $id;").With("$id", id);
         using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
+        return await reader.ReadAsync(cancellationToken) ? ReadArticle(reader) : null;
+    }
 
-        return new Article
+    private static Article ReadArticle(SqliteDataReader reader) =>
+        new()
         {
             Id = reader.GetInt64(0),
             FeedId = reader.GetNullableInt64(1),
@@ -172,7 +188,6 @@ public sealed class SqliteArticleStore(SqliteDatabase database) : IArticleStore
             HasFullText = reader.GetBoolean(11),
             FetchedAt = reader.GetTime(12),
         };
-    }
 
     /// <summary>The content parameters shared by insert and update.</summary>
     private static void AddContent(SqliteCommand command, Article article)

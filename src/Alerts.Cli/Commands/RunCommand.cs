@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Alerts.Cli.Configuration;
-using Alerts.Pipeline.Feeds;
 using Alerts.Pipeline.Running;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -30,7 +28,7 @@ public static class RunCommand
 
     private static async Task<int> RunAsync(IHost host, CliSettings settings, bool once, TimeSpan every, TextWriter output, CancellationToken cancellationToken)
     {
-        await SyncConfiguredFeedsAsync(host, settings, cancellationToken);
+        await ConfigSync.ApplyAsync(host, settings, cancellationToken);
         var pipeline = host.Services.GetRequiredService<LocalPipeline>();
         while (true)
         {
@@ -44,22 +42,6 @@ public static class RunCommand
             }
 
             await Task.Delay(every, cancellationToken);
-        }
-    }
-
-    /// <summary>Feeds listed in the configuration file are added (or un-parked) before each run; removing one from the file does not delete it.</summary>
-    private static async Task SyncConfiguredFeedsAsync(IHost host, CliSettings settings, CancellationToken cancellationToken)
-    {
-        var configured = host.Services.GetRequiredService<IConfiguration>().GetSection("Feeds").Get<List<ConfiguredFeed>>() ?? [];
-        var feeds = host.Services.GetRequiredService<ManageFeeds>();
-        var listed = (await feeds.ListAsync(cancellationToken)).Select(f => f.Url).ToHashSet(StringComparer.Ordinal);
-        foreach (var feed in configured.Where(f => !string.IsNullOrWhiteSpace(f.Url)))
-        {
-            var url = ManageFeeds.NormalizeUrl(feed.Url, allowFile: true, settings.BaseDirectory);
-            if (!listed.Contains(url))
-            {
-                await feeds.AddAsync(url, feed.Title, allowFile: true, cancellationToken);
-            }
         }
     }
 
@@ -82,7 +64,8 @@ public static class RunCommand
     {
         await output.WriteLineAsync(
             $"run: {report.FeedsScheduled} feeds due, {report.FeedsFetched} fetched, {report.FeedsNotModified} not modified, " +
-            $"{report.FeedFailures.Count} failed; {report.NewArticles} new articles, {report.ArticlesProcessed} processed, {report.Copies} syndicated copies");
+            $"{report.FeedFailures.Count} failed; {report.NewArticles} new articles, {report.ArticlesProcessed} processed, " +
+            $"{report.Copies} syndicated copies, {report.TopicMatches} topic matches");
         foreach (var failure in report.FeedFailures)
         {
             await output.WriteLineAsync($"  failed: {failure.Url}: {failure.Error}");

@@ -1,24 +1,29 @@
 using Alerts.Core.Articles;
+using Alerts.Core.Topics;
 using Alerts.Pipeline.Fetching;
 using Alerts.Pipeline.Messages;
 using Alerts.Pipeline.Queues;
 using Alerts.Pipeline.Storage;
+using Alerts.Pipeline.Topics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Pipeline.Articles;
 
 /// <summary>What processing one article did.</summary>
-public sealed record ProcessArticleResult(long ArticleId, bool Found, bool FetchedPage, long? CopyOf);
+public sealed record ProcessArticleResult(long ArticleId, bool Found, bool FetchedPage, long? CopyOf, IReadOnlyList<TopicMatch> Matches);
 
 /// <summary>
 /// The <c>ProcessArticle</c> function: completes an article whose feed gave only a summary (fetching and
-/// extracting its page), fingerprints the text and records a syndicated copy as a copy of the first.
-/// Idempotent: running it again on a processed article changes nothing.
+/// extracting its page), fingerprints the text, records a syndicated copy as a copy of the first, and
+/// matches the article against every topic. Idempotent: running it again on a processed article changes nothing.
 /// </summary>
 public sealed class ProcessArticle(
     IArticleStore articles,
+    ITopicStore topics,
+    TopicMatcher matcher,
     GuardedHttpClient http,
+    TimeProvider clock,
     IOptions<ArticleOptions> options,
     ILogger<ProcessArticle> logger)
 {
@@ -31,7 +36,7 @@ public sealed class ProcessArticle(
         if (article is null)
         {
             logger.LogWarning("articles: article {ArticleId} not found; nothing to do", message.ArticleId);
-            return new ProcessArticleResult(message.ArticleId, Found: false, FetchedPage: false, CopyOf: null);
+            return new ProcessArticleResult(message.ArticleId, Found: false, FetchedPage: false, CopyOf: null, Matches: []);
         }
 
         var fetched = false;
@@ -58,7 +63,10 @@ public sealed class ProcessArticle(
             logger.LogInformation("articles: {ArticleId} is a syndicated copy of {CopyOf}", article.Id, copyOf);
         }
 
-        return new ProcessArticleResult(article.Id, Found: true, fetched, copyOf);
+        var matches = await matcher.MatchAsync(article, cancellationToken);
+        var now = clock.GetUtcNow();
+        await topics.RecordMatchesAsync(matches.Select(m => new TopicMatchRecord(article.Id, m.TopicId, m.MatchedClauses, now)).ToList(), cancellationToken);
+        return new ProcessArticleResult(article.Id, Found: true, fetched, copyOf, matches);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Alerts.Pipeline.Articles;
 using Alerts.Pipeline.Feeds;
 using Alerts.Pipeline.Fetching;
 using Alerts.Pipeline.Running;
+using Alerts.Pipeline.Topics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +26,9 @@ public static class AlertsCoreHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GuardedHttpClient>();
 
+        builder.Services.AddSingleton<TopicMatcher>();
         builder.Services.AddTransient<ManageFeeds>();
+        builder.Services.AddTransient<ManageTopics>();
         builder.Services.AddTransient<ScheduleFeedPolls>();
         builder.Services.AddTransient<PollFeed>();
         builder.Services.AddTransient<ProcessArticle>();

@@ -14,6 +14,7 @@ public sealed record CycleReport(
     int NewArticles,
     int ArticlesProcessed,
     int Copies,
+    int TopicMatches,
     int MessagesFailed);
 
 /// <summary>What the CLI shows while a cycle runs.</summary>
@@ -56,6 +57,7 @@ public sealed class LocalPipeline(
 
         var processed = 0;
         var copies = 0;
+        var matches = 0;
         var articleTotal = await queue.CountAsync(QueueNames.Articles, cancellationToken);
         var (_, articleFailures) = await worker.DrainAsync(
             QueueNames.Articles,
@@ -66,6 +68,7 @@ public sealed class LocalPipeline(
                 var result = await processArticle.RunAsync(request, message.DequeueCount, ct);
                 processed++;
                 copies += result.CopyOf is null ? 0 : 1;
+                matches += result.Matches.Count;
             },
             retryDelay,
             cancellationToken);
@@ -78,6 +81,7 @@ public sealed class LocalPipeline(
             polls.Sum(p => p.NewArticles),
             processed,
             copies,
+            matches,
             pollFailures + articleFailures);
     }
 }

@@ -35,4 +35,7 @@ public interface IArticleStore
     Task<IReadOnlyList<Article>> FindNearDuplicatesAsync(ulong fingerprint, int maxDistance, long excludeId, CancellationToken cancellationToken);
 
     Task<long> CountArticlesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The most recently stored articles, newest first (for trying out a topic query).</summary>
+    Task<IReadOnlyList<Article>> ListRecentArticlesAsync(int limit, CancellationToken cancellationToken);
 }
