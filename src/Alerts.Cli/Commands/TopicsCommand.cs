@@ -223,6 +223,6 @@ public static class TopicsCommand
         ArgumentNullException.ThrowIfNull(exception);
         await error.WriteLineAsync(exception.Message);
         await error.WriteLineAsync("  " + query);
-        await error.WriteLineAsync("  " + new string(' ', Math.Clamp(exception.Position, 0, query.Length)) + "^");
+        await error.WriteLineAsync("  " + new string(' ', Math.Clamp(exception.Position - 1, 0, query.Length)) + "^");
     }
 }
