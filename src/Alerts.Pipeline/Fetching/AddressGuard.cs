@@ -195,9 +195,14 @@ public static class AddressGuard
             return false;
         }
 
-        if (text.Contains('/', StringComparison.Ordinal))
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
         {
-            return IPNetwork.TryParse(text, out network);
+            // Newer runtimes quietly clear host bits (192.168.1.5/24 becomes 192.168.1.0/24); an entry
+            // like that is more likely a typo than a network, so it is refused.
+            return IPNetwork.TryParse(text, out network)
+                && IPAddress.TryParse(text.AsSpan(0, slash), out var written)
+                && network.BaseAddress.Equals(written);
         }
 
         if (!IPAddress.TryParse(text, out var single))
