@@ -50,6 +50,9 @@ public sealed partial class GuardedHttpClient : IDisposable
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            // Connection attempts outlive a cancelled request in the pool, so they get their own bound; the
+            // margin lets the per-fetch timeout fire first and report itself.
+            ConnectTimeout = _options.Timeout + TimeSpan.FromSeconds(1),
             // An abandoned body (over the cap, or a redirect's) is drained only this far for connection reuse.
             MaxResponseDrainSize = 64 * 1024,
             ConnectCallback = ConnectAsync,
@@ -241,24 +244,30 @@ public sealed partial class GuardedHttpClient : IDisposable
             throw Refusal(addresses[0], url, detail);
         }
 
+        if (allowed.Count < addresses.Length)
+        {
+            LogSkippedAddresses(url, host, addresses.Length - allowed.Count);
+        }
+
         SocketException? lastError = null;
         foreach (var address in allowed)
         {
             var target = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-            var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            Socket? socket = null;
             try
             {
+                socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 await socket.ConnectAsync(new IPEndPoint(target, context.DnsEndPoint.Port), cancellationToken).ConfigureAwait(false);
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException ex)
             {
-                socket.Dispose();
+                socket?.Dispose();
                 lastError = ex;
             }
             catch
             {
-                socket.Dispose();
+                socket?.Dispose();
                 throw;
             }
         }
@@ -374,6 +383,9 @@ public sealed partial class GuardedHttpClient : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "fetcher: {Url} redirected ({StatusCode}) to {Location}")]
     private partial void LogRedirect(Uri url, Uri location, int statusCode);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "fetcher: {Host} for {Url} resolved to {Count} refused addresses, which were skipped")]
+    private partial void LogSkippedAddresses(Uri url, string host, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "fetcher: GET {Url} failed ({Failure}) after {ElapsedMs} ms: {Reason}")]
     private partial void LogRefused(Uri url, FetchFailure failure, string reason, long elapsedMs);

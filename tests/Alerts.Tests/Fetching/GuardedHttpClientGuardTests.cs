@@ -69,6 +69,19 @@ public class GuardedHttpClientGuardTests
         server.Requests.Count.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task AResolvedNameConnectsOnlyToAddressesInsideTheAllowedNetwork()
+    {
+        await using var server = await StartOkServer();
+        using var client = Client();
+
+        // Only 127.0.0.1/32 is allowed: ::1, if localhost resolves to it, is skipped rather than tried.
+        var result = await client.FetchAsync(new Uri($"http://localhost:{server.Port}/feed"), null, Ct);
+
+        result.StatusCode.ShouldBe(200);
+        server.Requests.Count.ShouldBe(1);
+    }
+
     [Theory]
     [InlineData("http://2130706433:{port}/")]
     [InlineData("http://0177.0.0.1:{port}/")]
