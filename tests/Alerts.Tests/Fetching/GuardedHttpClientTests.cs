@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Alerts.Pipeline.Fetching;
 using Microsoft.AspNetCore.Http;
@@ -330,8 +332,8 @@ public class GuardedHttpClientTests
         await using var server = await LoopbackServer.StartAsync(context =>
         {
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            context.Response.Headers.Date = "Sat, 21 Nov 2026 10:00:00 GMT";
-            context.Response.Headers.RetryAfter = "Sat, 21 Nov 2026 10:01:30 GMT";
+            context.Response.Headers.Date = "Mon, 05 Jan 2026 10:00:00 GMT";
+            context.Response.Headers.RetryAfter = "Mon, 05 Jan 2026 10:01:30 GMT";
             return Task.CompletedTask;
         });
         using var client = Client();
@@ -343,13 +345,50 @@ public class GuardedHttpClientTests
     }
 
     [Fact]
+    public async Task RetryAfterAsAnHttpDateWithoutAResponseDateIsMeasuredFromTheClock()
+    {
+        // Kestrel always sends Date, so this answer comes from a bare socket on loopback.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var serve = Task.Run(async () =>
+        {
+            using var connection = await listener.AcceptTcpClientAsync(Ct);
+            var stream = connection.GetStream();
+            var request = new byte[8192];
+            var seen = 0;
+            while (!Encoding.ASCII.GetString(request, 0, seen).Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var read = await stream.ReadAsync(request.AsMemory(seen), Ct);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                seen += read;
+            }
+
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                "HTTP/1.1 503 Service Unavailable\r\nRetry-After: Mon, 05 Jan 2026 10:05:00 GMT\r\n" +
+                "Content-Length: 0\r\nConnection: close\r\n\r\n"), Ct);
+        }, Ct);
+        using var client = Client(time: new FixedClock(new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero)));
+
+        var result = await client.FetchAsync(new Uri($"http://127.0.0.1:{port}/busy"), null, Ct);
+        await serve;
+
+        result.StatusCode.ShouldBe(503);
+        result.RetryAfter.ShouldBe(TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
     public async Task RetryAfterInThePastMeansNow()
     {
         await using var server = await LoopbackServer.StartAsync(context =>
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.Date = "Sat, 21 Nov 2026 10:00:00 GMT";
-            context.Response.Headers.RetryAfter = "Sat, 21 Nov 2026 09:00:00 GMT";
+            context.Response.Headers.Date = "Mon, 05 Jan 2026 10:00:00 GMT";
+            context.Response.Headers.RetryAfter = "Mon, 05 Jan 2026 09:00:00 GMT";
             return Task.CompletedTask;
         });
         using var client = Client();
@@ -401,6 +440,12 @@ public class GuardedHttpClientTests
         requests[1].Header("User-Agent").ShouldBe("Alerts-test/2.0 (self-hosted)");
         requests[1].Header("Accept").ShouldBe(GuardedHttpClient.HtmlAccept);
         requests[2].Header("Accept").ShouldBeNull();
+    }
+
+    /// <summary>A clock whose wall time stands still; timers and timestamps stay real.</summary>
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private static async Task HopServer(HttpContext context)
