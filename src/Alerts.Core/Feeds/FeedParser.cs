@@ -36,14 +36,14 @@ public static class FeedParser
         var feed = root switch
         {
             { LocalName: "rss" } => Rss(root, RssVersion(root, prepared.DoctypePublicId), language),
-            { LocalName: "RDF" } => Rss(root, root.Elements.Any(e => e.Namespace == Rss090) ? "rss090" : "rss10", language),
+            { LocalName: "RDF" } => Rss(root, root.Attributes.Exists(a => a.Value == Rss090) ? "rss090" : "rss10", language),
             { LocalName: "channel" } => Rss(root, "rss", language),
             { LocalName: "feed" } => Atom(root, AtomVersion(root), language),
             _ => throw new FeedParseException(
                 $"feeds: not a feed: the root element is <{root.QualifiedName}>, not rss, rdf:RDF, feed or a JSON Feed object"),
         };
 
-        return feed with { Encoding = encoding, Warnings = warnings };
+        return TextRepair.Apply(feed, encoding == "utf-8") with { Encoding = encoding, Warnings = warnings };
     }
 
     private static string RssVersion(FeedElement root, string? doctypePublicId) => root.Attribute("version")?.Trim() switch
@@ -93,7 +93,14 @@ public static class FeedParser
         }
 
         var description = Child(item, "description") ?? Child(item, Dc, "description") ?? Child(item, "summary");
-        var content = Child(item, Content, "encoded") ?? Child(item, Xhtml, "body") ?? Child(item, "fullitem");
+        var content = Child(item, Content, "encoded") ?? Child(item, Xhtml, "body") ?? Child(item, "body") ?? Child(item, "fullitem");
+
+        // feedparser's reading when an item has both: the first is the summary, the second the content.
+        if (content is null && Child(item, "description") is { } d && Child(item, "summary") is { } s)
+        {
+            (description, content) = item.Children.IndexOf(d) < item.Children.IndexOf(s) ? (d, s) : (s, d);
+        }
+
         var authors = item.Elements.Where(e => IsCore(e, "author") || e.Is(Dc, "creator") || e.Is(Dc, "author"))
             .Select(e => e.Text.Trim()).Where(a => a.Length > 0).ToList();
         var title = Text(Child(item, "title") ?? Child(item, Dc, "title") ?? Child(item, Media, "title"));
@@ -155,7 +162,7 @@ public static class FeedParser
         foreach (var link in parent.Elements.Where(e => e.LocalName == "link" && (e.Namespace == ns || e.Namespace == Atom10)))
         {
             var rel = link.Attribute("rel")?.Trim() ?? "alternate";
-            var href = link.Attribute("href");
+            var href = link.Attribute("href") ?? link.Text;
             if (rel == "alternate" && !string.IsNullOrWhiteSpace(href))
             {
                 return FeedUris.Resolve(link.Base, href);
@@ -179,16 +186,21 @@ public static class FeedParser
         var type = element.Attribute("type")?.Trim().ToLowerInvariant() ?? "text";
         var mode = element.Attribute("mode")?.Trim().ToLowerInvariant();
         string value;
-        if (mode == "base64")
+        var children = element.Elements.ToList();
+        var wrapped = children.Count == 1 && children[0].Is(Xhtml, "div");
+        if (mode == "base64" || (ns == Atom10 && IsBinaryType(type)))
         {
             value = DecodeBase64(element.Text);
         }
+        else if (type is "html" or "text/html" && wrapped)
+        {
+            // Escaped HTML inside an XHTML div: the div's text is the HTML.
+            value = children[0].Text;
+        }
         else if (type is "xhtml" or "application/xhtml+xml" || mode == "xml" || element.HasElements)
         {
-            var children = element.Elements.ToList();
-            value = ns == Atom10 && type == "xhtml" && children.Count == 1 && children[0].Is(Xhtml, "div")
-                ? children[0].InnerXml
-                : element.InnerXml;
+            // Atom 1.0 says the wrapping XHTML div is not part of the content.
+            value = ns == Atom10 && wrapped ? children[0].InnerXml : element.InnerXml;
         }
         else
         {
@@ -199,6 +211,11 @@ public static class FeedParser
         var isHtml = type is "html" or "xhtml" or "text/html" or "application/xhtml+xml" || mode is "escaped" or "xml";
         return isHtml ? FeedUris.ResolveInHtml(element.Base, value) : value;
     }
+
+    /// <summary>Atom 1.0: a MIME type that is neither text nor XML means base64 content.</summary>
+    private static bool IsBinaryType(string type) =>
+        type.Contains('/', StringComparison.Ordinal) && !type.StartsWith("text/", StringComparison.Ordinal)
+            && !type.EndsWith("+xml", StringComparison.Ordinal) && !type.EndsWith("/xml", StringComparison.Ordinal);
 
     private static string DecodeBase64(string text)
     {
@@ -237,7 +254,8 @@ public static class FeedParser
     {
         foreach (var (name, ns) in candidates)
         {
-            var element = ns.Length == 0 ? Child(parent, name) : Child(parent, ns, name);
+            // The last occurrence wins, as in feedparser.
+            var element = parent.Elements.LastOrDefault(e => ns.Length == 0 ? IsCore(e, name) : e.Is(ns, name));
             if (element is not null && FeedDates.TryParse(element.Text, out var utc))
             {
                 return utc;

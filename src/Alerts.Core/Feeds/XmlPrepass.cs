@@ -109,7 +109,12 @@ internal static partial class XmlPrepass
         }
 
         var name = m.Groups[1].Value;
-        if (name.StartsWith('#') || name is "amp" or "lt" or "gt" or "quot" or "apos")
+        if (name.StartsWith("#X", StringComparison.Ordinal))
+        {
+            Warn(warnings, reported, "feeds: '&#X' character reference read as '&#x'");
+            output.Append("&#x").Append(name, 2, name.Length - 2).Append(';');
+        }
+        else if (name.StartsWith('#') || name is "amp" or "lt" or "gt" or "quot" or "apos")
         {
             output.Append(m.Value);
         }

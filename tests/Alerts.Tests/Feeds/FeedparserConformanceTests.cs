@@ -59,7 +59,7 @@ public class FeedparserConformanceTests(ITestOutputHelper output)
             bool ok;
             try
             {
-                ok = FeedparserModel.Evaluate(expression, FeedparserModel.Globals(feed)) is true;
+                ok = FeedparserModel.Truthy(FeedparserModel.Evaluate(expression, FeedparserModel.Globals(feed)));
             }
             catch (PyLookupException e)
             {

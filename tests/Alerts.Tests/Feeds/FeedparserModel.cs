@@ -218,7 +218,7 @@ internal static class FeedparserModel
         _ => throw new PyLookupException($"cannot index {target} with {index}"),
     };
 
-    private static bool Truthy(object? v) => v switch
+    public static bool Truthy(object? v) => v switch
     {
         null => false,
         bool b => b,
