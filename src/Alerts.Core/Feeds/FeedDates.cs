@@ -367,7 +367,7 @@ public static partial class FeedDates
         return tokens;
     }
 
-    [GeneratedRegex(@"^(?<y>\d{4})(?:-(?<mo>\d{1,3})(?:-(?<d>\d{1,2}))?)?(?:(?:T|\s+)(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.\d+)?)?)?\s*(?<tz>Z|[+-]\d{2}(?::?\d{2})?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<y>\d{4})(?:-(?<mo>\d{1,3})(?:-(?<d>\d{1,2}))?)?(?:(?:T|\s+)(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.\d+)?)?\s*(?<tz>Z|[+-]\d{2}(?::?\d{2})?)?)?$", RegexOptions.CultureInvariant)]
     private static partial Regex W3cdtf();
 
     [GeneratedRegex(@"^(?<date>\d{8}|\d{6}|\d{2}-\d{2}-\d{2}|\d{4}-\d{3}|\d{5}|\d{7}|-\d{4}|-\d{2}-\d{2})(?:T(?<h>\d{2}):?(?<mi>\d{2})(?::?(?<s>\d{2})(?:\.\d+)?)?(?<tz>Z|[+-]\d{2}(?::?\d{2})?)?)?$", RegexOptions.CultureInvariant)]

@@ -7,9 +7,10 @@ namespace Alerts.Core.Feeds;
 /// Parses RSS 0.9x/2.0, RSS 1.0 (RDF), Atom 1.0/0.3 and JSON Feed 1.0/1.1 into a <see cref="ParsedFeed"/>.
 /// Steps: decode the bytes (<see cref="FeedEncoding"/>), neutralise the DOCTYPE and repair entities
 /// (<see cref="XmlPrepass"/>), read an element tree (<see cref="FeedXml"/>), then map the format's elements.
-/// Recoverable problems become <see cref="ParsedFeed.Warnings"/> (feedparser's "bozo"). A document that breaks
-/// off mid-way keeps the items read before the break, with a warning; a document that is not a feed, or
-/// refers to DTD entities it may not, throws <see cref="FeedParseException"/>.
+/// Recoverable problems become <see cref="ParsedFeed.Warnings"/> (feedparser's "bozo"). Truncated or otherwise
+/// broken XML: the items completed before the break are kept (an item cut off mid-way is dropped) and the break
+/// is a warning; when the break comes before the root element, the parse fails. A document that is not a feed,
+/// or refers to DTD entities it may not, throws <see cref="FeedParseException"/>.
 /// </summary>
 public static class FeedParser
 {
@@ -73,14 +74,15 @@ public static class FeedParser
     private static ParsedFeed Rss(FeedElement root, string format, string? headerLanguage)
     {
         var channel = root.LocalName == "channel" ? root : root.Elements.FirstOrDefault(e => IsCore(e, "channel")) ?? root;
-        var items = root.Elements.Concat(channel == root ? [] : channel.Elements).Where(e => IsCore(e, "item")).Select(RssItem).ToList();
         var language = Blank(Child(channel, "language")?.Text) ?? Blank(Child(channel, Dc, "language")?.Text) ?? Blank(channel.Lang)
             ?? headerLanguage;
+        var items = root.Elements.Concat(channel == root ? [] : channel.Elements).Where(e => IsCore(e, "item") && e.Complete)
+            .Select(e => RssItem(e, language)).ToList();
         var link = Child(channel, "link") is { } l ? FeedUris.Resolve(l.Base, l.Text) : AtomLink(channel);
         return new ParsedFeed(format, Text(Child(channel, "title") ?? Child(channel, Dc, "title")), Blank(link), language, null, items);
     }
 
-    private static FeedItem RssItem(FeedElement item)
+    private static FeedItem RssItem(FeedElement item, string? feedLanguage)
     {
         var guid = Child(item, "guid");
         var id = Blank(guid?.Text.Trim()) ?? Blank(item.Attribute("about", Rdf));
@@ -115,14 +117,14 @@ public static class FeedParser
             summary,
             Html(content))
         {
-            Language = Blank(Child(item, Dc, "language")?.Text) ?? Blank(item.Lang),
+            Language = Blank(Child(item, Dc, "language")?.Text) ?? Blank(item.Lang) ?? feedLanguage,
         };
     }
 
     private static ParsedFeed Atom(FeedElement feed, string format, string? headerLanguage)
     {
         var ns = feed.Namespace;
-        var items = feed.Elements.Where(e => e.Is(ns, "entry")).Select(e => AtomEntry(e, ns)).ToList();
+        var items = feed.Elements.Where(e => e.Is(ns, "entry") && e.Complete).Select(e => AtomEntry(e, ns)).ToList();
         var title = AtomText(Child(feed, ns, "title"), ns);
         return new ParsedFeed(format, title, AtomLink(feed, ns), Blank(feed.Lang) ?? headerLanguage, null, items);
     }

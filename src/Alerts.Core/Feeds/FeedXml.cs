@@ -26,6 +26,9 @@ internal sealed class FeedElement
     /// <summary>The effective xml:lang; empty when explicitly cleared.</summary>
     public string? Lang { get; init; }
 
+    /// <summary>False when the document broke off before this element's end tag.</summary>
+    public bool Complete { get; set; }
+
     public IEnumerable<FeedElement> Elements => Children.OfType<FeedElement>();
 
     public string? Attribute(string localName, string ns = "") =>
@@ -181,14 +184,18 @@ internal static class FeedXml
                             parent.Children.Add(element);
                         }
 
-                        if (!reader.IsEmptyElement)
+                        if (reader.IsEmptyElement)
+                        {
+                            element.Complete = true;
+                        }
+                        else
                         {
                             stack.Push(element);
                         }
 
                         break;
                     case XmlNodeType.EndElement:
-                        stack.Pop();
+                        stack.Pop().Complete = true;
                         break;
                     case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
                         if (stack.Count > 0)
@@ -204,14 +211,14 @@ internal static class FeedXml
         {
             if (root is null)
             {
-                throw new FeedParseException($"feeds: not XML: {e.Message}", e);
+                throw new FeedParseException($"feeds: not a feed: not well-formed XML ({e.Message})", e);
             }
 
             // Recover like feedparser's "bozo" mode: keep what was read before the break.
             warnings.Add($"feeds: the XML breaks off at line {info.LineNumber}, position {info.LinePosition} ({e.Message}); kept what came before");
         }
 
-        return root ?? throw new FeedParseException("feeds: not XML: no root element");
+        return root ?? throw new FeedParseException("feeds: not a feed: no root element");
     }
 
     private static void AppendText(FeedElement element, string value)
