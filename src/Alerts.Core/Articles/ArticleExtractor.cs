@@ -30,7 +30,7 @@ public static partial class ArticleExtractor
     private static readonly HashSet<string> UnlikelyRoles = new(StringComparer.Ordinal) { "menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog" };
 
     /// <summary>Removed before anything is scored: never article text.</summary>
-    private const string NeverContent = "script, style, noscript, template, link, meta, iframe, object, embed, svg, canvas, nav, aside, button, input, select, textarea, dialog";
+    private const string NeverContent = "script, style, noscript, template, link, meta, iframe, object, embed, svg, canvas, nav, button, input, select, textarea, dialog";
 
     [Flags]
     private enum Rules
@@ -60,7 +60,7 @@ public static partial class ArticleExtractor
         foreach (var rules in new[] { Rules.All, Rules.All & ~Rules.StripUnlikely, Rules.CleanConditionally, Rules.None })
         {
             var document = rules == Rules.All ? metadataDocument : parser.ParseDocument(html);
-            var attempt = new Attempt(document, rules, metadata.Title);
+            var attempt = new Attempt(document, rules, metadata.Title, findByline: metadata.Byline is null);
             var text = attempt.Run();
             bylineFromBody ??= attempt.Byline;
             if (text.Length >= CharThreshold)
@@ -79,7 +79,7 @@ public static partial class ArticleExtractor
     }
 
     /// <summary>One pass of the algorithm over a freshly parsed document with a given set of rules.</summary>
-    private sealed class Attempt(IDocument document, Rules rules, string? title)
+    private sealed class Attempt(IDocument document, Rules rules, string? title, bool findByline)
     {
         private readonly Dictionary<IElement, double> _scores = new(ReferenceEqualityComparer.Instance);
         private readonly HashSet<IElement> _dataTables = new(ReferenceEqualityComparer.Instance);
@@ -105,8 +105,7 @@ public static partial class ArticleExtractor
             CleanArticle(article);
             NewsClutter.RemoveGluedTeasers(article);
             NewsClutter.RemoveClutterBlocks(article);
-            var paragraphs = ArticleText.Paragraphs(article).Where(p => !NewsClutter.IsClutter(p));
-            return string.Join("\n\n", paragraphs);
+            return string.Join("\n\n", NewsClutter.FilterParagraphs(ArticleText.Paragraphs(article)));
         }
 
         private bool Has(Rules rule) => (rules & rule) != 0;
@@ -204,7 +203,8 @@ public static partial class ArticleExtractor
                     continue;
                 }
 
-                if (Byline is null && IsByline(node, match))
+                // A byline in the body is taken out of the text only when the metadata did not name the author.
+                if (findByline && Byline is null && IsByline(node, match))
                 {
                     Byline = ArticleText.Collapse(node.QuerySelector("[itemprop~=name]")?.TextContent ?? node.TextContent);
                     node = RemoveAndNext(node);
@@ -835,8 +835,8 @@ public static partial class ArticleExtractor
         return element.QuerySelectorAll(selector).Sum(e => InnerText(e).Length) / (double)length;
     }
 
-    /// <summary>Share of the heading's words that also occur in the title (Readability's textSimilarity).</summary>
-    private static double TextSimilarity(string title, string heading)
+    /// <summary>Share of the second text's words that also occur in the first (Readability's textSimilarity).</summary>
+    internal static double TextSimilarity(string title, string heading)
     {
         var a = WordSplit().Split(title.ToLowerInvariant()).Where(t => t.Length > 0).ToHashSet(StringComparer.Ordinal);
         var b = WordSplit().Split(heading.ToLowerInvariant()).Where(t => t.Length > 0).ToList();

@@ -33,6 +33,35 @@ internal static partial class NewsClutter
         return words <= AppealWords && Appeal().IsMatch(text);
     }
 
+    /// <summary>
+    /// Drops clutter paragraphs from rendered text. A weather widget often renders as two lines, the
+    /// temperature and then the place ("20.4 C", "Frankfurt am Main"): the short line after a temperature goes too.
+    /// </summary>
+    public static List<string> FilterParagraphs(IReadOnlyList<string> paragraphs)
+    {
+        var kept = new List<string>(paragraphs.Count);
+        for (var i = 0; i < paragraphs.Count; i++)
+        {
+            var paragraph = paragraphs[i];
+            if (Temperature().IsMatch(paragraph))
+            {
+                if (i + 1 < paragraphs.Count && PlaceName().IsMatch(paragraphs[i + 1]))
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (!IsClutter(paragraph))
+            {
+                kept.Add(paragraph);
+            }
+        }
+
+        return kept;
+    }
+
     /// <summary>Whether an inline element inside a paragraph (a link, a bold run) is a glued-in teaser such as "Read also: …".</summary>
     public static bool IsGluedTeaser(string text) =>
         ArticleText.CountWords(text) <= TeaserWords && TeaserLead().IsMatch(text);
@@ -128,8 +157,8 @@ internal static partial class NewsClutter
     [GeneratedRegex(@"^\W{0,3}(" + Leads + @")\b\s*([:：\-–—»›>|]|\.{3}|…|$)", RegexOptions.IgnoreCase)]
     private static partial Regex TeaserLead();
 
-    /// <summary>A lead-in near the end of a text node, followed only by punctuation: the teaser link comes next.</summary>
-    [GeneratedRegex(@"(?<=^|[.!?»”""]\s*|\s)(" + Leads + @")\b\s*([:：\-–—»›>|]|\.{3}|…)\s*$", RegexOptions.IgnoreCase)]
+    /// <summary>A lead-in after a sentence, at the end of a text node: the teaser link (if any) comes next.</summary>
+    [GeneratedRegex(@"(?<=^|[.!?»”""]\s*)(" + Leads + @")\b\s*([:：\-–—»›>|]|\.{3}|…)?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailingLead();
 
     /// <summary>Short lines that are furniture as a whole: comment counters, share bars, "Advertisement".</summary>
@@ -139,10 +168,19 @@ internal static partial class NewsClutter
         + @"|(share|tweet|pin|email|e-mail|print|copy link|save)( (this|on|via|the|article|story|page|link)\b.{0,40})?"
         + @"|((facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|pinterest|telegram|flipboard|messenger|print|copy link|share)[\s|·•,/]*){2,}"
         + @"|advertisement|advertising|anzeige|werbung|publicité|publicidad|pubblicità|reklam|sponsored( content)?|paid (post|content)"
-        + @"|follow (us|@\w+)( on .{0,40})?|(photo|image|video)\s*:?\s*(getty images|reuters|ap|afp|shutterstock)?"
+        + @"|follow (us|@\w+)( on .{0,40})?|must read|more news|latest news|latest|top news|breaking news|more stories|related|trending|popular|most read|(no|\d+) comments?( yet)?"
+        + @"|(photo|image|video)\s*:?\s*(getty images|reuters|ap|afp|shutterstock)?"
         + @")\W{0,3}$",
         RegexOptions.IgnoreCase)]
     private static partial Regex WholeLine();
+
+    /// <summary>A temperature alone on its line: "20.4 C", "-3 °F".</summary>
+    [GeneratedRegex(@"^-?\d{1,2}([.,]\d)?\s*°?\s*[CF]$", RegexOptions.IgnoreCase)]
+    private static partial Regex Temperature();
+
+    /// <summary>A short capitalised name without sentence punctuation ("Frankfurt am Main").</summary>
+    [GeneratedRegex(@"^\p{Lu}[\p{L}\-' ]{1,40}$")]
+    private static partial Regex PlaceName();
 
     /// <summary>"20.4 C Frankfurt am Main", "12°C Berlin", "Weather: 20 °C": a temperature and a place, nothing else.</summary>
     [GeneratedRegex(@"^(weather\s*:?\s*|wetter\s*:?\s*|météo\s*:?\s*)?-?\d{1,2}([.,]\d)?\s*°?\s*[CF]\b[\s\p{L}\p{P}]{0,40}$|^[\p{L}\s\-]{2,40}\s-?\d{1,2}([.,]\d)?\s*°\s*[CF]?$", RegexOptions.IgnoreCase)]
@@ -152,7 +190,7 @@ internal static partial class NewsClutter
     [GeneratedRegex(
         @"\b(support (our|independent|quality|local|public[- ]interest|this) (journalism|reporting|newsroom|work|journalists)"
         + @"|support (us|the \w+) (today|now|from)|(please )?(consider )?(making a )?(donate|donation|contribute|contribution) (now|today|to (us|our|support))"
-        + @"|become an? (member|subscriber|supporter|patron|friend of)|we rely on (readers|you|our readers)|(please )?consider (supporting|donating|subscribing)|reader[- ]funded|funded by readers like you"
+        + @"|become an? (member|subscriber|supporter|patron|friend of)|take a (second|moment|minute) to support|on patreon|we rely on (readers|you|our readers)|(please )?consider (supporting|donating|subscribing)|reader[- ]funded|funded by readers like you"
         + @"|(sign up|subscribe|register) (for|to) (our|the|a|my) .{0,40}newsletters?|newsletter sign[- ]?up|get (our|the) .{0,40}newsletter|delivered (straight )?(to|in) your inbox|enter your e-?mail( address)?"
         + @"|(we|this (site|website)) uses? cookies|(accept|manage) (all )?cookies|cookie (policy|settings|preferences|consent)"
         + @"|unterstützen sie (unseren|unabhängigen) journalismus|jetzt (spenden|abonnieren)|soutenez (notre|le) journalisme|apoya (nuestro|el) periodismo|abonnez-vous à (notre|la) newsletter|newsletter abonnieren"

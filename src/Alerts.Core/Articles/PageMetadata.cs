@@ -22,7 +22,7 @@ internal sealed partial record PageMetadata(string? Title, string? Byline, DateT
     public static PageMetadata Read(IDocument document)
     {
         var values = MetaValues(document);
-        var jsonLd = JsonLd.Read(document);
+        var jsonLd = JsonLd.Read(document, DocumentTitle(document));
 
         var title = jsonLd.Title
             ?? Value(values, "dc:title", "dcterm:title", "og:title", "weibo:article:title", "weibo:webpage:title", "title", "twitter:title", "parsely-title")
@@ -92,7 +92,7 @@ internal sealed partial record PageMetadata(string? Title, string? Byline, DateT
         return null;
     }
 
-    /// <summary>Meta tags keyed by their lower-cased property or name ("og:title", "author"); the first occurrence wins.</summary>
+    /// <summary>Meta tags keyed by their lower-cased property or name ("og:title", "author").</summary>
     private static Dictionary<string, string> MetaValues(IDocument document)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -104,21 +104,23 @@ internal sealed partial record PageMetadata(string? Title, string? Byline, DateT
                 continue;
             }
 
-            // A property attribute may list several names ("og:title twitter:title").
+            // A property attribute may list several names ("og:title twitter:title"); a later tag overrides an earlier one.
             var property = meta.GetAttribute("property");
+            var matched = false;
             if (property is not null)
             {
                 foreach (Match match in PropertyPattern().Matches(property))
                 {
-                    values.TryAdd(Whitespace().Replace(match.Value.ToLowerInvariant(), ""), content.Trim());
+                    values[Whitespace().Replace(match.Value.ToLowerInvariant(), "")] = content.Trim();
+                    matched = true;
                 }
             }
 
             var name = meta.GetAttribute("name");
-            if (name is not null && NamePattern().IsMatch(name))
+            if (!matched && name is not null && NamePattern().IsMatch(name))
             {
                 var key = Whitespace().Replace(name.ToLowerInvariant(), "").Replace('.', ':');
-                values.TryAdd(key, content.Trim());
+                values[key] = content.Trim();
             }
         }
 
@@ -213,7 +215,7 @@ internal sealed partial record PageMetadata(string? Title, string? Byline, DateT
     /// <summary>The first schema.org article object in the page's JSON-LD scripts.</summary>
     private sealed record JsonLd(string? Title, string? Byline, string? Published)
     {
-        public static JsonLd Read(IDocument document)
+        public static JsonLd Read(IDocument document, string? documentTitle)
         {
             foreach (var script in document.QuerySelectorAll("script[type='application/ld+json']"))
             {
@@ -228,7 +230,7 @@ internal sealed partial record PageMetadata(string? Title, string? Byline, DateT
                     using var json = JsonDocument.Parse(text);
                     if (FindArticle(json.RootElement) is { } article)
                     {
-                        return FromArticle(article);
+                        return FromArticle(article, documentTitle);
                     }
                 }
                 catch (JsonException)
@@ -281,9 +283,18 @@ internal sealed partial record PageMetadata(string? Title, string? Byline, DateT
             };
         }
 
-        private static JsonLd FromArticle(JsonElement article)
+        private static JsonLd FromArticle(JsonElement article, string? documentTitle)
         {
-            var title = String(article, "headline") ?? String(article, "name");
+            // Some sites put their own name in "name" and the headline in "headline": take the one the page title resembles.
+            var name = String(article, "name");
+            var headline = String(article, "headline");
+            var title = name ?? headline;
+            if (name is not null && headline is not null && name != headline && documentTitle is not null
+                && ArticleExtractor.TextSimilarity(headline, documentTitle) > 0.75 && ArticleExtractor.TextSimilarity(name, documentTitle) <= 0.75)
+            {
+                title = headline;
+            }
+
             string? byline = null;
             if (article.TryGetProperty("author", out var author))
             {
