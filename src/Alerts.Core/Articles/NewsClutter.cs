@@ -118,6 +118,11 @@ internal static partial class NewsClutter
             }
 
             var text = ArticleText.Collapse(element.TextContent);
+            if (Temperature().IsMatch(text) && element.NextElementSibling is { } place && PlaceName().IsMatch(ArticleText.Collapse(place.TextContent)))
+            {
+                place.Remove();
+            }
+
             if (IsClutter(text))
             {
                 element.Remove();
