@@ -1,0 +1,187 @@
+using Alerts.Core.Articles;
+
+namespace Alerts.Tests.Articles;
+
+public class ArticleExtractorTests
+{
+    private static readonly Uri Base = new("https://ledger.example/news/ferry-terminal");
+
+    private static ExtractedPage ExtractFixture(string name) =>
+        ArticleExtractor.Extract(File.ReadAllText(TestEnvironment.TestData($"Articles/testdata/{name}")), Base);
+
+    [Fact]
+    public void NewsPageKeepsEveryBodyParagraph()
+    {
+        var page = ExtractFixture("harbour-news.html");
+
+        page.Text.ShouldContain("The harbour authority voted on Tuesday evening to approve a new ferry terminal");
+        page.Text.ShouldContain("Board members backed the proposal by seven votes to two");
+        page.Text.ShouldContain("Local operators welcomed the vote.");
+        page.Text.ShouldContain("The authority said it would fund a separate cycle lane as part of the project.");
+        page.Text.ShouldContain("The total cost is estimated at 42 million euros, of which the regional government has agreed to contribute just under half.");
+    }
+
+    [Fact]
+    public void NavigationMenusAndFooterAreRemoved()
+    {
+        var text = ExtractFixture("harbour-news.html").Text;
+
+        text.ShouldNotContain("Opinion");
+        text.ShouldNotContain("Copyright 2026");
+        text.ShouldNotContain("Storm closes coastal path");
+    }
+
+    [Fact]
+    public void WeatherWidgetIsRemoved()
+    {
+        var text = ExtractFixture("harbour-news.html").Text;
+
+        text.ShouldNotContain("20.4");
+        text.ShouldNotContain("Frankfurt am Main");
+    }
+
+    [Fact]
+    public void ReadAlsoTeaserGluedIntoAParagraphIsCutOutAndTheSentencesAroundItStay()
+    {
+        var text = ExtractFixture("harbour-news.html").Text;
+
+        text.ShouldNotContain("Read also");
+        text.ShouldNotContain("Council delays decision on tidal car park");
+        text.ShouldContain("according to figures published by the authority.");
+        text.ShouldContain("Construction is expected to begin in the autumn");
+    }
+
+    [Fact]
+    public void ReadMoreLinkAtTheEndOfAParagraphIsCutOff()
+    {
+        var text = ExtractFixture("harbour-news.html").Text;
+
+        text.ShouldNotContain("Read more");
+        text.ShouldNotContain("What the new terminal means for fares");
+    }
+
+    [Fact]
+    public void CommentCounterDonationAppealNewsletterShareBarAndCookieNoticeAreRemoved()
+    {
+        var text = ExtractFixture("harbour-news.html").Text;
+
+        text.ShouldNotContain("Comments (0)");
+        text.ShouldNotContain("Support our journalism");
+        text.ShouldNotContain("newsletter");
+        text.ShouldNotContain("Facebook");
+        text.ShouldNotContain("cookies");
+    }
+
+    [Fact]
+    public void HeadlineIsNotRepeatedInTheText()
+    {
+        var page = ExtractFixture("harbour-news.html");
+
+        page.Text.ShouldNotContain("Harbour authority approves new ferry terminal");
+    }
+
+    [Fact]
+    public void TextIsParagraphsSeparatedByOneBlankLine()
+    {
+        var paragraphs = ExtractFixture("harbour-news.html").Text.Split("\n\n");
+
+        paragraphs.Length.ShouldBe(6);
+        paragraphs.ShouldAllBe(p => p.Length > 0 && !p.Contains('\n') && !p.Contains("  ") && p.Trim() == p);
+        paragraphs[0].ShouldStartWith("The harbour authority voted");
+    }
+
+    [Fact]
+    public void MetadataComesFromOpenGraphAuthorAndPublishedTime()
+    {
+        var page = ExtractFixture("harbour-news.html");
+
+        page.Title.ShouldBe("Harbour authority approves new ferry terminal");
+        page.Byline.ShouldBe("Mara Ellison");
+        page.Published.ShouldBe(new DateTimeOffset(2026, 3, 4, 7, 15, 0, TimeSpan.Zero));
+        page.Published!.Value.Offset.ShouldBe(TimeSpan.Zero);
+        page.Lang.ShouldBe("en-GB");
+    }
+
+    [Fact]
+    public void TeasersInOtherLanguagesAndExploreFurtherBoxesAreRemoved()
+    {
+        var page = ExtractFixture("glued-teasers.html");
+
+        page.Text.ShouldNotContain("Lesen Sie auch");
+        page.Text.ShouldNotContain("Mehr Busse im Landkreis");
+        page.Text.ShouldNotContain("Explore further");
+        page.Text.ShouldNotContain("Neue Radwege");
+        page.Text.ShouldNotContain("Kommentare");
+        page.Text.ShouldContain("weil die Züge künftig an zwei kleineren Haltepunkten nicht mehr stoppen.");
+        page.Text.ShouldContain("heißt es in einer Mitteilung des Verbandes.");
+    }
+
+    [Fact]
+    public void JsonLdGivesHeadlineAuthorsAndPublishedTime()
+    {
+        var page = ExtractFixture("glued-teasers.html");
+
+        page.Title.ShouldBe("Bahnstrecke nach Sanierung wieder frei");
+        page.Byline.ShouldBe("Jonas Feld, Ilka Brandt");
+        page.Published.ShouldBe(new DateTimeOffset(2026, 5, 12, 6, 30, 0, TimeSpan.Zero));
+        page.Lang.ShouldBe("de");
+    }
+
+    [Fact]
+    public void PageWithoutReadableContentGivesEmptyText()
+    {
+        var page = ExtractFixture("no-content.html");
+
+        page.Text.ShouldBeEmpty();
+        page.Title.ShouldBe("Sign in");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("just some words, no markup at all")]
+    [InlineData("<<<>>><div><p><span></div></table>")]
+    [InlineData("\0\u0001binary\u00ff")]
+    public void JunkInputNeverThrows(string html)
+    {
+        var page = ArticleExtractor.Extract(html, null);
+
+        page.ShouldNotBeNull();
+        page.Text.Length.ShouldBeLessThan(100);
+    }
+
+    [Fact]
+    public void ExtractionIsDeterministic()
+    {
+        var html = File.ReadAllText(TestEnvironment.TestData("Articles/testdata/harbour-news.html"));
+
+        ArticleExtractor.Extract(html, Base).ShouldBe(ArticleExtractor.Extract(html, Base));
+    }
+
+    [Fact]
+    public void HeadingsAndListItemsBecomeTheirOwnParagraphs()
+    {
+        const string html = """
+            <html><body><article>
+            <p>The committee published its findings on Thursday, listing the measures it wants adopted before the next winter season begins in the region.</p>
+            <h2>Main recommendations</h2>
+            <ul><li>Longer opening hours for the clinics</li><li>Two more ambulances for the rural districts</li></ul>
+            <p>The minister said she would respond to the report within a month, after consulting with the hospital boards and the regional health councils.</p>
+            </article></body></html>
+            """;
+
+        var paragraphs = ArticleExtractor.Extract(html, null).Text.Split("\n\n");
+
+        paragraphs.ShouldContain("Main recommendations");
+        paragraphs.ShouldContain("Longer opening hours for the clinics");
+        paragraphs.ShouldContain("Two more ambulances for the rural districts");
+    }
+
+    [Fact]
+    public void TitleFromDocumentTitleLosesTheSiteName()
+    {
+        const string html = "<html><head><title>Storm closes the northern coastal path - The Coastal Ledger</title></head><body><p>Short.</p></body></html>";
+
+        ArticleExtractor.Extract(html, null).Title.ShouldBe("Storm closes the northern coastal path");
+    }
+}
