@@ -53,16 +53,16 @@ public sealed class SqliteTopicStore(SqliteDatabase database) : ITopicStore
             return removed;
         }, cancellationToken);
 
-    public Task UpsertAliasAsync(AliasDefinition alias, CancellationToken cancellationToken)
+    public Task UpsertAliasAsync(AliasDefinition definition, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(alias);
+        ArgumentNullException.ThrowIfNull(definition);
         return database.WithTransactionAsync(async (connection, transaction) =>
         {
             using var command = connection.Command($"""
                 INSERT INTO topic_aliases (name, members) VALUES ($name, $members)
                 ON CONFLICT (name) DO UPDATE SET members = excluded.members;
                 {BumpVersion}
-                """, transaction).With("$name", alias.Name).With("$members", alias.Members);
+                """, transaction).With("$name", definition.Name).With("$members", definition.Members);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
     }
@@ -153,5 +153,5 @@ public sealed class SqliteTopicStore(SqliteDatabase database) : ITopicStore
         return topics;
     }
 
-    private static IReadOnlyList<T> ReadList<T>(string json) => JsonSerializer.Deserialize<List<T>>(json) ?? [];
+    private static List<T> ReadList<T>(string json) => JsonSerializer.Deserialize<List<T>>(json) ?? [];
 }

@@ -31,7 +31,7 @@ public sealed record ArticleFile(string Name, string? Url, string? Outlet, DateT
         }
 
         var text = string.Join('\n', lines.Skip(i + 1)).Trim();
-        var published = headers.TryGetValue("published", out var date) ? ParseDate(name, date) : null;
+        DateTimeOffset? published = headers.TryGetValue("published", out var date) ? ParseDate(name, date) : null;
         var title = headers.GetValueOrDefault("title") is { Length: > 0 } t ? t : FirstLine(text);
         return new ArticleFile(
             name,

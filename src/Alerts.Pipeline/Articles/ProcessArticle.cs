@@ -18,7 +18,7 @@ public sealed record ProcessArticleResult(long ArticleId, bool Found, bool Fetch
 /// extracting its page), fingerprints the text, records a syndicated copy as a copy of the first, and
 /// matches the article against every topic. Idempotent: running it again on a processed article changes nothing.
 /// </summary>
-public sealed class ProcessArticle(
+public sealed partial class ProcessArticle(
     IArticleStore articles,
     ITopicStore topics,
     TopicMatcher matcher,
@@ -35,7 +35,7 @@ public sealed class ProcessArticle(
         var article = await articles.GetArticleAsync(message.ArticleId, cancellationToken);
         if (article is null)
         {
-            logger.LogWarning("articles: article {ArticleId} not found; nothing to do", message.ArticleId);
+            LogNotFound(logger, message.ArticleId);
             return new ProcessArticleResult(message.ArticleId, Found: false, FetchedPage: false, CopyOf: null, Matches: []);
         }
 
@@ -60,7 +60,7 @@ public sealed class ProcessArticle(
 
         if (copyOf is not null)
         {
-            logger.LogInformation("articles: {ArticleId} is a syndicated copy of {CopyOf}", article.Id, copyOf);
+            LogCopy(logger, article.Id, copyOf.Value);
         }
 
         var matches = await matcher.MatchAsync(article, cancellationToken);
@@ -82,7 +82,7 @@ public sealed class ProcessArticle(
         }
         catch (FetchException ex) when (lastAttempt || ex.Failure is FetchFailure.BlockedAddress or FetchFailure.UnsupportedScheme or FetchFailure.TooLarge)
         {
-            logger.LogWarning("articles: keeping the feed summary of {ArticleId}: {Error}", article.Id, ex.Message);
+            LogKeptSummary(logger, article.Id, ex.Message);
             return (article, false);
         }
 
@@ -93,7 +93,7 @@ public sealed class ProcessArticle(
 
         if (!page.IsSuccess || page.MediaType is not ("text/html" or "application/xhtml+xml" or null))
         {
-            logger.LogWarning("articles: keeping the feed summary of {ArticleId}: HTTP {StatusCode} {MediaType} from {Url}", article.Id, page.StatusCode, page.MediaType, page.FinalUrl);
+            LogKeptSummaryHttp(logger, article.Id, page.StatusCode, page.MediaType, page.FinalUrl);
             return (article, false);
         }
 
@@ -115,4 +115,16 @@ public sealed class ProcessArticle(
 
     private static bool IsWebUrl(string? url) =>
         url is not null && (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "articles: article {ArticleId} not found; nothing to do")]
+    private static partial void LogNotFound(ILogger logger, long articleId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "articles: {ArticleId} is a syndicated copy of {CopyOf}")]
+    private static partial void LogCopy(ILogger logger, long articleId, long copyOf);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "articles: keeping the feed summary of {ArticleId}: {Error}")]
+    private static partial void LogKeptSummary(ILogger logger, long articleId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "articles: keeping the feed summary of {ArticleId}: HTTP {StatusCode} {MediaType} from {Url}")]
+    private static partial void LogKeptSummaryHttp(ILogger logger, long articleId, int statusCode, string? mediaType, Uri url);
 }

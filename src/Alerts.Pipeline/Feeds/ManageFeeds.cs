@@ -36,8 +36,9 @@ public sealed class ManageFeeds(IFeedStore feeds, TimeProvider clock)
             return uri.AbsoluteUri;
         }
 
-        var looksLikePath = !url.Contains("://", StringComparison.Ordinal) || url.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
-        if (!looksLikePath)
+        // Rooted paths parse as file: URIs; anything else with a scheme (ftp:, javascript:) is refused.
+        var isFile = uri is null ? !url.Contains(':', StringComparison.Ordinal) : uri.IsFile;
+        if (!isFile)
         {
             throw new ArgumentException($"feeds: only http and https feed URLs are supported, not {url}");
         }
@@ -47,7 +48,7 @@ public sealed class ManageFeeds(IFeedStore feeds, TimeProvider clock)
             throw new ArgumentException($"feeds: local files are accepted only from the CLI's own configuration, not {url}");
         }
 
-        var path = url.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? new Uri(url).LocalPath : url;
+        var path = uri?.LocalPath ?? url;
         var full = Path.GetFullPath(path, baseDirectory ?? Directory.GetCurrentDirectory());
         return new Uri(full).AbsoluteUri;
     }

@@ -37,7 +37,7 @@ public enum PollOutcome
 /// above 1) re-queues every item, new or not, because the first attempt may have died before queueing;
 /// <see cref="Articles.ProcessArticle"/> is itself idempotent.
 /// </remarks>
-public sealed class PollFeed(
+public sealed partial class PollFeed(
     IFeedStore feeds,
     IArticleStore articles,
     GuardedHttpClient http,
@@ -54,7 +54,7 @@ public sealed class PollFeed(
         var feed = await feeds.GetFeedAsync(message.FeedId, cancellationToken);
         if (feed is null || feed.Parked)
         {
-            logger.LogInformation("poll: feed {FeedId} is gone or parked; nothing to do", message.FeedId);
+            LogSkipped(logger, message.FeedId);
             return new PollFeedResult(message.FeedId, feed?.Url ?? "", PollOutcome.Skipped, 0, [], null);
         }
 
@@ -74,7 +74,7 @@ public sealed class PollFeed(
             await feeds.UpdateFeedAsync(
                 Healthy(feed, now) with { NextCheckAt = FeedSchedule.AfterSuccess(now, options.Value, response.MaxAge, response.RetryAfter) },
                 cancellationToken);
-            logger.LogInformation("poll: {Url} not modified", feed.Url);
+            LogNotModified(logger, feed.Url);
             return new PollFeedResult(feed.Id, feed.Url, PollOutcome.NotModified, 0, [], null);
         }
 
@@ -108,7 +108,7 @@ public sealed class PollFeed(
                 NextCheckAt = FeedSchedule.AfterSuccess(now, options.Value, response.MaxAge, response.RetryAfter),
             },
             cancellationToken);
-        logger.LogInformation("poll: {Url} gave {Items} items, {NewArticles} new", feed.Url, parsed.Items.Count, newArticles);
+        LogFetched(logger, feed.Url, parsed.Items.Count, newArticles);
         return new PollFeedResult(feed.Id, feed.Url, PollOutcome.Fetched, newArticles, queued, null);
     }
 
@@ -200,7 +200,7 @@ public sealed class PollFeed(
                 NextCheckAt = FeedSchedule.AfterError(now, options.Value, errors, retryAfter),
             },
             cancellationToken);
-        logger.LogWarning("poll: {Url} failed ({ConsecutiveErrors} in a row): {Error}", feed.Url, errors, error);
+        LogFailed(logger, feed.Url, errors, error);
         return new PollFeedResult(feed.Id, feed.Url, PollOutcome.Failed, 0, [], error);
     }
 
@@ -222,7 +222,22 @@ public sealed class PollFeed(
         await feeds.UpdateFeedAsync(
             feed with { LastCheckedAt = now, Parked = true, ParkedReason = reason, LastError = reason, ConsecutiveErrors = feed.ConsecutiveErrors + 1 },
             cancellationToken);
-        logger.LogWarning("poll: parked {Url}: {Reason}", feed.Url, reason);
+        LogParked(logger, feed.Url, reason);
         return new PollFeedResult(feed.Id, feed.Url, PollOutcome.Parked, 0, [], reason);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "poll: feed {FeedId} is gone or parked; nothing to do")]
+    private static partial void LogSkipped(ILogger logger, long feedId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "poll: {Url} not modified")]
+    private static partial void LogNotModified(ILogger logger, string url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "poll: {Url} gave {Items} items, {NewArticles} new")]
+    private static partial void LogFetched(ILogger logger, string url, int items, int newArticles);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "poll: {Url} failed ({ConsecutiveErrors} in a row): {Error}")]
+    private static partial void LogFailed(ILogger logger, string url, int consecutiveErrors, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "poll: parked {Url}: {Reason}")]
+    private static partial void LogParked(ILogger logger, string url, string reason);
 }

@@ -11,7 +11,7 @@ namespace Alerts.Pipeline.Feeds;
 /// each. A queued feed's next check is pushed past the poll's own lease, so a second tick before the poll
 /// finishes does not queue it again; <see cref="PollFeed"/> then sets the real next check.
 /// </summary>
-public sealed class ScheduleFeedPolls(
+public sealed partial class ScheduleFeedPolls(
     IFeedStore feeds,
     IOptions<PollingOptions> options,
     TimeProvider clock,
@@ -32,9 +32,12 @@ public sealed class ScheduleFeedPolls(
             messages.Add(new PollFeedMessage(feed.Id));
         }
 
-        logger.LogInformation("schedule: {DueFeeds} feeds due at {Now}", messages.Count, now);
+        LogScheduled(logger, messages.Count, now);
         return messages;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "schedule: {DueFeeds} feeds due at {Now}")]
+    private static partial void LogScheduled(ILogger logger, int dueFeeds, DateTimeOffset now);
 
     /// <summary>The local host's variant: schedules and enqueues on the work queue itself.</summary>
     public async Task<int> RunAndEnqueueAsync(IWorkQueue queue, CancellationToken cancellationToken)

@@ -19,12 +19,11 @@ public static class AlertsCoreHostingExtensions
     public static IHostApplicationBuilder AddAlertsCore(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<PollingOptions>().BindConfiguration(PollingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ArticleOptions>().BindConfiguration(ArticleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<GuardedHttpClient>();
+        builder.Services.AddGuardedHttpClient();
 
         builder.Services.AddSingleton<TopicMatcher>();
         builder.Services.AddTransient<ManageFeeds>();

@@ -7,7 +7,7 @@ namespace Alerts.Pipeline.Running;
 /// Drives one queue the way the Functions queue trigger does: receive with a lease, handle, complete on
 /// success, release on failure (to the poison queue after the fifth attempt, with the reason).
 /// </summary>
-public sealed class QueueWorker(IWorkQueue queue, ILogger<QueueWorker> logger)
+public sealed partial class QueueWorker(IWorkQueue queue, ILogger<QueueWorker> logger)
 {
     /// <summary>The lease a handler gets; a crashed handler's message is visible again after it.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -33,11 +33,14 @@ public sealed class QueueWorker(IWorkQueue queue, ILogger<QueueWorker> logger)
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 failed++;
-                logger.LogError(ex, "worker: {Queue} message {MessageId} failed on attempt {DequeueCount}: {Error}", queueName, message.Id, message.DequeueCount, ex.Message);
+                LogFailed(logger, ex, queueName, message.Id, message.DequeueCount, ex.Message);
                 await queue.ReleaseAsync(message, ex.Message, retryDelay, cancellationToken);
             }
         }
 
         return (handled, failed);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "worker: {Queue} message {MessageId} failed on attempt {DequeueCount}: {Error}")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string queue, string messageId, int dequeueCount, string error);
 }

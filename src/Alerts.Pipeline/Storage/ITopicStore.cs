@@ -21,7 +21,7 @@ public interface ITopicStore
     /// <summary>False when there was no such topic.</summary>
     Task<bool> RemoveTopicAsync(string id, CancellationToken cancellationToken);
 
-    Task UpsertAliasAsync(AliasDefinition alias, CancellationToken cancellationToken);
+    Task UpsertAliasAsync(AliasDefinition definition, CancellationToken cancellationToken);
 
     Task<bool> RemoveAliasAsync(string name, CancellationToken cancellationToken);
 

@@ -9,7 +9,7 @@ namespace Alerts.Pipeline.Topics;
 /// topics' version changes, so adding or removing a topic takes effect for the next article without a
 /// restart. Registered as a singleton: the index is shared by all invocations in the process.
 /// </summary>
-public sealed class TopicMatcher(ITopicStore topics)
+public sealed class TopicMatcher(ITopicStore topics) : IDisposable
 {
     private readonly SemaphoreSlim _rebuild = new(1, 1);
     private (long Version, Percolator Percolator)? _current;
@@ -48,6 +48,8 @@ public sealed class TopicMatcher(ITopicStore topics)
             _rebuild.Release();
         }
     }
+
+    public void Dispose() => _rebuild.Dispose();
 
     public static AliasTable ToAliasTable(IEnumerable<AliasDefinition> aliases)
     {

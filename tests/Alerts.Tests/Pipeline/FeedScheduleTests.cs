@@ -40,6 +40,6 @@ public class FeedScheduleTests
 
         var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
 
-        errors.ShouldHaveSingleItem().ErrorMessage.ShouldContain("at least 00:05:00");
+        errors.ShouldHaveSingleItem().ErrorMessage!.ShouldContain("at least 00:05:00");
     }
 }

@@ -28,7 +28,7 @@ public class PollFeedTests
         string.Join(" ", Enumerable.Range(0, 40).Select(i => $"Sentence {i} about {subject} gives one more detail of the council's long decision."));
 
     private static async Task<FeedRecord> AddFeedAsync(TestApp app, Uri url) =>
-        await app.Get<ManageFeeds>().AddAsync(url.AbsoluteUri, null, allowFile: false, CancellationToken.None);
+        await app.Get<ManageFeeds>().AddAsync(url.AbsoluteUri, null, allowFile: false, TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task PollStoresNewItemsAndQueuesEachForProcessing()
@@ -42,13 +42,13 @@ public class PollFeedTests
         });
         var feed = await AddFeedAsync(app, server.Url("/feed.xml"));
 
-        var result = await app.Get<PollFeed>().RunAsync(new PollFeedMessage(feed.Id), dequeueCount: 1, CancellationToken.None);
+        var result = await app.Get<PollFeed>().RunAsync(new PollFeedMessage(feed.Id), dequeueCount: 1, TestContext.Current.CancellationToken);
 
         result.Outcome.ShouldBe(PollOutcome.Fetched);
         result.NewArticles.ShouldBe(2);
         result.Articles.Count.ShouldBe(2);
-        (await app.Get<IArticleStore>().CountArticlesAsync(CancellationToken.None)).ShouldBe(2);
-        var stored = await app.Get<IFeedStore>().GetFeedAsync(feed.Id, CancellationToken.None);
+        (await app.Get<IArticleStore>().CountArticlesAsync(TestContext.Current.CancellationToken)).ShouldBe(2);
+        var stored = await app.Get<IFeedStore>().GetFeedAsync(feed.Id, TestContext.Current.CancellationToken);
         stored!.ETag.ShouldBe("\"v1\"");
         stored.Title.ShouldBe("Loopback News");
         stored.NextCheckAt.ShouldBe(app.Clock.GetUtcNow().AddMinutes(30));
@@ -72,9 +72,9 @@ public class PollFeedTests
         });
         var feed = await AddFeedAsync(app, server.Url("/feed.xml"));
         var poll = app.Get<PollFeed>();
-        await poll.RunAsync(new PollFeedMessage(feed.Id), 1, CancellationToken.None);
+        await poll.RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
 
-        var second = await poll.RunAsync(new PollFeedMessage(feed.Id), 1, CancellationToken.None);
+        var second = await poll.RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
 
         second.Outcome.ShouldBe(PollOutcome.NotModified);
         second.Articles.ShouldBeEmpty();
@@ -94,13 +94,13 @@ public class PollFeedTests
         });
         var feed = await AddFeedAsync(app, server.Url("/gone.xml"));
 
-        var result = await app.Get<PollFeed>().RunAsync(new PollFeedMessage(feed.Id), 1, CancellationToken.None);
+        var result = await app.Get<PollFeed>().RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
 
         result.Outcome.ShouldBe(PollOutcome.Parked);
-        var stored = await app.Get<IFeedStore>().GetFeedAsync(feed.Id, CancellationToken.None);
+        var stored = await app.Get<IFeedStore>().GetFeedAsync(feed.Id, TestContext.Current.CancellationToken);
         stored!.Parked.ShouldBeTrue();
         stored.ParkedReason!.ShouldContain("410");
-        (await app.Get<IFeedStore>().ListDueFeedsAsync(app.Clock.GetUtcNow().AddDays(30), 10, CancellationToken.None)).ShouldBeEmpty();
+        (await app.Get<IFeedStore>().ListDueFeedsAsync(app.Clock.GetUtcNow().AddDays(30), 10, TestContext.Current.CancellationToken)).ShouldBeEmpty();
     }
 
     [Fact]
@@ -115,15 +115,15 @@ public class PollFeedTests
         var feed = await AddFeedAsync(app, server.Url("/page.html"));
         var poll = app.Get<PollFeed>();
 
-        var first = await poll.RunAsync(new PollFeedMessage(feed.Id), 1, CancellationToken.None);
-        var second = await poll.RunAsync(new PollFeedMessage(feed.Id), 1, CancellationToken.None);
-        var third = await poll.RunAsync(new PollFeedMessage(feed.Id), 1, CancellationToken.None);
+        var first = await poll.RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
+        var second = await poll.RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
+        var third = await poll.RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
 
         first.Outcome.ShouldBe(PollOutcome.Failed);
         first.Error!.ShouldStartWith("feeds: ");
         second.Outcome.ShouldBe(PollOutcome.Failed);
         third.Outcome.ShouldBe(PollOutcome.Parked);
-        var stored = await app.Get<IFeedStore>().GetFeedAsync(feed.Id, CancellationToken.None);
+        var stored = await app.Get<IFeedStore>().GetFeedAsync(feed.Id, TestContext.Current.CancellationToken);
         stored!.ParkedReason!.ShouldContain("3 consecutive parse failures");
     }
 
@@ -139,11 +139,11 @@ public class PollFeedTests
         });
         var feed = await AddFeedAsync(app, server.Url("/busy.xml"));
 
-        var result = await app.Get<PollFeed>().RunAsync(new PollFeedMessage(feed.Id), 1, CancellationToken.None);
+        var result = await app.Get<PollFeed>().RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
 
         result.Outcome.ShouldBe(PollOutcome.Failed);
         result.Error!.ShouldBe($"fetcher: HTTP 503 from {server.Url("/busy.xml")}");
-        var stored = await app.Get<IFeedStore>().GetFeedAsync(feed.Id, CancellationToken.None);
+        var stored = await app.Get<IFeedStore>().GetFeedAsync(feed.Id, TestContext.Current.CancellationToken);
         stored!.ConsecutiveErrors.ShouldBe(1);
         stored.NextCheckAt.ShouldBe(app.Clock.GetUtcNow().AddHours(2));
     }
@@ -155,10 +155,10 @@ public class PollFeedTests
         await using var server = await LoopbackServer.StartAsync(ctx => ctx.Response.WriteAsync(Rss(("a", "First", LongText("trams")))));
         var feed = await AddFeedAsync(app, server.Url("/feed.xml"));
         var poll = app.Get<PollFeed>();
-        await poll.RunAsync(new PollFeedMessage(feed.Id), 1, CancellationToken.None);
+        await poll.RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
 
-        var again = await poll.RunAsync(new PollFeedMessage(feed.Id), 1, CancellationToken.None);
-        var redelivered = await poll.RunAsync(new PollFeedMessage(feed.Id), 2, CancellationToken.None);
+        var again = await poll.RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
+        var redelivered = await poll.RunAsync(new PollFeedMessage(feed.Id), 2, TestContext.Current.CancellationToken);
 
         again.Articles.ShouldBeEmpty();
         redelivered.NewArticles.ShouldBe(0);
@@ -170,18 +170,18 @@ public class PollFeedTests
     {
         await using var app = await TestApp.StartAsync();
         var feeds = app.Get<ManageFeeds>();
-        await feeds.AddAsync("https://one.test/feed", null, false, CancellationToken.None);
-        await feeds.AddAsync("https://two.test/feed", null, false, CancellationToken.None);
+        await feeds.AddAsync("https://one.test/feed", null, false, TestContext.Current.CancellationToken);
+        await feeds.AddAsync("https://two.test/feed", null, false, TestContext.Current.CancellationToken);
         var schedule = app.Get<ScheduleFeedPolls>();
         var queue = app.Get<IWorkQueue>();
 
-        var first = await schedule.RunAndEnqueueAsync(queue, CancellationToken.None);
+        var first = await schedule.RunAndEnqueueAsync(queue, TestContext.Current.CancellationToken);
         app.Clock.Advance(TimeSpan.FromMinutes(5));
-        var second = await schedule.RunAndEnqueueAsync(queue, CancellationToken.None);
+        var second = await schedule.RunAndEnqueueAsync(queue, TestContext.Current.CancellationToken);
 
         first.ShouldBe(2);
         second.ShouldBe(0);
-        (await queue.CountAsync(QueueNames.FeedPoll, CancellationToken.None)).ShouldBe(2);
+        (await queue.CountAsync(QueueNames.FeedPoll, TestContext.Current.CancellationToken)).ShouldBe(2);
     }
 
     [Fact]
@@ -189,12 +189,12 @@ public class PollFeedTests
     {
         await using var app = await TestApp.StartAsync();
         var path = Path.Combine(Path.GetTempPath(), $"alerts-{Guid.NewGuid():N}.xml");
-        await File.WriteAllTextAsync(path, Rss(("a", "First", LongText("trams"))));
+        await File.WriteAllTextAsync(path, Rss(("a", "First", LongText("trams"))), TestContext.Current.CancellationToken);
         try
         {
-            var feed = await app.Get<IFeedStore>().AddFeedAsync(new Uri(path).AbsoluteUri, null, app.Clock.GetUtcNow(), CancellationToken.None);
+            var feed = await app.Get<IFeedStore>().AddFeedAsync(new Uri(path).AbsoluteUri, null, app.Clock.GetUtcNow(), TestContext.Current.CancellationToken);
 
-            var result = await app.Get<PollFeed>().RunAsync(new PollFeedMessage(feed.Id), 1, CancellationToken.None);
+            var result = await app.Get<PollFeed>().RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
 
             result.Outcome.ShouldBe(PollOutcome.Failed);
             result.Error!.ShouldContain("file: feeds are only read by the CLI");
@@ -223,12 +223,12 @@ public class PollFeedTests
             return ctx.Response.WriteAsync(page);
         });
         var feed = await AddFeedAsync(app, server.Url("/feed.xml"));
-        var polled = await app.Get<PollFeed>().RunAsync(new PollFeedMessage(feed.Id), 1, CancellationToken.None);
+        var polled = await app.Get<PollFeed>().RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
 
-        var processed = await app.Get<ProcessArticle>().RunAsync(polled.Articles.Single(), 1, CancellationToken.None);
+        var processed = await app.Get<ProcessArticle>().RunAsync(polled.Articles.Single(), 1, TestContext.Current.CancellationToken);
 
         processed.FetchedPage.ShouldBeTrue();
-        var article = await app.Get<IArticleStore>().GetArticleAsync(processed.ArticleId, CancellationToken.None);
+        var article = await app.Get<IArticleStore>().GetArticleAsync(processed.ArticleId, TestContext.Current.CancellationToken);
         article!.HasFullText.ShouldBeTrue();
         article.Text.ShouldContain("Paragraph 11: the river bridge reopened");
         article.Fingerprint.ShouldNotBe(0UL);
@@ -246,12 +246,12 @@ public class PollFeedTests
         var two = await AddFeedAsync(app, server.Url("/two.xml"));
         var poll = app.Get<PollFeed>();
         var process = app.Get<ProcessArticle>();
-        var first = (await poll.RunAsync(new PollFeedMessage(one.Id), 1, CancellationToken.None)).Articles.Single();
-        var second = (await poll.RunAsync(new PollFeedMessage(two.Id), 1, CancellationToken.None)).Articles.Single();
+        var first = (await poll.RunAsync(new PollFeedMessage(one.Id), 1, TestContext.Current.CancellationToken)).Articles.Single();
+        var second = (await poll.RunAsync(new PollFeedMessage(two.Id), 1, TestContext.Current.CancellationToken)).Articles.Single();
 
-        var original = await process.RunAsync(first, 1, CancellationToken.None);
-        var copy = await process.RunAsync(second, 1, CancellationToken.None);
-        var again = await process.RunAsync(second, 2, CancellationToken.None);
+        var original = await process.RunAsync(first, 1, TestContext.Current.CancellationToken);
+        var copy = await process.RunAsync(second, 1, TestContext.Current.CancellationToken);
+        var again = await process.RunAsync(second, 2, TestContext.Current.CancellationToken);
 
         original.CopyOf.ShouldBeNull();
         copy.CopyOf.ShouldBe(first.ArticleId);
