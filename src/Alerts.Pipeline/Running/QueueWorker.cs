@@ -33,7 +33,8 @@ public sealed partial class QueueWorker(IWorkQueue queue, ILogger<QueueWorker> l
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 failed++;
-                LogFailed(logger, ex, queueName, message.Id, message.DequeueCount, ex.Message);
+                LogFailed(logger, queueName, message.Id, message.DequeueCount, ex.Message);
+                LogFailureDetail(logger, ex, queueName, message.Id);
                 await queue.ReleaseAsync(message, ex.Message, retryDelay, cancellationToken);
             }
         }
@@ -42,5 +43,9 @@ public sealed partial class QueueWorker(IWorkQueue queue, ILogger<QueueWorker> l
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "worker: {Queue} message {MessageId} failed on attempt {DequeueCount}: {Error}")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string queue, string messageId, int dequeueCount, string error);
+    private static partial void LogFailed(ILogger logger, string queue, string messageId, int dequeueCount, string error);
+
+    /// <summary>The stack trace, for --verbose and for debugging; the error line above is what a person reads.</summary>
+    [LoggerMessage(Level = LogLevel.Debug, Message = "worker: {Queue} message {MessageId} failure detail")]
+    private static partial void LogFailureDetail(ILogger logger, Exception exception, string queue, string messageId);
 }
