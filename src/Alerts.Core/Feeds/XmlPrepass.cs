@@ -12,6 +12,7 @@ namespace Alerts.Core.Feeds;
 /// <item>A DOCTYPE is always removed; its external DTD (e.g. RSS 0.91's Netscape DTD) is never fetched.</item>
 /// <item>Entities declared in an internal subset are never given to the XML parser. A general entity whose
 /// value is plain text (no markup, no references, at most 1 KB) is substituted here, as feedparser does.</item>
+/// <item>Substituted text may total at most the document's own length (or 1 MB), so repeated references cannot blow up.</item>
 /// <item>A reference to any other declared entity (external SYSTEM/PUBLIC ones: XXE; values that reference
 /// other entities: billion laughs) fails the parse. Unreferenced declarations are harmless and dropped.</item>
 /// </list>
@@ -52,6 +53,7 @@ internal static partial class XmlPrepass
         private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
         private StringBuilder? _output;
         private int _flushed;
+        private long _expanded;
 
         public string? PublicId { get; private set; }
 
@@ -143,6 +145,12 @@ internal static partial class XmlPrepass
             }
             else if (_simple.TryGetValue(name, out var value))
             {
+                _expanded += value.Length;
+                if (_expanded > Math.Max(text.Length, 1 << 20))
+                {
+                    throw new FeedParseException($"feeds: refused the entity &{name}; at line {LineOf(text, i)}: entity expansion would exceed the document's own size");
+                }
+
                 Replace(i, end, WebUtility.HtmlEncode(value));
             }
             else if (_refused.TryGetValue(name, out var why))
