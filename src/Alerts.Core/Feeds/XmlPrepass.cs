@@ -100,7 +100,7 @@ internal static partial class XmlPrepass
                 return Skip(i, "?>");
             }
 
-            if (At(text, i, "<!DOCTYPE"))
+            if (text.AsSpan(i).StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase))
             {
                 var end = DoctypeEnd(text, i);
                 var doctype = text[i..end];

@@ -225,8 +225,8 @@ public class FeedParserTests
     public void HtmlPageIsNotAFeed()
     {
         const string html = """
-            <!DOCTYPE html>
-            <html><head><title>Welcome</title></head><body><p>Hello<br>there</p></body></html>
+            <!doctype html>
+            <html><head><meta charset="utf-8"><title>Welcome</title></head><body><p>Hello<br>there</p></body></html>
             """;
 
         var error = Should.Throw<FeedParseException>(() => ParseText(html));
