@@ -44,7 +44,15 @@ public static partial class FeedDates
         }
 
         var text = value.Trim();
-        DateTimeOffset? result = TryIso(text) ?? TryKorean(text) ?? TryHungarian(text) ?? TryRfc822(text) ?? TryCompactIso(text);
+        DateTimeOffset? result = FastPath(text);
+        if (result is null)
+        {
+            // Month names and weekdays first: most RSS dates start with a letter.
+            result = char.IsLetter(text[0])
+                ? TryRfc822(text)
+                : TryIso(text) ?? TryKorean(text) ?? TryHungarian(text) ?? TryRfc822(text) ?? TryCompactIso(text);
+        }
+
         if (result is null)
         {
             return false;
@@ -52,6 +60,60 @@ public static partial class FeedDates
 
         utc = result.Value.ToUniversalTime();
         return true;
+    }
+
+    /// <summary>
+    /// The two shapes nearly every feed uses, read without regular expressions:
+    /// "yyyy-MM-ddTHH:mm:ss[.fff](Z|±hh:mm)" and "ddd, dd MMM yyyy HH:mm:ss (±hhmm|GMT|UTC|Z)".
+    /// Anything else (or anything odd in these) goes to the general readers.
+    /// </summary>
+    private static DateTimeOffset? FastPath(string t)
+    {
+        if (t.Length >= 20 && t[4] == '-' && t[7] == '-' && t[10] is 'T' or 't' && t[13] == ':' && t[16] == ':'
+            && Digits(t, 0, 4) is { } y && Digits(t, 5, 2) is { } mo && Digits(t, 8, 2) is { } d
+            && Digits(t, 11, 2) is { } h && Digits(t, 14, 2) is { } mi && Digits(t, 17, 2) is { } s)
+        {
+            var i = 19;
+            if (i < t.Length && t[i] == '.')
+            {
+                i++;
+                while (i < t.Length && char.IsAsciiDigit(t[i]))
+                {
+                    i++;
+                }
+            }
+
+            TimeSpan? offset = t.Length == i + 1 && t[i] is 'Z' or 'z' ? TimeSpan.Zero
+                : t.Length == i + 6 && t[i] is '+' or '-' && t[i + 3] == ':' && Digits(t, i + 1, 2) is { } oh && Digits(t, i + 4, 2) is { } om
+                    ? (t[i] == '-' ? -1 : 1) * new TimeSpan(oh, om, 0)
+                    : null;
+            return offset is null ? null : Build(y, mo, d, h, mi, s, offset.Value);
+        }
+
+        if (t.Length >= 29 && t[3] == ',' && t[4] == ' ' && t[7] == ' ' && t[11] == ' ' && t[16] == ' ' && t[19] == ':' && t[22] == ':'
+            && t[25] == ' ' && Digits(t, 5, 2) is { } day && MonthOf(t.Substring(8, 3)) is > 0 and var month && Digits(t, 12, 4) is { } year
+            && Digits(t, 17, 2) is { } hour && Digits(t, 20, 2) is { } minute && Digits(t, 23, 2) is { } second && Zone(t[26..]) is { } zone)
+        {
+            return Build(year, month, day, hour, minute, second, zone);
+        }
+
+        return null;
+    }
+
+    private static int? Digits(string t, int start, int count)
+    {
+        var value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(t[i]))
+            {
+                return null;
+            }
+
+            value = (value * 10) + (t[i] - '0');
+        }
+
+        return value;
     }
 
     private static DateTimeOffset? TryIso(string text)
@@ -209,11 +271,14 @@ public static partial class FeedDates
         return Build(year, month, day, m.Groups["h"], m.Groups["mi"], m.Groups["s"], Offset(m.Groups["tz"]));
     }
 
-    private static DateTimeOffset? Build(int year, int month, int day, Group hour, Group minute, Group second, TimeSpan? offset)
+    private static DateTimeOffset? Build(int year, int month, int day, Group hour, Group minute, Group second, TimeSpan? offset) =>
+        offset is null
+            ? null
+            : Build(year, month, day, hour.Success ? Number(hour.Value) : 0, minute.Success ? Number(minute.Value) : 0,
+                second.Success ? Number(second.Value) : 0, offset.Value);
+
+    private static DateTimeOffset? Build(int year, int month, int day, int h, int mi, int s, TimeSpan? offset)
     {
-        var h = hour.Success ? Number(hour.Value) : 0;
-        var mi = minute.Success ? Number(minute.Value) : 0;
-        var s = second.Success ? Number(second.Value) : 0;
         if (offset is null || year is < 1 or > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
             || h > 23 || mi > 59 || s > 60 || Math.Abs(offset.Value.TotalHours) > 14)
         {

@@ -9,6 +9,8 @@ namespace Alerts.Core.Feeds;
 /// </summary>
 internal static partial class FeedUris
 {
+    private static readonly System.Buffers.SearchValues<char> NeedsUri = System.Buffers.SearchValues.Create(".?#%\\ :");
+
     public static Uri? ResolveBase(Uri? current, string value)
     {
         value = value.Trim();
@@ -34,7 +36,29 @@ internal static partial class FeedUris
             return trimmed;
         }
 
-        return Uri.TryCreate(baseUri, trimmed, out var resolved) ? resolved.ToString() : trimmed;
+        return SimpleResolve(baseUri, trimmed) ?? (Uri.TryCreate(baseUri, trimmed, out var resolved) ? resolved.ToString() : trimmed);
+    }
+
+    /// <summary>
+    /// The common cases without building a Uri (which is slow): an absolute path ("/a/b") or a plain relative
+    /// path ("a/b") against an http(s) base. Dot segments, queries, fragments and escapes go to <see cref="Uri"/>.
+    /// </summary>
+    private static string? SimpleResolve(Uri baseUri, string relative)
+    {
+        if (baseUri.Scheme is not ("http" or "https") || relative.AsSpan().IndexOfAny(NeedsUri) >= 0
+            || relative.StartsWith("//", StringComparison.Ordinal) || relative.AsSpan().IndexOfAnyInRange('\u0080', '\uFFFF') >= 0)
+        {
+            return null;
+        }
+
+        var authority = baseUri.Scheme + "://" + baseUri.Authority;
+        if (relative[0] == '/')
+        {
+            return authority + relative;
+        }
+
+        var path = baseUri.AbsolutePath;
+        return authority + path[..(path.LastIndexOf('/') + 1)] + relative;
     }
 
     /// <summary>HTML with its relative href/src/... attribute values resolved against the base.</summary>
@@ -45,18 +69,22 @@ internal static partial class FeedUris
             return html;
         }
 
-        return UriAttribute().Replace(html, m =>
-        {
-            var group = m.Groups["v1"].Success ? m.Groups["v1"] : m.Groups["v2"].Success ? m.Groups["v2"] : m.Groups["v3"];
-            var resolved = Resolve(baseUri, System.Net.WebUtility.HtmlDecode(group.Value));
-            if (resolved == group.Value)
-            {
-                return m.Value;
-            }
+        return StartTag().Replace(html, tag => tag.Value.Contains('=', StringComparison.Ordinal)
+            ? UriAttribute().Replace(tag.Value, m => ResolveAttribute(baseUri, m))
+            : tag.Value);
+    }
 
-            var encoded = resolved.Replace("&", "&amp;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
-            return m.Value[..(group.Index - m.Index)] + encoded + m.Value[(group.Index - m.Index + group.Length)..];
-        });
+    private static string ResolveAttribute(Uri baseUri, Match m)
+    {
+        var group = m.Groups["v1"].Success ? m.Groups["v1"] : m.Groups["v2"].Success ? m.Groups["v2"] : m.Groups["v3"];
+        var resolved = Resolve(baseUri, System.Net.WebUtility.HtmlDecode(group.Value));
+        if (resolved == group.Value)
+        {
+            return m.Value;
+        }
+
+        var encoded = resolved.Replace("&", "&amp;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
+        return m.Value[..(group.Index - m.Index)] + encoded + m.Value[(group.Index - m.Index + group.Length)..];
     }
 
     private static bool IsSafe(Uri uri) => uri.Scheme is "http" or "https" or "ftp" or "file";
@@ -64,8 +92,11 @@ internal static partial class FeedUris
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9+.-]*:", RegexOptions.CultureInvariant)]
     private static partial Regex HasScheme();
 
+    [GeneratedRegex(@"<[A-Za-z][^<>]*>", RegexOptions.CultureInvariant)]
+    private static partial Regex StartTag();
+
     [GeneratedRegex(
-        @"(?<=<[A-Za-z][^<>]*?\s)(?:href|src|cite|action|longdesc|background|usemap|poster|codebase|data|profile)\s*=\s*(?:""(?<v1>[^""]*)""|'(?<v2>[^']*)'|(?<v3>[^\s""'>]+))",
+        @"(?<=\s)(?:href|src|cite|action|longdesc|background|usemap|poster|codebase|data|profile)\s*=\s*(?:""(?<v1>[^""]*)""|'(?<v2>[^']*)'|(?<v3>[^\s""'>]+))",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UriAttribute();
 }

@@ -146,6 +146,9 @@ internal static class FeedNamespaces
 
 internal static class FeedXml
 {
+    /// <summary>Real feeds nest a few levels (plus some XHTML); the limit keeps the recursive serialiser safe.</summary>
+    private const int MaxDepth = 256;
+
     private static readonly XmlReaderSettings Settings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
@@ -191,6 +194,11 @@ internal static class FeedXml
                         else
                         {
                             stack.Push(element);
+                            if (stack.Count > MaxDepth)
+                            {
+                                throw new FeedParseException(
+                                    $"feeds: elements nested deeper than {MaxDepth} at line {info.LineNumber}, position {info.LinePosition}");
+                            }
                         }
 
                         break;

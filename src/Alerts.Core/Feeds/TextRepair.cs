@@ -29,12 +29,13 @@ internal static partial class TextRepair
 
     public static string? Fix(string? value, bool documentIsUtf8)
     {
-        if (value is null || !value.Any(c => c >= '\u0080') && !value.Contains("&#1", StringComparison.Ordinal))
+        if (value is null
+            || (value.AsSpan().IndexOfAnyInRange('\u0080', '\uFFFF') < 0 && !value.Contains("&#1", StringComparison.Ordinal)))
         {
             return value;
         }
 
-        if (documentIsUtf8 && value.All(c => c <= '\u00FF'))
+        if (documentIsUtf8 && value.AsSpan().IndexOfAnyInRange('\u0100', '\uFFFF') < 0)
         {
             try
             {
@@ -46,7 +47,7 @@ internal static partial class TextRepair
             }
         }
 
-        if (value.Any(c => c is >= '\u0080' and <= '\u009F'))
+        if (value.AsSpan().IndexOfAnyInRange('\u0080', '\u009F') >= 0)
         {
             var chars = value.ToCharArray();
             for (var i = 0; i < chars.Length; i++)

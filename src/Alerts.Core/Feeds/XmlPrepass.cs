@@ -12,6 +12,7 @@ namespace Alerts.Core.Feeds;
 /// <item>A DOCTYPE is always removed; its external DTD (e.g. RSS 0.91's Netscape DTD) is never fetched.</item>
 /// <item>Entities declared in an internal subset are never given to the XML parser. A general entity whose
 /// value is plain text (no markup, no references, at most 1 KB) is substituted here, as feedparser does.</item>
+/// <item>Substituted text may total at most the document's own length (or 1 MB), so repeated references cannot blow up.</item>
 /// <item>A reference to any other declared entity (external SYSTEM/PUBLIC ones: XXE; values that reference
 /// other entities: billion laughs) fails the parse. Unreferenced declarations are harmless and dropped.</item>
 /// </list>
@@ -27,121 +28,169 @@ internal static partial class XmlPrepass
 
     public static Result Run(string text, ICollection<string> warnings)
     {
-        var output = new StringBuilder(text.Length + 64);
-        var simple = new Dictionary<string, string>(StringComparer.Ordinal);
-        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        string? publicId = null;
+        // Most feeds need no change: text is copied only from the first repair on.
+        var pass = new Pass(text, warnings);
         var i = 0;
         while (i < text.Length)
         {
             var next = text.AsSpan(i).IndexOfAny('<', '&');
             if (next < 0)
             {
-                output.Append(text, i, text.Length - i);
                 break;
             }
 
-            output.Append(text, i, next);
             i += next;
-            if (text[i] == '<')
+            i = text[i] == '<' ? pass.Markup(i) : pass.Reference(i);
+        }
+
+        return new Result(pass.Finish(), pass.PublicId);
+    }
+
+    private sealed class Pass(string text, ICollection<string> warnings)
+    {
+        private readonly Dictionary<string, string> _simple = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _refused = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+        private StringBuilder? _output;
+        private int _flushed;
+        private long _expanded;
+
+        public string? PublicId { get; private set; }
+
+        public string Finish()
+        {
+            if (_output is null)
             {
-                i = CopyMarkup(text, i, output, simple, refused, ref publicId);
-                continue;
+                return text;
             }
 
-            i = Reference(text, i, output, simple, refused, warnings, reported);
+            _output.Append(text, _flushed, text.Length - _flushed);
+            return _output.ToString();
         }
 
-        return new Result(output.ToString(), publicId);
-    }
-
-    private static int CopyMarkup(
-        string text, int i, StringBuilder output, Dictionary<string, string> simple, Dictionary<string, string> refused, ref string? publicId)
-    {
-        if (At(text, i, "<!--"))
+        /// <summary>Replaces text[at..end] with the replacement in the output.</summary>
+        private void Replace(int at, int end, string replacement)
         {
-            return CopyThrough(text, i, "-->", output);
+            _output ??= new StringBuilder(text.Length + 256);
+            _output.Append(text, _flushed, at - _flushed).Append(replacement);
+            _flushed = end;
         }
 
-        if (At(text, i, "<![CDATA["))
+        public int Markup(int i)
         {
-            return CopyThrough(text, i, "]]>", output);
-        }
+            if (At(text, i, "<!--"))
+            {
+                return Skip(i, "-->");
+            }
 
-        if (At(text, i, "<?xml") && i + 5 < text.Length && char.IsWhiteSpace(text[i + 5]))
-        {
-            var end = text.IndexOf("?>", i, StringComparison.Ordinal);
-            return end < 0 ? text.Length : end + 2;
-        }
+            if (At(text, i, "<![CDATA["))
+            {
+                return Skip(i, "]]>");
+            }
 
-        if (At(text, i, "<?"))
-        {
-            return CopyThrough(text, i, "?>", output);
-        }
+            if (At(text, i, "<?xml") && i + 5 < text.Length && char.IsWhiteSpace(text[i + 5]))
+            {
+                var end = Skip(i, "?>");
+                Replace(i, end, "");
+                return end;
+            }
 
-        if (At(text, i, "<!DOCTYPE"))
-        {
-            var end = DoctypeEnd(text, i);
-            var doctype = text[i..end];
-            publicId = PublicId().Match(doctype) is { Success: true } m ? m.Groups[1].Value : null;
-            ReadEntities(doctype, text, i, simple, refused);
+            if (At(text, i, "<?"))
+            {
+                return Skip(i, "?>");
+            }
 
-            // Keep the line count so that later error positions still match the document.
-            output.Append('\n', doctype.Count(c => c == '\n'));
-            return end;
-        }
+            if (text.AsSpan(i).StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase))
+            {
+                var end = DoctypeEnd(text, i);
+                var doctype = text[i..end];
+                PublicId = PublicIdPattern().Match(doctype) is { Success: true } m ? m.Groups[1].Value : null;
+                ReadEntities(doctype, text, i, _simple, _refused);
 
-        output.Append('<');
-        return i + 1;
-    }
+                // Keep the line count so that later error positions still match the document.
+                Replace(i, end, new string('\n', doctype.Count(c => c == '\n')));
+                return end;
+            }
 
-    private static int Reference(
-        string text, int i, StringBuilder output, Dictionary<string, string> simple, Dictionary<string, string> refused,
-        ICollection<string> warnings, HashSet<string> reported)
-    {
-        var m = EntityReference().Match(text, i);
-        if (!m.Success || m.Index != i)
-        {
-            Warn(warnings, reported, "feeds: a bare '&' was read as text (not well-formed XML)");
-            output.Append("&amp;");
             return i + 1;
         }
 
-        var name = m.Groups[1].Value;
-        if (name.StartsWith("#X", StringComparison.Ordinal))
+        public int Reference(int i)
         {
-            Warn(warnings, reported, "feeds: '&#X' character reference read as '&#x'");
-            output.Append("&#x").Append(name, 2, name.Length - 2).Append(';');
-        }
-        else if (name.StartsWith('#') || name is "amp" or "lt" or "gt" or "quot" or "apos")
-        {
-            output.Append(m.Value);
-        }
-        else if (simple.TryGetValue(name, out var value))
-        {
-            output.Append(WebUtility.HtmlEncode(value));
-        }
-        else if (refused.TryGetValue(name, out var why))
-        {
-            throw new FeedParseException(
-                $"feeds: refused the entity &{name}; at line {LineOf(text, i)}: it is declared {why} in the DOCTYPE (DTD entities are never resolved)");
-        }
-        else if (WebUtility.HtmlDecode(m.Value) is var decoded && decoded != m.Value)
-        {
-            Warn(warnings, reported, $"feeds: undefined entity &{name}; read as the HTML character");
-            foreach (var rune in decoded.EnumerateRunes())
+            var span = text.AsSpan(i);
+            if (span.StartsWith("&amp;") || span.StartsWith("&lt;") || span.StartsWith("&gt;") || span.StartsWith("&quot;")
+                || span.StartsWith("&apos;"))
             {
-                output.Append("&#").Append(rune.Value.ToString(CultureInfo.InvariantCulture)).Append(';');
+                return i + 1;
             }
-        }
-        else
-        {
-            Warn(warnings, reported, $"feeds: undefined entity &{name}; kept as text");
-            output.Append("&amp;").Append(name).Append(';');
+
+            var m = EntityReference().Match(text, i, Math.Min(72, text.Length - i));
+            if (!m.Success)
+            {
+                Warn("feeds: a bare '&' was read as text (not well-formed XML)");
+                Replace(i, i + 1, "&amp;");
+                return i + 1;
+            }
+
+            var name = m.Groups[1].Value;
+            var end = i + m.Length;
+            if (name.StartsWith("#X", StringComparison.Ordinal))
+            {
+                Warn("feeds: '&#X' character reference read as '&#x'");
+                Replace(i, end, "&#x" + name[2..] + ";");
+            }
+            else if (name.StartsWith('#'))
+            {
+                return end;
+            }
+            else if (_simple.TryGetValue(name, out var value))
+            {
+                _expanded += value.Length;
+                if (_expanded > Math.Max(text.Length, 1 << 20))
+                {
+                    throw new FeedParseException($"feeds: refused the entity &{name}; at line {LineOf(text, i)}: entity expansion would exceed the document's own size");
+                }
+
+                Replace(i, end, WebUtility.HtmlEncode(value));
+            }
+            else if (_refused.TryGetValue(name, out var why))
+            {
+                throw new FeedParseException(
+                    $"feeds: refused the entity &{name}; at line {LineOf(text, i)}: it is declared {why} in the DOCTYPE (DTD entities are never resolved)");
+            }
+            else if (WebUtility.HtmlDecode(m.Value) is var decoded && decoded != m.Value)
+            {
+                Warn($"feeds: undefined entity &{name}; read as the HTML character");
+                var references = new StringBuilder();
+                foreach (var rune in decoded.EnumerateRunes())
+                {
+                    references.Append("&#").Append(rune.Value.ToString(CultureInfo.InvariantCulture)).Append(';');
+                }
+
+                Replace(i, end, references.ToString());
+            }
+            else
+            {
+                Warn($"feeds: undefined entity &{name}; kept as text");
+                Replace(i, end, "&amp;" + name + ";");
+            }
+
+            return end;
         }
 
-        return i + m.Length;
+        private int Skip(int i, string terminator)
+        {
+            var end = text.IndexOf(terminator, i, StringComparison.Ordinal);
+            return end < 0 ? text.Length : end + terminator.Length;
+        }
+
+        private void Warn(string message)
+        {
+            if (_reported.Add(message))
+            {
+                warnings.Add(message);
+            }
+        }
     }
 
     private static void ReadEntities(
@@ -215,32 +264,16 @@ internal static partial class XmlPrepass
         throw new FeedParseException($"feeds: unterminated DOCTYPE at line {LineOf(text, i)}");
     }
 
-    private static int CopyThrough(string text, int i, string terminator, StringBuilder output)
-    {
-        var end = text.IndexOf(terminator, i, StringComparison.Ordinal);
-        var stop = end < 0 ? text.Length : end + terminator.Length;
-        output.Append(text, i, stop - i);
-        return stop;
-    }
-
     private static bool At(string text, int i, string token) => text.AsSpan(i).StartsWith(token, StringComparison.Ordinal);
-
-    private static void Warn(ICollection<string> warnings, HashSet<string> reported, string message)
-    {
-        if (reported.Add(message))
-        {
-            warnings.Add(message);
-        }
-    }
 
     internal static int LineOf(string text, int index) => text.AsSpan(0, Math.Min(index, text.Length)).Count('\n') + 1;
 
-    [GeneratedRegex(@"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z_:][A-Za-z0-9_.:-]{0,63});", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\G&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z_:][A-Za-z0-9_.:-]{0,63});", RegexOptions.CultureInvariant)]
     private static partial Regex EntityReference();
 
     [GeneratedRegex(@"<!ENTITY\s+(?<param>%\s+)?(?<name>[^\s""'>]+)\s+(?:""(?<dq>[^""]*)""|'(?<sq>[^']*)'|(?:SYSTEM|PUBLIC)\b)", RegexOptions.CultureInvariant)]
     private static partial Regex EntityDeclaration();
 
     [GeneratedRegex(@"PUBLIC\s+[""']([^""']*)[""']", RegexOptions.CultureInvariant)]
-    private static partial Regex PublicId();
+    private static partial Regex PublicIdPattern();
 }

@@ -147,6 +147,29 @@ public class FeedParserTests
     }
 
     [Fact]
+    public void RepeatedPlainTextEntitiesCannotExpandWithoutBound()
+    {
+        var value = new string('a', 1000);
+        var references = string.Concat(Enumerable.Repeat("&big;", 5000));
+        var xml = $"<!DOCTYPE rss [<!ENTITY big \"{value}\">]><rss version=\"2.0\"><channel><title>{references}</title></channel></rss>";
+
+        var error = Should.Throw<FeedParseException>(() => ParseText(xml));
+
+        error.Message.ShouldContain("entity expansion");
+    }
+
+    [Fact]
+    public void DeepNestingIsRefusedInsteadOfOverflowingTheStack()
+    {
+        var xml = "<rss version=\"2.0\"><channel><item><description>" + string.Concat(Enumerable.Repeat("<b>", 100_000))
+            + "</description></item></channel></rss>";
+
+        var error = Should.Throw<FeedParseException>(() => ParseText(xml));
+
+        error.Message.ShouldStartWith("feeds: elements nested deeper than 256");
+    }
+
+    [Fact]
     public void HarmlessDoctypeIsIgnoredAndPlainTextEntitiesAreSubstituted()
     {
         const string xml = """
@@ -202,8 +225,8 @@ public class FeedParserTests
     public void HtmlPageIsNotAFeed()
     {
         const string html = """
-            <!DOCTYPE html>
-            <html><head><title>Welcome</title></head><body><p>Hello<br>there</p></body></html>
+            <!doctype html>
+            <html><head><meta charset="utf-8"><title>Welcome</title></head><body><p>Hello<br>there</p></body></html>
             """;
 
         var error = Should.Throw<FeedParseException>(() => ParseText(html));
