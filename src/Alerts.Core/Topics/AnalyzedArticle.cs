@@ -14,7 +14,7 @@ public sealed class AnalyzedArticle
         Body = body;
         Language = language;
         FeedId = feedId;
-        Terms = title.SortedTerms.Union(body.SortedTerms, StringComparer.Ordinal).ToArray();
+        TermArray = title.SortedTerms.Union(body.SortedTerms, StringComparer.Ordinal).ToArray();
     }
 
     public string? Language { get; }
@@ -22,7 +22,9 @@ public sealed class AnalyzedArticle
     public long? FeedId { get; }
 
     /// <summary>Distinct folded terms of title and text, compound parts included.</summary>
-    public IReadOnlyList<string> Terms { get; }
+    public IReadOnlyList<string> Terms => TermArray;
+
+    internal string[] TermArray { get; }
 
     internal ArticleField Title { get; }
 
@@ -87,13 +89,25 @@ internal sealed class ArticleField
             return None;
         }
 
-        var merged = new SortedSet<int>();
-        for (var i = first; i < SortedTerms.Length && SortedTerms[i].StartsWith(term.Word, StringComparison.Ordinal); i++)
+        var last = first + 1;
+        while (last < SortedTerms.Length && SortedTerms[last].StartsWith(term.Word, StringComparison.Ordinal))
         {
-            merged.UnionWith(positions[SortedTerms[i]]);
+            last++;
         }
 
-        return [.. merged];
+        if (last == first + 1)
+        {
+            return positions[SortedTerms[first]];
+        }
+
+        var merged = new List<int>();
+        for (var i = first; i < last; i++)
+        {
+            merged.AddRange(positions[SortedTerms[i]]);
+        }
+
+        merged.Sort();
+        return [.. merged.Distinct()];
     }
 
     public int[] Positions(string word) => positions.GetValueOrDefault(word, None);

@@ -4,50 +4,94 @@ namespace Alerts.Core.Topics;
 internal readonly record struct PresearchKey(string Text, bool IsPrefix);
 
 /// <summary>
-/// Extracts from a query a set of keys such that every article the query matches contains at least one
-/// of them (as Lucene Monitor's term-filtered presearcher does). OR needs a key from each branch; AND
-/// and NEAR need only one operand's, so the rarest one is taken; NOT gives none. Null means no such
-/// set exists (pure negation, "a OR NOT b"): the query must be evaluated on every article.
+/// Two sets of keys for a query such that every article the query matches contains at least one key of
+/// each set, as Lucene Monitor's multipass term-filtered presearcher builds them. OR needs a key from
+/// each branch; AND and NEAR need only one operand's, so the first set takes the rarest operand's keys
+/// and the second set the next rarest operand's (or the rarest operand's own second set when it is
+/// alone): an article must then hold two of a query's required terms before the query is evaluated.
+/// NOT gives no keys.
 /// </summary>
-internal static class Presearch
+internal sealed record PresearchKeys(List<PresearchKey> First, List<PresearchKey> Second)
 {
-    public static List<PresearchKey>? Keys(QueryNode node, TermStatistics statistics)
+    /// <summary>The keys of a query, or null when no such sets exist (pure negation, "a OR NOT b"): then the query is evaluated on every article.</summary>
+    public static PresearchKeys? Extract(QueryNode node, TermStatistics statistics)
     {
         switch (node)
         {
             case TermNode term:
-                return [new PresearchKey(term.Word, term.IsPrefix)];
+                List<PresearchKey> single = [new PresearchKey(term.Word, term.IsPrefix)];
+                return new PresearchKeys(single, single);
             case PhraseNode phrase:
-                var rarest = phrase.Words.MinBy(w => statistics.Estimate(w.Text));
-                return [new PresearchKey(rarest.Text, IsPrefix: false)];
+                return Rarest(phrase.Words.Select(w => new PresearchKey(w.Text, IsPrefix: false)), statistics);
             case OrNode or:
-                var union = new List<PresearchKey>();
+                var first = new List<PresearchKey>();
+                var second = new List<PresearchKey>();
                 foreach (var child in or.Children)
                 {
-                    var keys = Keys(child, statistics);
-                    if (keys is null)
+                    if (Extract(child, statistics) is not { } keys)
                     {
                         return null;
                     }
 
-                    union.AddRange(keys);
+                    first.AddRange(keys.First);
+                    second.AddRange(keys.Second);
                 }
 
-                return union.Distinct().ToList();
+                return new PresearchKeys(first, second);
             case AndNode and:
-                return Rarest(and.Children, statistics);
+                return Required(and.Children, statistics);
             case NearNode near:
-                return Rarest([near.Left, near.Right], statistics);
+                return Required([near.Left, near.Right], statistics);
             default:
                 return null;
         }
     }
 
-    private static List<PresearchKey>? Rarest(IEnumerable<QueryNode> required, TermStatistics statistics) =>
-        required.Select(child => Keys(child, statistics))
-            .Where(keys => keys is not null)
-            .MinBy(keys => Cost(keys!, statistics));
+    /// <summary>Both sets name the same keys: one hit is enough.</summary>
+    public bool IsSinglePass => First.Count == Second.Count && First.All(Second.Contains);
 
-    private static double Cost(List<PresearchKey> keys, TermStatistics statistics) =>
-        keys.Sum(k => k.IsPrefix ? statistics.EstimatePrefix(k.Text) : statistics.Estimate(k.Text));
+    private static PresearchKeys? Required(IReadOnlyList<QueryNode> clauses, TermStatistics statistics) =>
+        Rarest(clauses.Select(clause => Extract(clause, statistics)), statistics);
+
+    /// <summary>The rarest alternative's first keys, and the next rarest's (or the rarest's own second keys).</summary>
+    private static PresearchKeys? Rarest(IEnumerable<PresearchKeys?> alternatives, TermStatistics statistics)
+    {
+        PresearchKeys? rarest = null;
+        PresearchKeys? next = null;
+        double rarestCost = double.MaxValue, nextCost = double.MaxValue;
+        foreach (var keys in alternatives)
+        {
+            if (keys is null)
+            {
+                continue;
+            }
+
+            var cost = Cost(keys.First, statistics);
+            if (cost < rarestCost)
+            {
+                (next, nextCost) = (rarest, rarestCost);
+                (rarest, rarestCost) = (keys, cost);
+            }
+            else if (cost < nextCost)
+            {
+                (next, nextCost) = (keys, cost);
+            }
+        }
+
+        return rarest is null ? null : new PresearchKeys(rarest.First, next?.First ?? rarest.Second);
+    }
+
+    private static PresearchKeys? Rarest(IEnumerable<PresearchKey> words, TermStatistics statistics) =>
+        Rarest(words.Select(w => (PresearchKeys?)new PresearchKeys([w], [w])), statistics);
+
+    private static double Cost(List<PresearchKey> keys, TermStatistics statistics)
+    {
+        var cost = 0.0;
+        foreach (var key in keys)
+        {
+            cost += key.IsPrefix ? statistics.EstimatePrefix(key.Text) : statistics.Estimate(key.Text);
+        }
+
+        return cost;
+    }
 }

@@ -22,13 +22,15 @@ public static class QueryEvaluator
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(article);
-        var clauses = new List<string>();
-        if (Matches(query.Root, article))
-        {
-            Collect(query.Root, article, clauses);
-        }
+        return Matches(query.Root, article) ? ExplainMatched(query, article) : [];
+    }
 
-        return clauses.Distinct(StringComparer.Ordinal).ToList();
+    /// <summary><see cref="Explain"/> for a query known to match.</summary>
+    internal static IReadOnlyList<string> ExplainMatched(CompiledQuery query, AnalyzedArticle article)
+    {
+        var clauses = new List<string>();
+        Collect(query.Root, article, clauses);
+        return clauses;
     }
 
     internal static bool Matches(QueryNode node, AnalyzedArticle article)
@@ -38,7 +40,7 @@ public static class QueryEvaluator
             case TermNode term:
                 return article.Title.Contains(term) || (term.Field == QueryField.Any && article.Body.Contains(term));
             case PhraseNode phrase:
-                return PhraseStarts(article.Title, phrase).Any() || (phrase.Field == QueryField.Any && PhraseStarts(article.Body, phrase).Any());
+                return HasPhrase(article.Title, phrase) || (phrase.Field == QueryField.Any && HasPhrase(article.Body, phrase));
             case AndNode and:
                 foreach (var child in and.Children)
                 {
@@ -68,23 +70,32 @@ public static class QueryEvaluator
         }
     }
 
+    /// <summary>Adds the true positive clauses under a true node, each once.</summary>
     private static void Collect(QueryNode node, AnalyzedArticle article, List<string> clauses)
     {
+        void Add(string clause)
+        {
+            if (!clauses.Contains(clause))
+            {
+                clauses.Add(clause);
+            }
+        }
+
         switch (node)
         {
             case TermNode { IsPrefix: true } term:
                 var found = article.Title.FirstTermWithPrefix(term.Word)
                     ?? (term.Field == QueryField.Any ? article.Body.FirstTermWithPrefix(term.Word) : null);
-                clauses.Add($"{term.Display} ({found})");
+                Add($"{term.Display} ({found})");
                 break;
             case TermNode term:
-                clauses.Add(term.Display);
+                Add(term.Display);
                 break;
             case PhraseNode phrase:
-                clauses.Add(phrase.Display);
+                Add(phrase.Display);
                 break;
             case NearNode near:
-                clauses.Add(near.Display);
+                Add(near.Display);
                 break;
             case AndNode and:
                 foreach (var child in and.Children)
@@ -103,23 +114,49 @@ public static class QueryEvaluator
         }
     }
 
-    /// <summary>Positions where every word of the phrase sits at its offset.</summary>
-    private static IEnumerable<int> PhraseStarts(ArticleField field, PhraseNode phrase)
+    private static bool HasPhrase(ArticleField field, PhraseNode phrase)
     {
         var words = phrase.Words;
-        foreach (var start in field.Positions(words[0].Text))
+        var positions = new int[words.Count][];
+        for (var i = 0; i < words.Count; i++)
+        {
+            positions[i] = field.Positions(words[i].Text);
+            if (positions[i].Length == 0)
+            {
+                return false;
+            }
+        }
+
+        foreach (var start in positions[0])
         {
             var all = true;
             for (var i = 1; i < words.Count && all; i++)
             {
-                all = Array.BinarySearch(field.Positions(words[i].Text), start + words[i].Offset) >= 0;
+                all = Array.BinarySearch(positions[i], start + words[i].Offset) >= 0;
             }
 
             if (all)
             {
-                yield return start;
+                return true;
             }
         }
+
+        return false;
+    }
+
+    /// <summary>Every word of the phrase sits at its offset from <paramref name="start"/>.</summary>
+    private static bool PhraseAt(ArticleField field, PhraseNode phrase, int start)
+    {
+        var words = phrase.Words;
+        for (var i = 1; i < words.Count; i++)
+        {
+            if (Array.BinarySearch(field.Positions(words[i].Text), start + words[i].Offset) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsNear(ArticleField field, NearNode near, bool inTitle)
@@ -158,11 +195,22 @@ public static class QueryEvaluator
         switch (node)
         {
             case TermNode term when inTitle || term.Field == QueryField.Any:
-                spans.AddRange(field.Positions(term).Select(p => (p, p)));
+                foreach (var position in field.Positions(term))
+                {
+                    spans.Add((position, position));
+                }
+
                 break;
             case PhraseNode phrase when inTitle || phrase.Field == QueryField.Any:
                 var length = phrase.Words[^1].Offset;
-                spans.AddRange(PhraseStarts(field, phrase).Select(p => (p, p + length)));
+                foreach (var start in field.Positions(phrase.Words[0].Text))
+                {
+                    if (PhraseAt(field, phrase, start))
+                    {
+                        spans.Add((start, start + length));
+                    }
+                }
+
                 break;
             case OrNode or:
                 foreach (var child in or.Children)

@@ -65,6 +65,9 @@ public sealed class TermStatistics
         return new TermStatistics(new Dictionary<string, int>(documentFrequencies, StringComparer.Ordinal), documentCount);
     }
 
+    /// <summary>The terms observed, in ordinal order (empty for <see cref="Heuristic"/>).</summary>
+    internal string[] Vocabulary => terms;
+
     /// <summary>Estimated fraction of articles containing the folded term.</summary>
     public double Estimate(string term)
     {
