@@ -11,6 +11,7 @@ internal static class QuickMeasures
     public static IReadOnlyList<Action<IDictionary<string, object>>> All { get; } =
     [
         FeedParsingQuick.Measure,
+        ExtractionQuick.Measure,
         PercolatorQuick.Measure,
     ];
 

@@ -16,6 +16,9 @@ public static partial class ArticleExtractor
     /// <summary>Below this many characters an attempt is retried with fewer cleaning rules, as Readability does.</summary>
     private const int CharThreshold = 500;
 
+    /// <summary>Pages nested deeper than this are not scored (see <see cref="PlainText"/>).</summary>
+    private const int MaxScoredDepth = 300;
+
     private static readonly HashSet<string> TagsToScore = new(StringComparer.Ordinal) { "section", "h2", "h3", "h4", "h5", "h6", "p", "td", "pre" };
 
     private static readonly HashSet<string> DivToParagraphElements = new(StringComparer.Ordinal) { "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul" };
@@ -26,6 +29,10 @@ public static partial class ArticleExtractor
         "input", "kbd", "label", "mark", "math", "meter", "noscript", "object", "output", "progress", "q", "ruby", "samp",
         "script", "select", "small", "span", "strong", "sub", "sup", "textarea", "time", "var", "wbr", "font", "u", "s", "strike", "tt", "big",
     };
+
+    private static readonly HashSet<string> Headings = new(StringComparer.Ordinal) { "h1", "h2", "h3", "h4", "h5", "h6" };
+
+    private static readonly HashSet<string> TextishElements = new(StringComparer.Ordinal) { "span", "li", "td", "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul" };
 
     private static readonly HashSet<string> UnlikelyRoles = new(StringComparer.Ordinal) { "menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog" };
 
@@ -51,9 +58,19 @@ public static partial class ArticleExtractor
             return new ExtractedPage(null, null, null, null, "");
         }
 
+        if (ArticleText.IsTooDeep(html))
+        {
+            return new ExtractedPage(null, null, null, null, string.Join("\n\n", NewsClutter.FilterParagraphs(ArticleText.StripTags(html).Split("\n\n"))));
+        }
+
         var parser = new HtmlParser();
         var metadataDocument = parser.ParseDocument(html);
         var metadata = PageMetadata.Read(metadataDocument);
+        if (metadataDocument.Body is { } body && MaxDepth(body) > MaxScoredDepth)
+        {
+            // No real article nests this deep; scoring such a tree costs quadratic time, so take its text as it stands.
+            return new ExtractedPage(metadata.Title, metadata.Byline, metadata.Published, metadata.Lang, PlainText(body));
+        }
 
         string? bylineFromBody = null;
         var best = "";
@@ -76,6 +93,17 @@ public static partial class ArticleExtractor
         }
 
         return new ExtractedPage(metadata.Title, metadata.Byline ?? bylineFromBody, metadata.Published, metadata.Lang, best);
+    }
+
+    /// <summary>The visible text of a page without scoring: what is never content removed, clutter paragraphs dropped.</summary>
+    private static string PlainText(IElement body)
+    {
+        foreach (var element in body.QuerySelectorAll(NeverContent + ", aside, footer, header").ToList())
+        {
+            element.Remove();
+        }
+
+        return string.Join("\n\n", NewsClutter.FilterParagraphs(ArticleText.Paragraphs(body)));
     }
 
     /// <summary>One pass of the algorithm over a freshly parsed document with a given set of rules.</summary>
@@ -497,7 +525,7 @@ public static partial class ArticleExtractor
             var img = node.QuerySelectorAll("img").Length;
             var li = node.QuerySelectorAll("li").Length - 100;
             var input = node.QuerySelectorAll("input").Length;
-            var headingDensity = TextDensity(node, "h1, h2, h3, h4, h5, h6");
+            var headingDensity = TextDensity(node, Headings);
             var embeds = node.QuerySelectorAll("object, embed, iframe").Length;
             if (AdWords().IsMatch(text) || LoadingWords().IsMatch(text))
             {
@@ -505,7 +533,7 @@ public static partial class ArticleExtractor
             }
 
             var linkDensity = LinkDensity(node);
-            var textDensity = TextDensity(node, "span, li, td, blockquote, dl, div, img, ol, p, pre, table, ul");
+            var textDensity = TextDensity(node, TextishElements);
             var inFigure = HasAncestor(node, "figure");
 
             var remove =
@@ -824,15 +852,54 @@ public static partial class ArticleExtractor
         return linkLength / length;
     }
 
-    private static double TextDensity(IElement element, string selector)
+    /// <summary>
+    /// The share of an element's text that lies inside descendants with one of the given tags. Readability
+    /// sums the descendants' text (counting nested ones twice); this counts each character once, in one pass.
+    /// </summary>
+    private static double TextDensity(IElement element, HashSet<string> tags)
     {
-        var length = InnerText(element).Length;
-        if (length == 0)
+        var total = 0;
+        var covered = 0;
+        var stack = new Stack<(INode Node, bool Inside)>();
+        stack.Push((element, false));
+        while (stack.Count > 0)
         {
-            return 0;
+            var (node, inside) = stack.Pop();
+            if (node is IText text)
+            {
+                var length = text.Data.AsSpan().Trim().Length;
+                total += length;
+                covered += inside ? length : 0;
+                continue;
+            }
+
+            var insideChildren = inside || (node != element && node is IElement e && tags.Contains(e.LocalName));
+            foreach (var child in node.ChildNodes)
+            {
+                stack.Push((child, insideChildren));
+            }
         }
 
-        return element.QuerySelectorAll(selector).Sum(e => InnerText(e).Length) / (double)length;
+        return total == 0 ? 0 : covered / (double)total;
+    }
+
+    /// <summary>Depth of the deepest element under <paramref name="root"/>, counted without recursion.</summary>
+    private static int MaxDepth(IElement root)
+    {
+        var deepest = 0;
+        var stack = new Stack<(IElement Element, int Depth)>();
+        stack.Push((root, 0));
+        while (stack.Count > 0)
+        {
+            var (element, depth) = stack.Pop();
+            deepest = Math.Max(deepest, depth);
+            foreach (var child in element.Children)
+            {
+                stack.Push((child, depth + 1));
+            }
+        }
+
+        return deepest;
     }
 
     /// <summary>Share of the second text's words that also occur in the first (Readability's textSimilarity).</summary>

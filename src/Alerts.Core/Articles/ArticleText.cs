@@ -11,6 +11,16 @@ namespace Alerts.Core.Articles;
 /// </summary>
 public static partial class ArticleText
 {
+    /// <summary>Deeper than this (by <see cref="IsTooDeep"/>) a page is not parsed into a tree.</summary>
+    private const int MaxNesting = 3000;
+
+    /// <summary>Container elements whose nesting <see cref="IsTooDeep"/> counts; elements a parser closes implicitly (p, li, td) are left out.</summary>
+    private static readonly HashSet<string> Containers = new(StringComparer.Ordinal)
+    {
+        "div", "span", "section", "article", "blockquote", "table", "ul", "ol", "dl", "main", "aside", "nav",
+        "header", "footer", "figure", "form", "fieldset", "a", "em", "strong", "b", "i", "u", "font",
+    };
+
     /// <summary>Elements whose content is never text a reader sees.</summary>
     private static readonly HashSet<string> Invisible = new(StringComparer.Ordinal)
     {
@@ -35,8 +45,57 @@ public static partial class ArticleText
             return "";
         }
 
+        if (IsTooDeep(html))
+        {
+            return StripTags(html);
+        }
+
         var document = new HtmlParser().ParseDocument(html);
         return document.Body is null ? "" : Render(document.Body);
+    }
+
+    /// <summary>
+    /// Whether the markup nests containers so deep that parsing it is unreasonably slow: a standard HTML
+    /// parser checks the stack of open elements at every tag, so its time grows with the square of the depth
+    /// (100,000 nested divs take minutes). A linear count of container tags estimates the depth first.
+    /// </summary>
+    internal static bool IsTooDeep(string html)
+    {
+        var depth = 0;
+        var i = html.IndexOf('<', StringComparison.Ordinal);
+        while (i >= 0 && i + 1 < html.Length)
+        {
+            var closing = html[i + 1] == '/';
+            var start = closing ? i + 2 : i + 1;
+            var end = start;
+            while (end < html.Length && char.IsAsciiLetterOrDigit(html[end]))
+            {
+                end++;
+            }
+
+            if (end > start && Containers.Contains(html.AsSpan(start, end - start).ToString().ToLowerInvariant()))
+            {
+                depth = closing ? Math.Max(0, depth - 1) : depth + 1;
+                if (depth > MaxNesting)
+                {
+                    return true;
+                }
+            }
+
+            i = html.IndexOf('<', end);
+        }
+
+        return false;
+    }
+
+    /// <summary>A parser-free fallback for pathological markup: tags out, block tags as paragraph breaks, entities decoded.</summary>
+    internal static string StripTags(string html)
+    {
+        var withoutCode = InvisibleBlock().Replace(html, " ");
+        var broken = BlockTag().Replace(withoutCode, "\n\n");
+        var text = System.Net.WebUtility.HtmlDecode(AnyTag().Replace(broken, " "));
+        var paragraphs = text.Split("\n\n").Select(Collapse).Where(p => p.Length > 0);
+        return string.Join("\n\n", paragraphs);
     }
 
     /// <summary>
@@ -99,11 +158,25 @@ public static partial class ArticleText
 
     internal static bool IsInline(string localName) => Inline.Contains(localName);
 
-    private static void Walk(INode node, StringBuilder current, List<string> paragraphs)
+    /// <summary>
+    /// Appends the text under <paramref name="root"/> in document order. Iterative rather than recursive,
+    /// so that hostile pages nested thousands of levels deep cannot exhaust the stack.
+    /// </summary>
+    private static void Walk(INode root, StringBuilder current, List<string> paragraphs)
     {
-        foreach (var child in node.ChildNodes)
+        // Each entry is a node to visit, or (when Closing is set) the end of a block element.
+        var stack = new Stack<(INode Node, bool Closing)>();
+        PushChildren(stack, root);
+        while (stack.Count > 0)
         {
-            switch (child)
+            var (node, closing) = stack.Pop();
+            if (closing)
+            {
+                Flush(current, paragraphs);
+                continue;
+            }
+
+            switch (node)
             {
                 case IText text:
                     current.Append(text.Data);
@@ -118,20 +191,26 @@ public static partial class ArticleText
                     if (name == "br" || name == "hr")
                     {
                         Flush(current, paragraphs);
-                    }
-                    else if (Inline.Contains(name))
-                    {
-                        Walk(element, current, paragraphs);
-                    }
-                    else
-                    {
-                        Flush(current, paragraphs);
-                        Walk(element, current, paragraphs);
-                        Flush(current, paragraphs);
+                        break;
                     }
 
+                    if (!Inline.Contains(name))
+                    {
+                        Flush(current, paragraphs);
+                        stack.Push((element, true));
+                    }
+
+                    PushChildren(stack, element);
                     break;
             }
+        }
+    }
+
+    private static void PushChildren(Stack<(INode Node, bool Closing)> stack, INode node)
+    {
+        for (var child = node.LastChild; child is not null; child = child.PreviousSibling)
+        {
+            stack.Push((child, false));
         }
     }
 
@@ -152,6 +231,15 @@ public static partial class ArticleText
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"<(script|style|noscript|template|svg)\b.*?</\1\s*>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex InvisibleBlock();
+
+    [GeneratedRegex(@"</?(p|div|section|article|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|table|tr|td|th|br|hr|header|footer|main|aside|nav|figure|figcaption)\b[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex BlockTag();
+
+    [GeneratedRegex(@"<[^>]*>")]
+    private static partial Regex AnyTag();
 
     [GeneratedRegex(@"(\.\.\.|…|\[\s*(…|\.\.\.)\s*\]|\b(read more|continue reading|read the full (story|article))\s*(»|›|→|>+)?|\bmore\s*(»|›|→|>+))\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex TruncatedEnding();

@@ -184,4 +184,20 @@ public class ArticleExtractorTests
 
         ArticleExtractor.Extract(html, null).Title.ShouldBe("Storm closes the northern coastal path");
     }
+
+    [Theory]
+    [InlineData(1_000)]
+    [InlineData(100_000)]
+    public void DeeplyNestedMarkupIsHandledQuicklyAndKeepsItsText(int depth)
+    {
+        var html = string.Concat(Enumerable.Repeat("<div>", depth))
+            + "<p>The only sentence on this page, buried deep.</p>"
+            + string.Concat(Enumerable.Repeat("</div>", depth));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var page = ArticleExtractor.Extract(html, null);
+
+        page.Text.ShouldBe("The only sentence on this page, buried deep.");
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+    }
 }

@@ -59,4 +59,12 @@ public class ArticleTextTests
 
     private static string Words(int count) =>
         string.Join(' ', Enumerable.Range(0, count).Select(i => i % 10 == 9 ? "harbour." : "ferry"));
+
+    [Fact]
+    public void DeeplyNestedFeedHtmlFallsBackToPlainTextWithoutParsing()
+    {
+        var html = string.Concat(Enumerable.Repeat("<span>", 50_000)) + "Deep <b>text</b> &amp; more" + string.Concat(Enumerable.Repeat("</span>", 50_000)) + "<p>Next</p>";
+
+        ArticleText.FromHtml(html).ShouldBe("Deep text & more\n\nNext");
+    }
 }

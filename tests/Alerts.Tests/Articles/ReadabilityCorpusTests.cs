@@ -67,7 +67,9 @@ public class ReadabilityCorpusTests
 
     private static void Report(string line)
     {
+        // Diagnostic messages show when the runner enables them; test output shows under detailed console logging.
         TestContext.Current.SendDiagnosticMessage(line);
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
         Console.WriteLine(line);
     }
 
@@ -75,6 +77,7 @@ public class ReadabilityCorpusTests
     private sealed class Rate
     {
         private int _matched;
+        private int _identical;
         private int _total;
 
         public double Value => _total == 0 ? 1 : _matched / (double)_total;
@@ -87,13 +90,18 @@ public class ReadabilityCorpusTests
             }
 
             _total++;
+            if ((value.GetString() ?? "") == (actual ?? ""))
+            {
+                _identical++;
+            }
+
             if (Normalize(value.GetString()) == Normalize(actual))
             {
                 _matched++;
             }
         }
 
-        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_matched}/{_total} ({Value:P1})");
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_matched}/{_total} ({Value:P1}; {_identical} character for character)");
 
         /// <summary>Collapses whitespace; an empty value and a missing one are the same.</summary>
         private static string Normalize(string? text) =>
