@@ -1,0 +1,242 @@
+namespace Alerts.Core.Claims;
+
+/// <summary>Light normalisation of content words so that "systems" = "system" and "returning" = "return".</summary>
+public static class ClaimTerms
+{
+    public static string Normalize(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        if (Lexicon.Predicates.TryGetValue(word, out var head))
+        {
+            return head;
+        }
+
+        if (word.Length <= 4 || word.Any(char.IsDigit))
+        {
+            return word;
+        }
+
+        if (word.EndsWith("ies", StringComparison.Ordinal))
+        {
+            return word[..^3] + "y";
+        }
+
+        if (word.EndsWith("ing", StringComparison.Ordinal) && word.Length > 6)
+        {
+            return word[..^3];
+        }
+
+        if (word.EndsWith("ed", StringComparison.Ordinal) && word.Length > 5)
+        {
+            return word[..^2];
+        }
+
+        if (word.EndsWith("es", StringComparison.Ordinal) && (word.EndsWith("ches", StringComparison.Ordinal) || word.EndsWith("shes", StringComparison.Ordinal) || word.EndsWith("sses", StringComparison.Ordinal)))
+        {
+            return word[..^2];
+        }
+
+        return word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) && !word.EndsWith("us", StringComparison.Ordinal) && !word.EndsWith("is", StringComparison.Ordinal)
+            ? word[..^1]
+            : word;
+    }
+}
+
+/// <summary>
+/// What a claim says, reduced to the features clusters are matched on: entity keys, predicate heads, object
+/// terms and quantities. Polarity is not part of it: a denial and its assertion share a signature.
+/// </summary>
+public sealed record ClaimSignature(
+    IReadOnlySet<string> Entities,
+    IReadOnlySet<string> Predicates,
+    IReadOnlySet<string> Objects,
+    IReadOnlyList<Quantity> Quantities,
+    string? MainPredicate = null)
+{
+    public static ClaimSignature Of(Claim claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return new ClaimSignature(
+            claim.Entities.ToHashSet(StringComparer.Ordinal),
+            claim.PredicateTerms.ToHashSet(StringComparer.Ordinal),
+            claim.ObjectTerms.ToHashSet(StringComparer.Ordinal),
+            claim.Quantities,
+            MainOf(claim.PredicateTerms));
+    }
+
+    /// <summary>The first substantive predicate in reading order: usually the main verb, before any relative clause.</summary>
+    public static string? MainOf(IEnumerable<string> predicates) =>
+        predicates.FirstOrDefault(p => !Lexicon.LightPredicates.Contains(p));
+
+    /// <summary>Index keys: every entity and predicate (with implied heads), and each money, count or duration value.</summary>
+    public IEnumerable<string> IndexKeys()
+    {
+        foreach (var e in Entities)
+        {
+            yield return "e:" + e;
+        }
+
+        foreach (var p in ClaimSimilarity.Expand(Predicates))
+        {
+            yield return "p:" + p;
+        }
+
+        foreach (var q in Quantities)
+        {
+            if (q.Kind is QuantityKind.Money or QuantityKind.Duration)
+            {
+                yield return FormattableString.Invariant($"q:{q.Slot}:{q.Value:G6}");
+            }
+        }
+    }
+}
+
+/// <summary>How much two signatures agree, and on what.</summary>
+public sealed record SimilarityResult(
+    double Score,
+    IReadOnlyList<string> SharedEntities,
+    IReadOnlyList<string> SharedPredicates,
+    IReadOnlyList<string> SharedObjects,
+    IReadOnlyList<(Quantity Left, Quantity Right)> SameQuantities,
+    IReadOnlyList<(Quantity Left, Quantity Right)> ConflictingQuantities,
+    bool PredicatesAgree,
+    double EntityScore = 0,
+    double PredicateScore = 0)
+{
+    public static SimilarityResult None { get; } = new(0, [], [], [], [], [], false);
+}
+
+/// <summary>
+/// The similarity of two propositions. Entities and objects are compared by overlap coefficient (shared over
+/// the smaller set), so a short claim matches a long sentence that contains it; predicates must agree
+/// directly or through an implication (returning implies giving up); equal amounts add weight, and
+/// different values in the same slot (fee £48m vs £53m) are reported as conflicts.
+/// </summary>
+public static class ClaimSimilarity
+{
+    public static IReadOnlySet<string> Expand(IEnumerable<string> predicates)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in predicates)
+        {
+            result.Add(p);
+            if (Lexicon.Implied.TryGetValue(p, out var implied))
+            {
+                result.UnionWith(implied);
+            }
+        }
+
+        return result;
+    }
+
+    public static SimilarityResult Compare(ClaimSignature a, ClaimSignature b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var sharedEntities = a.Entities.Where(b.Entities.Contains).ToList();
+        var sharedObjects = a.Objects.Where(b.Objects.Contains).ToList();
+        var (predicateScore, shared) = Predicates(a, b);
+        var entityScore = Cosine(sharedEntities.Count, a.Entities.Count, b.Entities.Count);
+        var objectScore = Cosine(sharedObjects.Count, a.Objects.Count, b.Objects.Count);
+        var same = new List<(Quantity, Quantity)>();
+        var conflicts = new List<(Quantity, Quantity)>();
+        foreach (var qa in a.Quantities)
+        {
+            foreach (var qb in b.Quantities)
+            {
+                if (qa.Slot != qb.Slot)
+                {
+                    continue;
+                }
+
+                if (Agree(qa, qb))
+                {
+                    same.Add((qa, qb));
+                }
+                else if (qa.Kind is not QuantityKind.Date)
+                {
+                    conflicts.Add((qa, qb));
+                }
+            }
+        }
+
+        // A shared non-date amount is strong evidence of the same fact ("$2.5 billion", "four to six months").
+        var quantityBonus = same.Any(s => s.Item1.Kind != QuantityKind.Date) ? 0.25 : same.Count > 0 ? 0.1 : 0;
+        var score = 0.4 * entityScore + 0.35 * predicateScore + 0.25 * objectScore + quantityBonus;
+        if (predicateScore == 0)
+        {
+            score *= 0.5;
+        }
+
+        // Different values of the same slot are not counted for or against: they are what a conflict is made of.
+        return new SimilarityResult(Math.Min(1, score), sharedEntities, shared, sharedObjects, same, conflicts, predicateScore > 0, entityScore, predicateScore);
+    }
+
+    /// <summary>
+    /// Predicate agreement: the share of substantive heads in common (1 when identical), 0.7 of that through an
+    /// implication (return → abandon), 0.4 when only light heads (ask, talk) or nothing is there to compare, 0 when they disagree.
+    /// </summary>
+    private static (double Score, List<string> Shared) Predicates(ClaimSignature sa, ClaimSignature sb)
+    {
+        var a = sa.Predicates;
+        var b = sb.Predicates;
+        var heavyA = a.Where(p => !Lexicon.LightPredicates.Contains(p)).ToHashSet(StringComparer.Ordinal);
+        var heavyB = b.Where(p => !Lexicon.LightPredicates.Contains(p)).ToHashSet(StringComparer.Ordinal);
+        if (heavyA.Count == 0 || heavyB.Count == 0)
+        {
+            var light = a.Where(b.Contains).ToList();
+            var status = heavyA.Count == 0 && a.Contains("change") || heavyB.Count == 0 && b.Contains("change");
+            if (status)
+            {
+                // A status-quo statement ("remains unchanged") agrees with any claim of change.
+                var other = heavyA.Count == 0 ? Expand(heavyB) : Expand(heavyA);
+                return other.Contains("change") ? (0.7, ["change"]) : (0, []);
+            }
+
+            return (light.Count > 0 || a.Count == 0 || b.Count == 0 ? 0.4 : 0, light);
+        }
+
+        var mainA = sa.MainPredicate ?? MainOf(heavyA);
+        var mainB = sb.MainPredicate ?? MainOf(heavyB);
+        if (mainA == mainB)
+        {
+            return (1, [mainA!]);
+        }
+
+        if (heavyB.Contains(mainA!) || heavyA.Contains(mainB!))
+        {
+            return (0.75, heavyA.Where(heavyB.Contains).ToList());
+        }
+
+        var ea = Expand([mainA!]);
+        var eb = Expand([mainB!]);
+        var impliedMain = ea.Where(eb.Contains).Where(p => p != "change").ToList();
+        if (impliedMain.Count > 0)
+        {
+            return (0.7, impliedMain);
+        }
+
+        var direct = heavyA.Where(heavyB.Contains).ToList();
+        return direct.Count > 0 ? (0.35, direct) : (0, []);
+    }
+
+    private static string? MainOf(IEnumerable<string> heavy) => heavy.FirstOrDefault();
+
+    private static double Cosine(int shared, int a, int b) => a == 0 || b == 0 ? 0 : shared / Math.Sqrt((double)a * b);
+
+    private static bool Agree(Quantity a, Quantity b)
+    {
+        if (a.Kind == QuantityKind.Date)
+        {
+            // 2019 agrees with July 2019; July 2019 with 12 July 2019.
+            var ya = (int)a.Value / 10000;
+            var yb = (int)b.Value / 10000;
+            var ma = (int)a.Value / 100 % 100;
+            var mb = (int)b.Value / 100 % 100;
+            return (ya == yb || ya == 0 || yb == 0) && (ma == mb || ma == 0 || mb == 0);
+        }
+
+        var tolerance = 0.02 * Math.Max(Math.Abs(a.Value), Math.Abs(b.Value));
+        return Math.Abs(a.Value - b.Value) <= tolerance && Math.Abs(a.UpperValue - b.UpperValue) <= tolerance;
+    }
+}
