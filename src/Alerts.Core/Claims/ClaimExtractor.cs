@@ -80,7 +80,7 @@ public static class ClaimExtractor
                 units.Add(new TextUnit(0, title, true, -1, IsTitleCase(title)));
             }
 
-            var lines = (article.Text ?? "").Split('\n');
+            var lines = (article.Text ?? "").Split('\n').Select(StripWireCredit).ToArray();
             var index = units.Count;
             for (var p = 0; p < lines.Length; p++)
             {
@@ -139,6 +139,23 @@ public static class ClaimExtractor
         }
 
         private static readonly string[] ClauseJoints = [" but is also ", " but also ", " and is also ", " but are also ", "; ", ", but ", ", and "];
+
+        /// <summary>"(Reuters) - The government ...": the credit is not part of the sentence.</summary>
+        private static string StripWireCredit(string line)
+        {
+            var trimmed = line.TrimStart();
+            var close = trimmed.IndexOf(')', StringComparison.Ordinal);
+            if (!trimmed.StartsWith('(') || close < 2 || close > 40)
+            {
+                return line;
+            }
+
+            var inside = TextFolding.Fold(trimmed[1..close]);
+            var rest = trimmed[(close + 1)..].TrimStart();
+            return Lexicon.Agencies.ContainsKey(inside) && rest.Length > 0 && rest[0] is '-' or '\u2013' or '\u2014'
+                ? rest[1..].TrimStart()
+                : line;
+        }
 
         /// <summary>"(AP) —", "(Reuters) -": the article is a wire copy and the agency is its source.</summary>
         private static string? WireCredit(string text)

@@ -41,6 +41,14 @@ public sealed record Quantity(QuantityKind Kind, double Value, double UpperValue
 {
     /// <summary>The slot this quantity fills: kind, unit and counted noun. Two values in the same slot can conflict.</summary>
     public string Slot => $"{Kind}:{Unit}:{Counts}";
+
+    /// <summary>Same kind and unit, and the same counted thing; an amount of money with no known purpose fits any.</summary>
+    public bool SameSlot(Quantity other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Kind == other.Kind && Unit == other.Unit
+            && (Counts == other.Counts || Kind == QuantityKind.Money && (Counts is null || other.Counts is null));
+    }
 }
 
 /// <summary>

@@ -16,6 +16,14 @@ public static class ClaimTerms
             return word;
         }
 
+        return StripE(Stem(word));
+    }
+
+    /// <summary>"completes" and "completed" meet at "complet".</summary>
+    private static string StripE(string word) => word.Length > 4 && word[^1] == 'e' ? word[..^1] : word;
+
+    private static string Stem(string word)
+    {
         if (word.EndsWith("ies", StringComparison.Ordinal))
         {
             return word[..^3] + "y";
@@ -85,7 +93,7 @@ public sealed record ClaimSignature(
         {
             if (q.Kind is QuantityKind.Money or QuantityKind.Duration)
             {
-                yield return FormattableString.Invariant($"q:{q.Slot}:{q.Value:G6}");
+                yield return FormattableString.Invariant($"q:{q.Kind}:{q.Unit}:{q.Value:G6}");
             }
         }
     }
@@ -144,7 +152,7 @@ public static class ClaimSimilarity
         {
             foreach (var qb in b.Quantities)
             {
-                if (qa.Slot != qb.Slot)
+                if (!qa.SameSlot(qb))
                 {
                     continue;
                 }

@@ -16,14 +16,18 @@ internal static class Lexicon
         ["abandon", "give up", "walk away", "drop", "ditch", "scrap", "relinquish", "forgo"],
         ["deny", "reject", "refute", "dismiss", "rebuff"],
         ["remove", "expel", "exclude", "oust", "kick out", "removal", "expulsion", "exclusion"],
-        ["buy", "purchase", "acquire", "acquisition", "procure", "procurement"],
+        ["buy", "purchase", "acquire", "acquisition", "procure", "procurement", "takeover", "take over"],
         ["sell", "sale"],
         ["transfer", "send", "ship", "supply", "deploy"],
         ["deliver", "delivery", "receive", "take delivery"],
-        ["agree", "deal", "agreement", "sign", "contract", "broker", "secure"],
+        ["agree", "deal", "agreement", "broker", "secure"],
+        ["sign", "signing", "contract"],
         ["impose", "slap", "penalise", "penalize"],
         ["lift", "ease", "remove sanctions"],
-        ["kill", "die", "dead", "death", "toll", "fatality", "killed"],
+        ["kill", "die", "dead", "death", "fatality", "killed"],
+        ["loot", "looting", "plunder", "ransack"],
+        ["damage", "destroy", "collapse", "flatten", "destruction"],
+        ["arrive", "arrival"],
         ["injure", "wound", "hurt", "injury"],
         ["arrest", "detain", "detention", "custody"],
         ["charge", "indict", "accuse", "prosecute"],
@@ -31,11 +35,11 @@ internal static class Lexicon
         ["appoint", "hire", "appointment"],
         ["fire", "sack", "dismissal", "oust"],
         ["join", "transfer fee"],
-        ["launch", "start", "begin", "unveil", "introduce"],
+        ["launch", "start", "begin", "unveil", "introduce", "debut"],
         ["cancel", "halt", "suspend", "stop", "call off", "postpone", "delay"],
         ["approve", "authorise", "authorize", "approval"],
         ["ban", "forbid", "prohibit", "bar", "outlaw"],
-        ["increase", "hike", "rise", "grow", "climb", "soar"],
+        ["increase", "hike", "rise", "grow", "climb", "soar", "double", "triple"],
         ["cut", "reduce", "lower", "fall", "drop", "decline"],
         ["win", "beat", "defeat", "victory"],
         ["lose", "loss"],
@@ -47,7 +51,7 @@ internal static class Lexicon
         ["resolve", "settle", "solve", "resolution"],
         ["use", "activate", "operate", "employ"],
         ["confirm", "verify", "acknowledge"],
-        ["merge", "takeover", "take over", "bid"],
+        ["merge", "merger"],
         ["recall", "withdraw", "pull out", "pull back", "withdrawal"],
         ["change", "reverse", "shift", "alter", "reconsider"],
         ["pay", "payment", "fee", "cost", "worth", "spend"],
@@ -60,8 +64,10 @@ internal static class Lexicon
     private static readonly (string Head, string[] Implied)[] Implications =
     [
         ("return", ["abandon", "change"]),
+        ("buy", ["agree"]),
+        ("merge", ["agree"]),
         ("abandon", ["change"]),
-        ("sell", ["abandon", "change"]),
+        ("sell", ["abandon", "change", "agree", "pay"]),
         ("transfer", ["abandon"]),
         ("recall", ["change"]),
         ("cancel", ["change"]),
@@ -150,18 +156,19 @@ internal static class Lexicon
         "no deal has been done", "no deal has been agreed", "not true", "no truth", "is not for sale",
         "no plans to", "no plan to", "has no plans", "was not discussed", "were not discussed", "did not include",
         "does not have the right", "no such request", "categorically", "firmly rejected", "pure speculation",
-        "nothing has changed",
+        "nothing has changed", "rules out", "ruled out", "rule out", "ruling out", "called the reports", "dismissed the reports",
+        "mere speculation",
     ];
 
     /// <summary>Cues that make a claim speculative rather than stated.</summary>
     public static FrozenSet<string> SpeculativeWords { get; } = Set(
         "could", "might", "may", "possibly", "possible", "possibility", "perhaps", "potentially",
         "rumors", "rumours", "rumor", "rumour", "speculation", "speculated", "unverified", "unconfirmed", "considering", "consider",
-        "mulling", "weighing", "likely", "unlikely", "would", "hopes", "if");
+        "mulling", "weighing", "likely", "unlikely", "hopes", "if");
 
     public static IReadOnlyList<string> SpeculativePhrases { get; } =
     [
-        "is considering", "are considering", "sources say", "is said to", "are said to", "in talks", "could be",
+        "is considering", "are considering", "sources say", "is said to", "are said to", "could be",
         "might be", "remain unverified", "remains unverified", "is expected to", "are expected to",
     ];
 
@@ -234,7 +241,7 @@ internal static class Lexicon
     [
         "people familiar", "sources familiar", "person familiar", "familiar with the matter", "unnamed sources",
         "sources said", "sources say", "sources told", "interlocutors", "insiders", "a source", "sources close",
-        "officials said", "people with knowledge", "according to sources", "the article", "the report", "the agency",
+        "officials said", "people with knowledge", "according to sources", "the article",
     ];
 
     /// <summary>Country names, demonyms, capitals and seats of government folded onto one key per country.</summary>

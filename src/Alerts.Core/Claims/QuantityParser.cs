@@ -107,7 +107,7 @@ public static class QuantityParser
         }
 
         var text = sentence.Substring(tokens[i].Start, tokens[i + used - 1].Start + tokens[i + used - 1].Length - tokens[i].Start);
-        result.Add(new Quantity(QuantityKind.Money, value * multiplier, value * multiplier, currency!, null, text));
+        result.Add(new Quantity(QuantityKind.Money, value * multiplier, value * multiplier, currency!, MoneyPurpose(tokens, i, used), text));
         return used;
     }
 
@@ -197,7 +197,7 @@ public static class QuantityParser
             return sentence.Length > end && sentence[end] == '%' ? 1 : 2;
         }
 
-        var counts = CountedNoun(tokens, i);
+        var counts = CountedNoun(sentence, tokens, i);
         if (counts is null || !isDigits && counts is null)
         {
             return null;
@@ -207,24 +207,78 @@ public static class QuantityParser
         return 1;
     }
 
-    /// <summary>What a number counts: the next plain word (skipping a code or adjective), else the word before ("the toll rose to 2,975").</summary>
-    private static string? CountedNoun(IReadOnlyList<Token> tokens, int i)
+    /// <summary>What an amount of money is: the price of something, a charge, a fine, revenue, funding.</summary>
+    private static readonly Dictionary<string, string> MoneyNouns = new(StringComparer.Ordinal)
     {
-        for (var j = i + 1; j < Math.Min(tokens.Count, i + 3); j++)
+        ["fee"] = "price", ["price"] = "price", ["sale"] = "price", ["deal"] = "price", ["cost"] = "price", ["worth"] = "price",
+        ["value"] = "price", ["bid"] = "price", ["offer"] = "price", ["takeover"] = "price", ["acquisition"] = "price",
+        ["purchase"] = "price", ["valuation"] = "price", ["toll"] = "charge", ["fare"] = "charge", ["charge"] = "charge",
+        ["tax"] = "charge", ["levy"] = "charge", ["fine"] = "fine", ["penalty"] = "fine", ["salary"] = "salary",
+        ["wage"] = "salary", ["revenue"] = "revenue", ["sales"] = "revenue", ["turnover"] = "revenue", ["profit"] = "revenue",
+        ["earnings"] = "revenue", ["budget"] = "funding", ["aid"] = "funding", ["loan"] = "funding", ["grant"] = "funding",
+        ["funding"] = "funding",
+    };
+
+    /// <summary>The money noun shortly before or right after an amount ("a fee of £48m", "a $2.5 billion deal"), grouped.</summary>
+    private static string? MoneyPurpose(IReadOnlyList<Token> tokens, int i, int used)
+    {
+        for (var j = i - 1; j >= Math.Max(0, i - 5); j--)
+        {
+            if (MoneyNouns.TryGetValue(tokens[j].Text, out var purpose))
+            {
+                return purpose;
+            }
+        }
+
+        for (var j = i + used; j < Math.Min(tokens.Count, i + used + 3); j++)
+        {
+            if (MoneyNouns.TryGetValue(tokens[j].Text, out var purpose))
+            {
+                return purpose;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Words for the people a casualty figure counts, folded onto "people".</summary>
+    private static readonly HashSet<string> PeopleWords = new(StringComparer.Ordinal)
+    {
+        "people", "persons", "dead", "deaths", "killed", "victims", "casualties", "lives", "fatalities", "bodies",
+    };
+
+    /// <summary>
+    /// What a number counts: the next plain word when nothing but spaces separates them ("412 people", "four S-400
+    /// batteries"), else a casualty word shortly before ("the number of people killed has reached 2,975"), else the
+    /// word before ("the toll rose to 2,975").
+    /// </summary>
+    private static string? CountedNoun(string sentence, IReadOnlyList<Token> tokens, int i)
+    {
+        var end = tokens[i].Start + tokens[i].Length;
+        var glued = i + 1 < tokens.Count && sentence.AsSpan(end, tokens[i + 1].Start - end).Trim().Length == 0;
+        for (var j = i + 1; glued && j < Math.Min(tokens.Count, i + 3); j++)
         {
             var w = tokens[j].Text;
-            if (w.Any(char.IsDigit) || w.Contains('-', StringComparison.Ordinal) || Lexicon.IsStop(w) && w is not ("people" or "times"))
+            if (w.Any(char.IsDigit) || w.Contains('-', StringComparison.Ordinal) || Lexicon.IsStop(w) && w is not "people")
             {
                 continue;
             }
 
-            return ClaimTerms.Normalize(w);
+            return PeopleWords.Contains(w) ? "people" : ClaimTerms.Normalize(w);
+        }
+
+        for (var j = i - 1; j >= Math.Max(0, i - 8); j--)
+        {
+            if (PeopleWords.Contains(tokens[j].Text) || tokens[j].Text == "toll")
+            {
+                return "people";
+            }
         }
 
         for (var j = i - 1; j >= Math.Max(0, i - 3); j--)
         {
             var w = tokens[j].Text;
-            if (!Lexicon.IsStop(w) && !w.Any(char.IsDigit) && w is not ("rose" or "risen" or "reached" or "climbed" or "stood" or "stands" or "hit"))
+            if (!Lexicon.IsStop(w) && !w.Any(char.IsDigit) && w is not ("rose" or "rises" or "risen" or "reached" or "reaches" or "climbed" or "climbs" or "stood" or "stands" or "hit" or "hits"))
             {
                 return ClaimTerms.Normalize(w);
             }

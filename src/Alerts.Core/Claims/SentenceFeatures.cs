@@ -136,6 +136,12 @@ internal sealed record SentenceFeatures
 
         for (var i = 0; i < words.Count; i++)
         {
+            // A denial of rumours is a denial, not a rumour ("called the reports speculation").
+            if (polarity == Polarity.Denied && words[i] is "speculation" or "rumors" or "rumours" or "rumor" or "rumour" or "unverified" or "unconfirmed")
+            {
+                continue;
+            }
+
             if (Lexicon.SpeculativeWords.Contains(words[i]) && !(words[i] == "may" && (nameLike[i] || i + 1 < words.Count && words[i + 1].Any(char.IsDigit))))
             {
                 cues.Add(words[i]);
@@ -283,7 +289,7 @@ internal sealed record SentenceFeatures
             return "no named entity";
         }
 
-        return predicates.Count == 0 && !quantities.Any(q => q.Kind != QuantityKind.Date) && polarity == Polarity.Asserted
+        return predicates.Count == 0 && quantities.Count == 0 && polarity == Polarity.Asserted
             ? "nothing checkable"
             : null;
     }
@@ -453,7 +459,7 @@ internal sealed record SentenceFeatures
             }
         }
 
-        var anonymous = Lexicon.AnonymousSources.FirstOrDefault(a => folded.Contains(" " + a, StringComparison.Ordinal));
+        var anonymous = Lexicon.AnonymousSources.FirstOrDefault(a => folded.Contains(" " + a + " ", StringComparison.Ordinal));
         Attribution? cited = null;
         if (agency is { } found)
         {

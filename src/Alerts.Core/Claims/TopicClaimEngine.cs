@@ -36,7 +36,11 @@ public sealed record TopicEvent(
     Polarity Polarity,
     Attribution Attribution,
     string Why,
-    EventExplanation Explanation);
+    EventExplanation Explanation)
+{
+    /// <summary>The article's other claims on the same cluster and side, which this event stands for.</summary>
+    public IReadOnlyList<Claim> Merged { get; init; } = [];
+}
 
 /// <summary>
 /// The terms that put a claim in a topic's scope (the topic's positive query terms, folded; aliases apply,
@@ -144,15 +148,23 @@ public static class TopicClaimEngine
             }
         }
 
-        return new TopicProcessResult(Collapse(pending), changed.Values.ToList(), assignments);
+        var byCluster = claims.Where(c => assigned.ContainsKey(c.Key)).ToLookup(c => (assigned[c.Key], c.Polarity));
+        return new TopicProcessResult(Collapse(pending, byCluster), changed.Values.ToList(), assignments);
     }
 
     private static (TopicEventType? Type, SourceSighting? Other, string? Note) Decide(Claim claim, ClaimCluster cluster, SimilarityResult similarity)
     {
         var earlier = cluster.Sightings.Where(s => s.ArticleKey != claim.ArticleKey).ToList();
-        if (similarity.ConflictingQuantities.Count > 0)
+        // A value conflicts when no earlier member agrees with it (a third article repeating the newer figure is not news).
+        var agreed = cluster.Members.Where(m => m.ArticleKey != claim.ArticleKey)
+            .SelectMany(m => m.Signature.Quantities)
+            .ToList();
+        var conflicts = similarity.ConflictingQuantities
+            .Where(c => !agreed.Any(q => q.SameSlot(c.Left) && Math.Abs(q.Value - c.Left.Value) <= 0.02 * Math.Abs(c.Left.Value)))
+            .ToList();
+        if (conflicts.Count > 0)
         {
-            var (mine, theirs) = similarity.ConflictingQuantities[0];
+            var (mine, theirs) = conflicts[0];
             var member = cluster.Members.FirstOrDefault(m => m.Signature.Quantities.Contains(theirs));
             var source = earlier.LastOrDefault(s => s.ClaimKey == member?.ClaimKey) ?? earlier.LastOrDefault();
             if (source is not null && source.ArticleKey != claim.ArticleKey)
@@ -172,13 +184,14 @@ public static class TopicClaimEngine
         var attribution = claim.Attribution;
         var side = cluster.Side(claim.Polarity).ToList();
         var earlierSide = side.Where(s => s.ArticleKey != claim.ArticleKey).ToList();
-        var opposite = cluster.Side(Opposite(claim.Polarity)).Where(s => s.SourceKey != attribution.SourceKey).ToList();
+        // A source contradicting itself counts when it changed its position in an earlier article (a reversal).
+        var opposite = cluster.Side(Opposite(claim.Polarity)).Where(s => s.SourceKey != attribution.SourceKey || s.ArticleKey != claim.ArticleKey).ToList();
         if (side.Any(s => s.SourceKey == attribution.SourceKey || s.SourceKey == attribution.Via))
         {
             return (null, null, "repeat: same source");
         }
 
-        if (earlierSide.Count > 0 && attribution.Kind == AttributionKind.Outlet && !claim.IsHeadline)
+        if (earlierSide.Count > 0 && attribution.Kind == AttributionKind.Outlet)
         {
             return (null, null, "repeat: restated in the outlet's own voice");
         }
@@ -201,10 +214,18 @@ public static class TopicClaimEngine
     private static (ClaimCluster? Cluster, SimilarityResult Similarity) BestCluster(
         string topicId, ClaimSignature signature, IClaimIndex index, Dictionary<string, ClaimCluster> changed, List<string> created)
     {
-        var candidates = index.Candidates(topicId, signature, CandidateLimit)
+        // Clusters known before this article come first; those this article opened are the fallback, so that a
+        // headline and its body meet in the cluster the story already has.
+        var known = index.Candidates(topicId, signature, CandidateLimit)
             .Select(c => changed.GetValueOrDefault(c.Id) ?? c)
-            .Concat(created.Select(id => changed[id]))
-            .DistinctBy(c => c.Id);
+            .Where(c => !created.Contains(c.Id))
+            .ToList();
+        var match = Best(signature, known);
+        return match.Cluster is not null ? match : Best(signature, created.Select(id => changed[id]));
+    }
+
+    private static (ClaimCluster? Cluster, SimilarityResult Similarity) Best(ClaimSignature signature, IEnumerable<ClaimCluster> candidates)
+    {
         ClaimCluster? best = null;
         var bestSimilarity = SimilarityResult.None;
         foreach (var cluster in candidates)
@@ -214,8 +235,13 @@ public static class TopicClaimEngine
                 var similarity = ClaimSimilarity.Compare(signature, member.Signature);
                 // A match through an implied predicate (return → give up) needs the entities to agree more firmly.
                 // Otherwise the entities must overlap substantially, or an amount must be the same.
-                var anchored = similarity.PredicateScore is > 0.5 and < 0.75 ? similarity.EntityScore >= 0.5
+                var anchored = similarity.PredicateScore is > 0.5 and < 0.75
+                    ? similarity.EntityScore >= 0.5 && (similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0 || similarity.EntityScore >= 0.9)
                     : similarity.EntityScore >= 0.4 || similarity.SameQuantities.Any(q => q.Left.Kind != QuantityKind.Date);
+
+                // Without predicates to compare, the objects must share a word; a new amount needs a clear predicate match.
+                anchored &= similarity.PredicateScore > 0.4 || similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0;
+                anchored &= similarity.PredicateScore >= 0.7 || !NewAmount(signature, member.Signature);
                 if (similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && similarity.Score > bestSimilarity.Score)
                 {
                     best = cluster;
@@ -227,14 +253,22 @@ public static class TopicClaimEngine
         return (best, bestSimilarity);
     }
 
+    /// <summary>True when the claim states an amount in a slot the member has no value for ("the toll will be 4 euros").</summary>
+    private static bool NewAmount(ClaimSignature claim, ClaimSignature member) =>
+        claim.Quantities.Any(q => q.Kind != QuantityKind.Date && !member.Quantities.Any(m => m.SameSlot(q)));
+
     private static SimilarityResult ForcedSimilarity(ClaimSignature signature, ClaimCluster cluster) =>
         cluster.Members.Select(m => ClaimSimilarity.Compare(signature, m.Signature)).OrderByDescending(s => s.Score).First();
 
     /// <summary>One event per cluster and side per article: the strongest type, stated by the best-attributed claim.</summary>
-    private static List<TopicEvent> Collapse(List<TopicEvent> events) =>
+    private static List<TopicEvent> Collapse(List<TopicEvent> events, ILookup<(string, Polarity), Claim> byCluster) =>
         events
             .GroupBy(e => (e.ClusterId, e.Polarity))
-            .Select(g => g.OrderBy(e => Rank(e.Type)).ThenBy(e => e.Attribution.Kind == AttributionKind.Outlet ? 1 : 0).ThenBy(e => e.Claim.SentenceIndex).First())
+            .Select(g =>
+            {
+                var best = g.OrderBy(e => Rank(e.Type)).ThenBy(e => e.Attribution.Kind == AttributionKind.Outlet ? 1 : 0).ThenBy(e => e.Claim.SentenceIndex).First();
+                return best with { Merged = byCluster[(best.ClusterId, best.Polarity)].Where(c => c.Key != best.Claim.Key).ToList() };
+            })
             .OrderBy(e => e.Claim.SentenceIndex)
             .ToList();
 
