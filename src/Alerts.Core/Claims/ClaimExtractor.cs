@@ -65,7 +65,8 @@ public static class ClaimExtractor
     }
 
     /// <summary>A headline or body sentence with the paragraph it sits in.</summary>
-    internal sealed record TextUnit(int Index, string Text, bool IsHeadline, int Paragraph, bool IsTitleCase, bool ContinuesPrevious = false);
+    /// <summary>A headline, sentence or clause; <see cref="Sentence"/> is the whole sentence a clause came from, shown to readers.</summary>
+    internal sealed record TextUnit(int Index, string Text, bool IsHeadline, int Paragraph, bool IsTitleCase, bool ContinuesPrevious = false, string? Sentence = null);
 
     /// <summary>What the whole article tells about each sentence: names seen mid-sentence, the outlet and the source it relays.</summary>
     internal sealed record ArticleAnalysis(IReadOnlyList<TextUnit> Units, IReadOnlySet<string> ProperNames, Attribution OutletAttribution)
@@ -94,7 +95,7 @@ public static class ClaimExtractor
                     var first = true;
                     foreach (var clause in Clauses(sentence.Text))
                     {
-                        units.Add(new TextUnit(index++, clause, false, p, IsTitleCase(clause), !first));
+                        units.Add(new TextUnit(index++, clause, false, p, IsTitleCase(clause), !first, sentence.Text));
                         first = false;
                     }
                 }

@@ -235,7 +235,7 @@ internal sealed record SentenceFeatures
             Key = $"{article.Key}#{Unit.Index}",
             ArticleKey = article.Key,
             SentenceIndex = Unit.Index,
-            Text = Unit.Text,
+            Text = Unit.Sentence ?? Unit.Text,
             IsHeadline = Unit.IsHeadline,
             Entities = entities,
             PredicateTerms = predicates,

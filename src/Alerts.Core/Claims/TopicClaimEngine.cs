@@ -134,7 +134,8 @@ public static class TopicClaimEngine
             var (type, other, note) = Decide(claim, cluster, similarity);
             var updated = cluster with
             {
-                Members = cluster.Members.Count < ClaimCluster.MaxMembers
+                // Speculation only mentions a cluster: it neither takes a side nor widens what the cluster matches.
+                Members = cluster.Members.Count < ClaimCluster.MaxMembers && claim.Modality != Modality.Speculative
                     ? [.. cluster.Members, Member(claim, signature)]
                     : cluster.Members,
                 Sightings = claim.Modality == Modality.Speculative ? cluster.Sightings : [.. cluster.Sightings, Sighting(claim)],
