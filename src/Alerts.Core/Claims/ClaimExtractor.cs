@@ -69,7 +69,8 @@ public static class ClaimExtractor
     internal sealed record TextUnit(int Index, string Text, bool IsHeadline, int Paragraph, bool IsTitleCase, bool ContinuesPrevious = false, string? Sentence = null);
 
     /// <summary>What the whole article tells about each sentence: names seen mid-sentence, the outlet and the source it relays.</summary>
-    internal sealed record ArticleAnalysis(IReadOnlyList<TextUnit> Units, IReadOnlySet<string> ProperNames, Attribution OutletAttribution)
+    /// <param name="LowerWords">Words the article writes in lower case somewhere: a capitalised sentence opener that is one of them is not a name.</param>
+    internal sealed record ArticleAnalysis(IReadOnlyList<TextUnit> Units, IReadOnlySet<string> ProperNames, IReadOnlySet<string> LowerWords, Attribution OutletAttribution)
     {
         public static ArticleAnalysis Of(ArticleInput article)
         {
@@ -102,11 +103,16 @@ public static class ClaimExtractor
             }
 
             var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var unit in units.Where(u => !u.IsHeadline && !u.IsTitleCase))
+            var lower = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var unit in units.Where(u => !u.IsTitleCase))
             {
-                foreach (var token in Tokenizer.Tokenize(unit.Text).Where(t => !t.IsPart && t.Position > 0))
+                foreach (var token in Tokenizer.Tokenize(unit.Text).Where(t => !t.IsPart))
                 {
-                    if (char.IsUpper(unit.Text[token.Start]))
+                    if (char.IsLower(unit.Text[token.Start]))
+                    {
+                        lower.Add(token.Text);
+                    }
+                    else if (token.Position > 0 && !unit.IsHeadline && char.IsUpper(unit.Text[token.Start]))
                     {
                         names.Add(token.Text);
                     }
@@ -117,7 +123,7 @@ public static class ClaimExtractor
             var wire = WireCredit(article.Text ?? "");
             var via = wire ?? RelayedAgency(units);
             var outletAttribution = new Attribution(outlet, AttributionKind.Outlet, wire ?? TextFolding.Fold(outlet), via);
-            return new ArticleAnalysis(units, names, outletAttribution);
+            return new ArticleAnalysis(units, names, lower, outletAttribution);
         }
 
         /// <summary>"not only X but also Y", "X; Y": two propositions in one sentence become two claims.</summary>
@@ -195,8 +201,8 @@ public static class ClaimExtractor
         /// <summary>Headlines and sub-headings in Title Case capitalise common words, so names there need confirming elsewhere.</summary>
         private static bool IsTitleCase(string text)
         {
-            var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 4 && char.IsLetter(w[0])).ToList();
-            return words.Count >= 3 && words.Count(w => char.IsUpper(w[0])) >= 0.7 * words.Count;
+            var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3 && char.IsLetter(w[0])).ToList();
+            return words.Count >= 3 && words.Count(w => char.IsUpper(w[0])) >= 0.75 * words.Count;
         }
     }
 }

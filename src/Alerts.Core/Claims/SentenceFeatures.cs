@@ -37,7 +37,7 @@ internal sealed record SentenceFeatures
         var nameLike = new bool[tokens.Count];
         for (var i = 0; i < tokens.Count; i++)
         {
-            nameLike[i] = IsNameLike(text, tokens, i, unit, article.ProperNames);
+            nameLike[i] = IsNameLike(text, tokens, i, unit, article);
         }
 
         var (entities, spans) = FindEntities(text, tokens, nameLike);
@@ -294,7 +294,7 @@ internal sealed record SentenceFeatures
             : null;
     }
 
-    private static bool IsNameLike(string text, List<Token> tokens, int i, ClaimExtractor.TextUnit unit, IReadOnlySet<string> properNames)
+    private static bool IsNameLike(string text, List<Token> tokens, int i, ClaimExtractor.TextUnit unit, ClaimExtractor.ArticleAnalysis article)
     {
         var raw = text.AsSpan(tokens[i].Start, tokens[i].Length);
         var w = tokens[i].Text;
@@ -313,8 +313,21 @@ internal sealed record SentenceFeatures
             return raw is "US" or "UN" or "EU";
         }
 
-        var strict = unit.IsHeadline || unit.IsTitleCase || tokens[i].Position == 0 || IsAfterOpening(text, tokens[i].Start);
-        return !strict || properNames.Contains(w) || Lexicon.Aliases.ContainsKey(w);
+        if (article.ProperNames.Contains(w) || Lexicon.Aliases.ContainsKey(w))
+        {
+            return true;
+        }
+
+        // A capitalised sentence opener is a name when the article never writes it in lower case and it is no common word.
+        var opener = tokens[i].Position == 0 || IsAfterOpening(text, tokens[i].Start);
+        if (unit.IsHeadline || unit.IsTitleCase)
+        {
+            return false;
+        }
+
+        return !opener || !article.LowerWords.Contains(w) && !Lexicon.IsStop(w) && !Lexicon.Predicates.ContainsKey(w)
+            && !Lexicon.ReportingVerbs.Contains(w) && !Lexicon.DenialWords.Contains(w) && !Lexicon.SpeculativeWords.Contains(w)
+            && !Lexicon.TeaserStarts.Any(t => t.StartsWith(w, StringComparison.Ordinal));
     }
 
     /// <summary>A word after an opening quote, colon or dash is capitalised for the sentence, not as a name.</summary>
