@@ -64,6 +64,13 @@ public static class ClaimExtractor
         return claims;
     }
 
+    /// <summary>What each headline and sentence says, check-worthy or not (relate reads the outlet's speculation too).</summary>
+    internal static IEnumerable<SentenceFeatures> Analyze(ArticleInput article)
+    {
+        var context = ArticleAnalysis.Of(article);
+        return context.Units.Select(unit => SentenceFeatures.Of(unit, context));
+    }
+
     /// <summary>A headline or body sentence with the paragraph it sits in.</summary>
     /// <summary>A headline, sentence or clause; <see cref="Sentence"/> is the whole sentence a clause came from, shown to readers.</summary>
     internal sealed record TextUnit(int Index, string Text, bool IsHeadline, int Paragraph, bool IsTitleCase, bool ContinuesPrevious = false, string? Sentence = null);
