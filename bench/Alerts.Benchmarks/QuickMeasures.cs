@@ -10,6 +10,7 @@ internal static class QuickMeasures
 {
     public static IReadOnlyList<Action<IDictionary<string, object>>> All { get; } =
     [
+        ClaimsQuick.Measure,
     ];
 
     /// <summary>Runs <paramref name="action"/> repeatedly for at least <paramref name="budget"/> (after one warm-up call) and returns calls per second.</summary>

@@ -55,12 +55,14 @@ public interface IClaimIndex
 /// </summary>
 public sealed class InMemoryClaimIndex : IClaimIndex
 {
-    /// <summary>Only the most recent entries of a very long posting list are read, which keeps lookups flat.</summary>
-    public const int MaxPostingsRead = 2000;
+    /// <summary>
+    /// Posting lists longer than this are common keys (a frequent predicate, the topic's own name): they are read
+    /// only when a claim has no rarer key, and then only their most recent entries. This keeps lookups flat.
+    /// </summary>
+    public const int MaxPostingsRead = 1000;
 
     private readonly Dictionary<string, ClaimCluster> _clusters = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, string Key), List<string>> _postings = [];
-    private readonly Dictionary<string, HashSet<string>> _posted = new(StringComparer.Ordinal);
 
     public int Count => _clusters.Count;
 
@@ -72,16 +74,11 @@ public sealed class InMemoryClaimIndex : IClaimIndex
     public void Upsert(ClaimCluster cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
+        var before = _clusters.TryGetValue(cluster.Id, out var old) ? old.IndexKeys().ToHashSet(StringComparer.Ordinal) : null;
         _clusters[cluster.Id] = cluster;
-        if (!_posted.TryGetValue(cluster.Id, out var posted))
-        {
-            posted = new HashSet<string>(StringComparer.Ordinal);
-            _posted[cluster.Id] = posted;
-        }
-
         foreach (var key in cluster.IndexKeys())
         {
-            if (!posted.Add(key))
+            if (before is not null && before.Contains(key))
             {
                 continue;
             }
@@ -99,14 +96,14 @@ public sealed class InMemoryClaimIndex : IClaimIndex
     public IReadOnlyList<ClaimCluster> Candidates(string topicId, ClaimSignature signature, int limit)
     {
         ArgumentNullException.ThrowIfNull(signature);
+        var lists = signature.IndexKeys()
+            .Select(key => _postings.GetValueOrDefault((topicId, key)))
+            .OfType<List<string>>()
+            .ToList();
+        var rare = lists.Where(l => l.Count <= MaxPostingsRead).ToList();
         var hits = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var key in signature.IndexKeys())
+        foreach (var list in rare.Count > 0 ? rare : lists)
         {
-            if (!_postings.TryGetValue((topicId, key), out var list))
-            {
-                continue;
-            }
-
             for (var i = list.Count - 1; i >= Math.Max(0, list.Count - MaxPostingsRead); i--)
             {
                 hits[list[i]] = hits.GetValueOrDefault(list[i]) + 1;

@@ -10,7 +10,10 @@ namespace Alerts.Core.Claims;
 /// </summary>
 public static class ClaimExtractor
 {
-    public static IReadOnlyList<Claim> Extract(ArticleInput article)
+    public static IReadOnlyList<Claim> Extract(ArticleInput article) => Extract(article, null);
+
+    /// <param name="speculation">When given, receives the outlet's own speculative sentences, which are not claims but do mention one.</param>
+    internal static IReadOnlyList<Claim> Extract(ArticleInput article, List<SentenceFeatures>? speculation)
     {
         ArgumentNullException.ThrowIfNull(article);
         var context = ArticleAnalysis.Of(article);
@@ -58,6 +61,10 @@ public static class ClaimExtractor
             if (claim is not null)
             {
                 claims.Add(claim);
+            }
+            else if (speculation is not null && features.DropReason is null && features.Modality == Modality.Speculative)
+            {
+                speculation.Add(features);
             }
         }
 

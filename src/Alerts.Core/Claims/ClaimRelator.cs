@@ -42,7 +42,8 @@ public static class ClaimRelator
 
         double support = 0, dispute = 0, mention = 0, best = 0;
         string? supportWhy = null, disputeWhy = null, mentionWhy = null, bestWhy = null;
-        foreach (var c in ClaimExtractor.Extract(article))
+        var speculation = new List<SentenceFeatures>();
+        foreach (var c in ClaimExtractor.Extract(article, speculation))
         {
             var similarity = ClaimSimilarity.Compare(target, ClaimSignature.Of(c));
             if (similarity.Score > best)
@@ -78,7 +79,7 @@ public static class ClaimRelator
         }
 
         // The outlet's own speculation ("might consider", "remain unverified") is dropped by extraction; here it mentions.
-        foreach (var f in ClaimExtractor.Analyze(article).Where(f => f.Modality == Modality.Speculative && f.DropReason is null))
+        foreach (var f in speculation)
         {
             var similarity = ClaimSimilarity.Compare(target, Signature([f]));
             if (IsAbout(similarity))

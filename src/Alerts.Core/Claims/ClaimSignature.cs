@@ -52,15 +52,44 @@ public static class ClaimTerms
 
 /// <summary>
 /// What a claim says, reduced to the features clusters are matched on: entity keys, predicate heads, object
-/// terms and quantities. Polarity is not part of it: a denial and its assertion share a signature.
+/// terms and quantities. Polarity is not part of it: a denial and its assertion share a signature. The
+/// substantive predicates and their implications are worked out once here, since matching compares often.
 /// </summary>
-public sealed record ClaimSignature(
-    IReadOnlySet<string> Entities,
-    IReadOnlySet<string> Predicates,
-    IReadOnlySet<string> Objects,
-    IReadOnlyList<Quantity> Quantities,
-    string? MainPredicate = null)
+public sealed class ClaimSignature
 {
+    public ClaimSignature(
+        IReadOnlySet<string> entities,
+        IReadOnlySet<string> predicates,
+        IReadOnlySet<string> objects,
+        IReadOnlyList<Quantity> quantities,
+        string? mainPredicate = null)
+    {
+        ArgumentNullException.ThrowIfNull(predicates);
+        Entities = entities;
+        Predicates = predicates;
+        Objects = objects;
+        Quantities = quantities;
+        Heavy = predicates.Where(p => !Lexicon.LightPredicates.Contains(p)).ToHashSet(StringComparer.Ordinal);
+        MainPredicate = mainPredicate ?? Heavy.FirstOrDefault();
+        ExpandedHeavy = ClaimSimilarity.Expand(Heavy);
+        ExpandedMain = MainPredicate is null ? Heavy : ClaimSimilarity.Expand([MainPredicate]);
+    }
+
+    public IReadOnlySet<string> Entities { get; }
+    public IReadOnlySet<string> Predicates { get; }
+    public IReadOnlySet<string> Objects { get; }
+    public IReadOnlyList<Quantity> Quantities { get; }
+
+    /// <summary>The first substantive predicate in reading order: usually the main verb, before any relative clause.</summary>
+    public string? MainPredicate { get; }
+
+    /// <summary>Predicates other than the light ones (ask, talk, start).</summary>
+    public IReadOnlySet<string> Heavy { get; }
+
+    internal IReadOnlySet<string> ExpandedHeavy { get; }
+
+    internal IReadOnlySet<string> ExpandedMain { get; }
+
     public static ClaimSignature Of(Claim claim)
     {
         ArgumentNullException.ThrowIfNull(claim);
@@ -72,7 +101,7 @@ public sealed record ClaimSignature(
             MainOf(claim.PredicateTerms));
     }
 
-    /// <summary>The first substantive predicate in reading order: usually the main verb, before any relative clause.</summary>
+    /// <summary>The first substantive predicate of a list in reading order.</summary>
     public static string? MainOf(IEnumerable<string> predicates) =>
         predicates.FirstOrDefault(p => !Lexicon.LightPredicates.Contains(p));
 
@@ -141,6 +170,13 @@ public static class ClaimSimilarity
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+
+        // Nothing in common to anchor on: not the same proposition, and not worth the full comparison.
+        if ((a.Quantities.Count == 0 || b.Quantities.Count == 0) && !a.Entities.Any(b.Entities.Contains))
+        {
+            return SimilarityResult.None;
+        }
+
         var sharedEntities = a.Entities.Where(b.Entities.Contains).ToList();
         var sharedObjects = a.Objects.Where(b.Objects.Contains).ToList();
         var (predicateScore, shared) = Predicates(a, b);
@@ -186,39 +222,35 @@ public static class ClaimSimilarity
     /// </summary>
     private static (double Score, List<string> Shared) Predicates(ClaimSignature sa, ClaimSignature sb)
     {
-        var a = sa.Predicates;
-        var b = sb.Predicates;
-        var heavyA = a.Where(p => !Lexicon.LightPredicates.Contains(p)).ToHashSet(StringComparer.Ordinal);
-        var heavyB = b.Where(p => !Lexicon.LightPredicates.Contains(p)).ToHashSet(StringComparer.Ordinal);
+        var heavyA = sa.Heavy;
+        var heavyB = sb.Heavy;
         if (heavyA.Count == 0 || heavyB.Count == 0)
         {
-            var light = a.Where(b.Contains).ToList();
-            var status = heavyA.Count == 0 && a.Contains("change") || heavyB.Count == 0 && b.Contains("change");
+            var status = heavyA.Count == 0 && sa.Predicates.Contains("change") || heavyB.Count == 0 && sb.Predicates.Contains("change");
             if (status)
             {
                 // A status-quo statement ("remains unchanged") agrees with any claim of change.
-                var other = heavyA.Count == 0 ? Expand(heavyB) : Expand(heavyA);
+                var other = heavyA.Count == 0 ? sb.ExpandedHeavy : sa.ExpandedHeavy;
                 return other.Contains("change") ? (0.7, ["change"]) : (0, []);
             }
 
-            return (light.Count > 0 || a.Count == 0 || b.Count == 0 ? 0.4 : 0, light);
+            var light = sa.Predicates.Where(sb.Predicates.Contains).ToList();
+            return (light.Count > 0 || sa.Predicates.Count == 0 || sb.Predicates.Count == 0 ? 0.4 : 0, light);
         }
 
-        var mainA = sa.MainPredicate ?? MainOf(heavyA);
-        var mainB = sb.MainPredicate ?? MainOf(heavyB);
+        var mainA = sa.MainPredicate!;
+        var mainB = sb.MainPredicate!;
         if (mainA == mainB)
         {
-            return (1, [mainA!]);
+            return (1, [mainA]);
         }
 
-        if (heavyB.Contains(mainA!) || heavyA.Contains(mainB!))
+        if (heavyB.Contains(mainA) || heavyA.Contains(mainB))
         {
             return (0.75, heavyA.Where(heavyB.Contains).ToList());
         }
 
-        var ea = Expand([mainA!]);
-        var eb = Expand([mainB!]);
-        var impliedMain = ea.Where(eb.Contains).Where(p => p != "change").ToList();
+        var impliedMain = sa.ExpandedMain.Where(p => p != "change" && sb.ExpandedMain.Contains(p)).ToList();
         if (impliedMain.Count > 0)
         {
             return (0.7, impliedMain);
@@ -227,8 +259,6 @@ public static class ClaimSimilarity
         var direct = heavyA.Where(heavyB.Contains).ToList();
         return direct.Count > 0 ? (0.35, direct) : (0, []);
     }
-
-    private static string? MainOf(IEnumerable<string> heavy) => heavy.FirstOrDefault();
 
     private static double Cosine(int shared, int a, int b) => a == 0 || b == 0 ? 0 : shared / Math.Sqrt((double)a * b);
 
