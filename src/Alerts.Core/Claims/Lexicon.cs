@@ -229,7 +229,7 @@ internal static class Lexicon
         ["agence france-presse"] = "afp", ["bloomberg"] = "bloomberg", ["tass"] = "tass", ["ria novosti"] = "ria",
         ["ria"] = "ria", ["interfax"] = "interfax", ["xinhua"] = "xinhua", ["dpa"] = "dpa", ["efe"] = "efe",
         ["ansa"] = "ansa", ["kyodo"] = "kyodo", ["yonhap"] = "yonhap", ["anadolu"] = "anadolu",
-        ["anadolu agency"] = "anadolu", ["pti"] = "pti", ["upi"] = "upi", ["pa media"] = "pa", ["izvestia"] = "izvestia",
+        ["anadolu agency"] = "anadolu", ["pti"] = "pti", ["upi"] = "upi", ["pa media"] = "pa",
         ["financial times"] = "financial times", ["wall street journal"] = "wall street journal",
         ["new york times"] = "new york times", ["washington post"] = "washington post", ["bbc"] = "bbc",
         ["cnn"] = "cnn", ["axios"] = "axios", ["politico"] = "politico", ["the guardian"] = "guardian",
