@@ -58,33 +58,45 @@ public static class ClaimTerms
 public sealed class ClaimSignature
 {
     public ClaimSignature(
-        IReadOnlySet<string> entities,
-        IReadOnlySet<string> predicates,
-        IReadOnlySet<string> objects,
+        IReadOnlyCollection<string> entities,
+        IReadOnlyCollection<string> predicates,
+        IReadOnlyCollection<string> objects,
         IReadOnlyList<Quantity> quantities,
         string? mainPredicate = null)
     {
+        ArgumentNullException.ThrowIfNull(entities);
         ArgumentNullException.ThrowIfNull(predicates);
-        Entities = entities;
-        Predicates = predicates;
-        Objects = objects;
+        ArgumentNullException.ThrowIfNull(objects);
+        EntitySet = entities.ToHashSet(StringComparer.Ordinal);
+        PredicateSet = predicates.ToHashSet(StringComparer.Ordinal);
+        ObjectSet = objects.ToHashSet(StringComparer.Ordinal);
         Quantities = quantities;
-        Heavy = predicates.Where(p => !Lexicon.LightPredicates.Contains(p)).ToHashSet(StringComparer.Ordinal);
+        Heavy = PredicateSet.Where(p => !Lexicon.LightPredicates.Contains(p)).ToHashSet(StringComparer.Ordinal);
         MainPredicate = mainPredicate ?? Heavy.FirstOrDefault();
         ExpandedHeavy = ClaimSimilarity.Expand(Heavy);
         ExpandedMain = MainPredicate is null ? Heavy : ClaimSimilarity.Expand([MainPredicate]);
     }
 
-    public IReadOnlySet<string> Entities { get; }
-    public IReadOnlySet<string> Predicates { get; }
-    public IReadOnlySet<string> Objects { get; }
+    /// <summary>Entity keys (serialised as a list; a set inside).</summary>
+    public IReadOnlyCollection<string> Entities => EntitySet;
+
+    public IReadOnlyCollection<string> Predicates => PredicateSet;
+
+    public IReadOnlyCollection<string> Objects => ObjectSet;
+
     public IReadOnlyList<Quantity> Quantities { get; }
+
+    internal HashSet<string> EntitySet { get; }
+
+    internal HashSet<string> PredicateSet { get; }
+
+    internal HashSet<string> ObjectSet { get; }
 
     /// <summary>The first substantive predicate in reading order: usually the main verb, before any relative clause.</summary>
     public string? MainPredicate { get; }
 
     /// <summary>Predicates other than the light ones (ask, talk, start).</summary>
-    public IReadOnlySet<string> Heavy { get; }
+    internal IReadOnlySet<string> Heavy { get; }
 
     internal IReadOnlySet<string> ExpandedHeavy { get; }
 
@@ -172,13 +184,13 @@ public static class ClaimSimilarity
         ArgumentNullException.ThrowIfNull(b);
 
         // Nothing in common to anchor on: not the same proposition, and not worth the full comparison.
-        if ((a.Quantities.Count == 0 || b.Quantities.Count == 0) && !a.Entities.Any(b.Entities.Contains))
+        if ((a.Quantities.Count == 0 || b.Quantities.Count == 0) && !a.EntitySet.Overlaps(b.EntitySet))
         {
             return SimilarityResult.None;
         }
 
-        var sharedEntities = a.Entities.Where(b.Entities.Contains).ToList();
-        var sharedObjects = a.Objects.Where(b.Objects.Contains).ToList();
+        var sharedEntities = a.Entities.Where(b.EntitySet.Contains).ToList();
+        var sharedObjects = a.Objects.Where(b.ObjectSet.Contains).ToList();
         var (predicateScore, shared) = Predicates(a, b);
         var entityScore = Cosine(sharedEntities.Count, a.Entities.Count, b.Entities.Count);
         var objectScore = Cosine(sharedObjects.Count, a.Objects.Count, b.Objects.Count);
@@ -226,7 +238,7 @@ public static class ClaimSimilarity
         var heavyB = sb.Heavy;
         if (heavyA.Count == 0 || heavyB.Count == 0)
         {
-            var status = heavyA.Count == 0 && sa.Predicates.Contains("change") || heavyB.Count == 0 && sb.Predicates.Contains("change");
+            var status = heavyA.Count == 0 && sa.PredicateSet.Contains("change") || heavyB.Count == 0 && sb.PredicateSet.Contains("change");
             if (status)
             {
                 // A status-quo statement ("remains unchanged") agrees with any claim of change.
@@ -234,7 +246,7 @@ public static class ClaimSimilarity
                 return other.Contains("change") ? (0.7, ["change"]) : (0, []);
             }
 
-            var light = sa.Predicates.Where(sb.Predicates.Contains).ToList();
+            var light = sa.Predicates.Where(sb.PredicateSet.Contains).ToList();
             return (light.Count > 0 || sa.Predicates.Count == 0 || sb.Predicates.Count == 0 ? 0.4 : 0, light);
         }
 
