@@ -13,6 +13,7 @@ internal static class QuickMeasures
         FeedParsingQuick.Measure,
         ExtractionQuick.Measure,
         PercolatorQuick.Measure,
+        ClaimsQuick.Measure,
     ];
 
     /// <summary>Runs <paramref name="action"/> repeatedly for at least <paramref name="budget"/> (after one warm-up call) and returns calls per second.</summary>

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Alerts.Core.Claims;
+using BenchmarkDotNet.Attributes;
+
+namespace Alerts.Benchmarks;
+
+/// <summary>Claim extraction, relate and the topic engine on generated news text (2 KB articles).</summary>
+[MemoryDiagnoser]
+public class ClaimsBench
+{
+    private ArticleInput _article = null!;
+    private InMemoryClaimIndex _index = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _article = ClaimsCorpus.Article(7);
+        _index = ClaimsCorpus.Index(1_000);
+    }
+
+    [Benchmark]
+    public int Extract() => ClaimExtractor.Extract(_article).Count;
+
+    [Benchmark]
+    public Relation Relate() => ClaimRelator.Relate(ClaimsCorpus.Claim(7), _article.Text, _article.Title).Relation;
+
+    [Benchmark]
+    public int Engine() => TopicClaimEngine.Process("topic-0", ClaimExtractor.Extract(_article), _index).Events.Count;
+}
+
+/// <summary>
+/// Quick figures: claims extracted per second, relate pairs per second on 2 KB texts, and engine articles per
+/// second with 1,000 and with 1,000,000 stored clusters (their ratio shows whether the cost stays flat).
+/// </summary>
+internal static class ClaimsQuick
+{
+    public static void Measure(IDictionary<string, object> result)
+    {
+        var articles = Enumerable.Range(0, 50).Select(ClaimsCorpus.Article).ToList();
+        var claims = 0;
+        var i = 0;
+        var extractRate = QuickMeasures.Rate(() => claims += ClaimExtractor.Extract(articles[i++ % articles.Count]).Count, TimeSpan.FromSeconds(1.5));
+        result["claims_extracted_per_s"] = Math.Round(extractRate * claims / Math.Max(1, i - 1), 0);
+        result["claims_article_bytes"] = articles.Sum(a => a.Text.Length) / articles.Count;
+
+        var r = 0;
+        result["relate_pairs_per_s"] = Math.Round(QuickMeasures.Rate(() => ClaimRelator.Relate(ClaimsCorpus.Claim(r), articles[r++ % articles.Count].Text, articles[r % articles.Count].Title), TimeSpan.FromSeconds(1.5)), 0);
+
+        var smallIndex = ClaimsCorpus.Index(1_000);
+        var watch = Stopwatch.StartNew();
+        var largeIndex = ClaimsCorpus.Index(1_000_000);
+        result["claims_index_1m_build_s"] = Math.Round(watch.Elapsed.TotalSeconds, 1);
+
+        // Both sides in alternating rounds, so that load from other processes falls on both alike.
+        double small = 0, large = 0;
+        for (var round = 0; round < 4; round++)
+        {
+            small += EngineRate(smallIndex, articles) / 4;
+            large += EngineRate(largeIndex, articles) / 4;
+        }
+
+        result["engine_articles_per_s_1k_clusters"] = Math.Round(small, 0);
+        result["engine_articles_per_s_1m_clusters"] = Math.Round(large, 0);
+        result["engine_flat_ratio"] = Math.Round(large / small, 2);
+    }
+
+    private static double EngineRate(InMemoryClaimIndex index, List<ArticleInput> articles)
+    {
+        var extracted = articles.Select(ClaimExtractor.Extract).ToList();
+        var n = 0;
+        return QuickMeasures.Rate(() => TopicClaimEngine.Process("topic-0", extracted[n++ % extracted.Count], index), TimeSpan.FromSeconds(0.5));
+    }
+}
+
+/// <summary>Deterministic generated news: names, predicates and amounts drawn from small vocabularies.</summary>
+internal static class ClaimsCorpus
+{
+    private static readonly string[] Places = ["Estavia", "Norland", "Varnia", "Ostmark", "Kessel", "Dravik", "Tarvia", "Brunsvik", "Orvane", "Pellico"];
+    private static readonly string[] People = ["Anna Kovac", "Pavel Renko", "Ilse Varga", "Mara Ostrova", "Daniel Price", "Erik Dahl", "Lena Marsh", "Colin Ashby"];
+    private static readonly string[] Verbs = ["return", "sell", "buy", "transfer", "cancel", "approve", "ban", "deliver"];
+    private static readonly string[] Things = ["jets", "tanks", "ships", "shares", "contracts", "licences", "turbines", "satellites"];
+    private static readonly string[] Heads = ["return", "sell", "buy", "transfer", "cancel", "approve", "ban", "deliver", "agree", "remove"];
+
+    public static string Claim(int seed) =>
+        $"{Places[seed % Places.Length]} plans to {Verbs[seed % Verbs.Length]} its {Things[seed % Things.Length]} to {Places[(seed + 3) % Places.Length]}.";
+
+    /// <summary>About 2 KB: a report, a denial, amounts, dates, boilerplate.</summary>
+    public static ArticleInput Article(int seed)
+    {
+        var random = new Random(seed);
+        string Place() => Places[random.Next(Places.Length)];
+        string Person() => People[random.Next(People.Length)];
+        string Verb() => Verbs[random.Next(Verbs.Length)];
+        string Thing() => Things[random.Next(Things.Length)];
+        var text = new StringBuilder();
+        while (text.Length < 2000)
+        {
+            var sentence = random.Next(6) switch
+            {
+                0 => $"{Place()} is trying to {Verb()} its {Thing()} to {Place()}, Bloomberg reported, citing people familiar with the talks.",
+                1 => $"Foreign Minister {Person()} denied that such a request was made during the meeting in {Place()}.",
+                2 => $"{Place()} agreed to {Verb()} {random.Next(2, 90)} {Thing()} in a US${random.Next(1, 9)}.{random.Next(10)} billion deal signed in {random.Next(2000, 2025)}.",
+                3 => $"The dispute could be resolved within {random.Next(2, 6)} to {random.Next(6, 12)} months, {Person()} said on Dec. {random.Next(1, 28)}.",
+                4 => $"{Place()}'s position on the {Thing()} remains unchanged, the {Place()} defence ministry said.",
+                _ => $"Read also: {Place()} weather. The {Thing()} have not been used since July {random.Next(2015, 2024)}.",
+            };
+            text.Append(sentence).Append(random.Next(3) == 0 ? '\n' : ' ');
+        }
+
+        return new ArticleInput(
+            "gen-" + seed.ToString(CultureInfo.InvariantCulture),
+            $"{Place()} seeks to {Verb()} {Thing()} to {Place()}, report says",
+            text.ToString(),
+            "Generated Times",
+            new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(seed),
+            null);
+    }
+
+    /// <summary>
+    /// An index of <paramref name="count"/> compact clusters in one topic: each with a member signature of two of
+    /// 50,000 generated entity names plus one place, one predicate head and a shared object set.
+    /// </summary>
+    public static InMemoryClaimIndex Index(int count)
+    {
+        var index = new InMemoryClaimIndex();
+        var objects = new[] { Set("system"), Set("jet"), Set("contract"), Set("share") };
+        var predicates = Heads.Select(h => Set(h)).ToArray();
+        var empty = Array.Empty<Quantity>();
+        var sighting = new SourceSighting("generated", "Generated", AttributionKind.Outlet, Polarity.Asserted, "g", "g", "generated", null, null, null);
+        for (var i = 0; i < count; i++)
+        {
+            var entities = new HashSet<string>(StringComparer.Ordinal)
+            {
+                "name" + (i % 50_000).ToString(CultureInfo.InvariantCulture),
+                "name" + ((i * 7 + 1) % 50_000).ToString(CultureInfo.InvariantCulture),
+                Places[i % Places.Length].ToLowerInvariant(),
+            };
+            var signature = new ClaimSignature(entities, predicates[i % predicates.Length], objects[i % objects.Length], empty);
+            var id = "c" + i.ToString(CultureInfo.InvariantCulture);
+            index.Upsert(new ClaimCluster(id, "topic-0", [new ClusterMember(id, "g", "generated", Polarity.Asserted, signature)], [sighting]));
+        }
+
+        return index;
+    }
+
+    private static HashSet<string> Set(string value) => new(StringComparer.Ordinal) { value };
+}

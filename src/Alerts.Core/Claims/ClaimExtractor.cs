@@ -1,0 +1,222 @@
+using Alerts.Core.Text;
+
+namespace Alerts.Core.Claims;
+
+/// <summary>
+/// Turns an article into check-worthy claims: the headline and the sentences that state something about
+/// named entities that could be true or false. Each claim carries its entities, predicates, objects,
+/// quantities, polarity, modality, attribution and the cues behind them; a denial that points back
+/// ("such a request") takes over the proposition of the claim it denies.
+/// </summary>
+public static class ClaimExtractor
+{
+    public static IReadOnlyList<Claim> Extract(ArticleInput article) => Extract(article, null);
+
+    /// <param name="speculation">When given, receives the outlet's own speculative sentences, which are not claims but do mention one.</param>
+    internal static IReadOnlyList<Claim> Extract(ArticleInput article, List<SentenceFeatures>? speculation)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        var context = ArticleAnalysis.Of(article);
+        var claims = new List<Claim>();
+        SentenceFeatures? previous = null;
+        Attribution? carried = null;
+        var paragraph = -1;
+        foreach (var unit in context.Units)
+        {
+            var features = SentenceFeatures.Of(unit, context, unit.ContinuesPrevious ? previous?.Entities : null);
+            if (features.ReportsPrevious is { } back && claims.Count > 0 && previous?.Claim is { } last && last.Attribution.Kind == AttributionKind.Outlet)
+            {
+                // "This was reported by the agency Bloomberg": the attribution belongs to the sentence before.
+                var fixedClaim = last with { Attribution = back, Modality = last.Modality == Modality.Fact ? Modality.Reported : last.Modality, Cues = [.. last.Cues, .. features.Cues] };
+                claims[^1] = fixedClaim;
+                carried = back;
+                continue;
+            }
+
+            if (unit.Paragraph != paragraph)
+            {
+                carried = null;
+                paragraph = unit.Paragraph;
+            }
+
+            var attribution = features.Attribution;
+            if (attribution is null && carried is not null && !unit.IsHeadline)
+            {
+                attribution = carried;
+                features.Cues.Add("(continues " + carried.Source + ")");
+            }
+            else if (attribution is null && features.PronounSpeaker && previous?.Claim?.Attribution is { Kind: AttributionKind.Official } speaker)
+            {
+                attribution = speaker;
+                features.Cues.Add("(he/she: " + speaker.Source + ")");
+            }
+
+            if (attribution is { Kind: AttributionKind.CitedSource })
+            {
+                carried = attribution;
+            }
+
+            var claim = features.ToClaim(article, attribution ?? context.OutletAttribution, claims);
+            previous = features with { Claim = claim };
+            if (claim is not null)
+            {
+                claims.Add(claim);
+            }
+            else if (speculation is not null && features.DropReason is null && features.Modality == Modality.Speculative)
+            {
+                speculation.Add(features);
+            }
+        }
+
+        return claims;
+    }
+
+    /// <summary>What each headline and sentence says, check-worthy or not (relate reads the outlet's speculation too).</summary>
+    internal static IEnumerable<SentenceFeatures> Analyze(ArticleInput article)
+    {
+        var context = ArticleAnalysis.Of(article);
+        return context.Units.Select(unit => SentenceFeatures.Of(unit, context));
+    }
+
+    /// <summary>A headline or body sentence with the paragraph it sits in.</summary>
+    /// <summary>A headline, sentence or clause; <see cref="Sentence"/> is the whole sentence a clause came from, shown to readers.</summary>
+    internal sealed record TextUnit(int Index, string Text, bool IsHeadline, int Paragraph, bool IsTitleCase, bool ContinuesPrevious = false, string? Sentence = null);
+
+    /// <summary>What the whole article tells about each sentence: names seen mid-sentence, the outlet and the source it relays.</summary>
+    /// <param name="LowerWords">Words the article writes in lower case somewhere: a capitalised sentence opener that is one of them is not a name.</param>
+    internal sealed record ArticleAnalysis(IReadOnlyList<TextUnit> Units, IReadOnlySet<string> ProperNames, IReadOnlySet<string> LowerWords, Attribution OutletAttribution)
+    {
+        public static ArticleAnalysis Of(ArticleInput article)
+        {
+            var units = new List<TextUnit>();
+            var title = (article.Title ?? "").Trim();
+            var foldedTitle = TextFolding.Fold(title);
+            if (title.Length > 0)
+            {
+                units.Add(new TextUnit(0, title, true, -1, IsTitleCase(title)));
+            }
+
+            var lines = (article.Text ?? "").Split('\n').Select(StripWireCredit).ToArray();
+            var index = units.Count;
+            for (var p = 0; p < lines.Length; p++)
+            {
+                foreach (var sentence in SentenceSplitter.Split(lines[p]))
+                {
+                    if (TextFolding.Fold(sentence.Text) == foldedTitle)
+                    {
+                        continue;
+                    }
+
+                    var first = true;
+                    foreach (var clause in Clauses(sentence.Text))
+                    {
+                        units.Add(new TextUnit(index++, clause, false, p, IsTitleCase(clause), !first, sentence.Text));
+                        first = false;
+                    }
+                }
+            }
+
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var lower = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var unit in units.Where(u => !u.IsTitleCase))
+            {
+                foreach (var token in Tokenizer.Tokenize(unit.Text).Where(t => !t.IsPart))
+                {
+                    if (char.IsLower(unit.Text[token.Start]))
+                    {
+                        lower.Add(token.Text);
+                    }
+                    else if (token.Position > 0 && !unit.IsHeadline && char.IsUpper(unit.Text[token.Start]))
+                    {
+                        names.Add(token.Text);
+                    }
+                }
+            }
+
+            var outlet = string.IsNullOrWhiteSpace(article.Outlet) ? article.Key : article.Outlet!;
+            var wire = WireCredit(article.Text ?? "");
+            var via = wire ?? RelayedAgency(units);
+            var outletAttribution = new Attribution(outlet, AttributionKind.Outlet, wire ?? TextFolding.Fold(outlet), via);
+            return new ArticleAnalysis(units, names, lower, outletAttribution);
+        }
+
+        /// <summary>"not only X but also Y", "X; Y": two propositions in one sentence become two claims.</summary>
+        private static IEnumerable<string> Clauses(string sentence)
+        {
+            foreach (var joint in ClauseJoints)
+            {
+                var at = sentence.IndexOf(joint, StringComparison.Ordinal);
+                var second = at > 0 ? sentence[(at + joint.Length)..] : "";
+                var hasVerb = Tokenizer.Terms(second).Any(w => Lexicon.Predicates.ContainsKey(w) || Lexicon.ReportingVerbs.Contains(w));
+                if (at > 0 && sentence[..at].Count(c => c == ' ') >= 4 && second.Count(c => c == ' ') >= 2 && hasVerb)
+                {
+                    yield return sentence[..at].Trim() + ".";
+                    yield return sentence[(at + joint.Length)..].Trim();
+                    yield break;
+                }
+            }
+
+            yield return sentence;
+        }
+
+        private static readonly string[] ClauseJoints = [" but is also ", " but also ", " and is also ", " but are also ", "; ", ", but ", ", and "];
+
+        /// <summary>"(Reuters) - The government ...": the credit is not part of the sentence.</summary>
+        private static string StripWireCredit(string line)
+        {
+            var trimmed = line.TrimStart();
+            var close = trimmed.IndexOf(')', StringComparison.Ordinal);
+            if (!trimmed.StartsWith('(') || close < 2 || close > 40)
+            {
+                return line;
+            }
+
+            var inside = TextFolding.Fold(trimmed[1..close]);
+            var rest = trimmed[(close + 1)..].TrimStart();
+            return Lexicon.Agencies.ContainsKey(inside) && rest.Length > 0 && rest[0] is '-' or '\u2013' or '\u2014'
+                ? rest[1..].TrimStart()
+                : line;
+        }
+
+        /// <summary>"(AP) —", "(Reuters) -": the article is a wire copy and the agency is its source.</summary>
+        private static string? WireCredit(string text)
+        {
+            var head = TextFolding.Fold(text.Length > 400 ? text[..400] : text);
+            foreach (var (name, key) in Lexicon.Agencies)
+            {
+                if (head.Contains("(" + name + ")", StringComparison.Ordinal) || head.Contains("(" + name + " ", StringComparison.Ordinal))
+                {
+                    return key;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The agency the article cites most often with a reporting cue (at least once in the headline or twice in all).</summary>
+        private static string? RelayedAgency(List<TextUnit> units)
+        {
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var unit in units)
+            {
+                var folded = " " + string.Join(' ', Tokenizer.Terms(unit.Text)) + " ";
+                foreach (var (name, key) in Lexicon.Agencies)
+                {
+                    if (folded.Contains(" " + name + " ", StringComparison.Ordinal))
+                    {
+                        counts[key] = counts.GetValueOrDefault(key) + (unit.IsHeadline ? 2 : 1);
+                    }
+                }
+            }
+
+            return counts.Where(c => c.Value >= 2).OrderByDescending(c => c.Value).Select(c => c.Key).FirstOrDefault();
+        }
+
+        /// <summary>Headlines and sub-headings in Title Case capitalise common words, so names there need confirming elsewhere.</summary>
+        private static bool IsTitleCase(string text)
+        {
+            var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3 && char.IsLetter(w[0])).ToList();
+            return words.Count >= 3 && words.Count(w => char.IsUpper(w[0])) >= 0.75 * words.Count;
+        }
+    }
+}

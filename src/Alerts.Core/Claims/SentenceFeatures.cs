@@ -1,0 +1,589 @@
+using Alerts.Core.Text;
+
+namespace Alerts.Core.Claims;
+
+/// <summary>
+/// Everything the extractor reads off one sentence: names, predicates, objects, quantities, polarity,
+/// modality and attribution cues, and whether the sentence is a check-worthy claim at all.
+/// </summary>
+internal sealed record SentenceFeatures
+{
+    private static readonly HashSet<string> MetaPredicates = new(StringComparer.Ordinal) { "negotiate", "ask", "confirm" };
+
+    public required ClaimExtractor.TextUnit Unit { get; init; }
+    public required List<string> Entities { get; init; }
+    public required List<string> Predicates { get; init; }
+    public required List<string> Objects { get; init; }
+    public required IReadOnlyList<Quantity> Quantities { get; init; }
+    public Polarity Polarity { get; init; }
+    public Modality Modality { get; init; }
+    public Attribution? Attribution { get; init; }
+    public required List<string> Cues { get; init; }
+    public bool PointsBack { get; init; }
+    public bool PronounSpeaker { get; init; }
+    public Attribution? ReportsPrevious { get; init; }
+    public string? DropReason { get; init; }
+    public Claim? Claim { get; init; }
+
+    /// <param name="inherited">For the second clause of a sentence ("... but is also seeking a refund"): the first clause's entities, used when it names none.</param>
+    public static SentenceFeatures Of(ClaimExtractor.TextUnit unit, ClaimExtractor.ArticleAnalysis article, IReadOnlyList<string>? inherited = null)
+    {
+        var text = unit.Text;
+        var tokens = Tokenizer.Tokenize(text).Where(t => !t.IsPart).ToList();
+        var words = tokens.Select(t => t.Text).ToList();
+        var folded = " " + string.Join(' ', words) + " ";
+        var cues = new List<string>();
+
+        var nameLike = new bool[tokens.Count];
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            nameLike[i] = IsNameLike(text, tokens, i, unit, article);
+        }
+
+        var (entities, spans) = FindEntities(text, tokens, nameLike);
+        if (entities.Count == 0 && inherited is not null)
+        {
+            entities.AddRange(inherited);
+        }
+
+        var predicateIndexes = new HashSet<int>();
+        var predicates = new List<string>();
+        var nominal = new List<string>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (nameLike[i] || PredicateAt(words, i) is not { } found)
+            {
+                continue;
+            }
+
+            predicateIndexes.Add(i);
+            predicateIndexes.Add(found.End);
+            if (found.Head == "deny")
+            {
+                continue;
+            }
+
+            // "since its purchase", "the return of": a nominalised predicate usually refers to background, so verbs come first.
+            var target = i > 0 && words[i - 1] is "the" or "its" or "their" or "his" or "her" or "a" or "an" or "this" or "that" or "these" or "our" or "such" ? nominal : predicates;
+            if (!predicates.Contains(found.Head) && !nominal.Contains(found.Head))
+            {
+                target.Add(found.Head);
+            }
+        }
+
+        predicates.AddRange(nominal);
+
+        var polarity = Polarity.Asserted;
+        foreach (var phrase in Lexicon.DenialPhrases)
+        {
+            if (folded.Contains(" " + phrase + " ", StringComparison.Ordinal))
+            {
+                cues.Add(phrase);
+                polarity = Polarity.Denied;
+            }
+        }
+
+        for (var i = 0; i < words.Count; i++)
+        {
+            var w = words[i];
+            var negation = Lexicon.NegationWords.Contains(w) && !(i + 1 < words.Count && words[i + 1] is "only" or "doubt" or "longer" && w == "not")
+                || w.EndsWith("n't", StringComparison.Ordinal);
+            if (negation || Lexicon.DenialWords.Contains(w))
+            {
+                if (!cues.Any(c => c.Contains(w, StringComparison.Ordinal)))
+                {
+                    cues.Add(w);
+                }
+
+                polarity = Polarity.Denied;
+            }
+        }
+
+        if (folded.Contains(" unchanged ", StringComparison.Ordinal) || folded.Contains(" remains constant ", StringComparison.Ordinal) || folded.Contains(" has not changed ", StringComparison.Ordinal) || folded.Contains(" nothing has changed ", StringComparison.Ordinal))
+        {
+            // A status quo statement denies a change.
+            predicates.Add("change");
+        }
+
+        var objects = new List<string>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var w = words[i];
+            if (nameLike[i] || predicateIndexes.Contains(i) || w.Length < 3 || w.Any(char.IsDigit) || Lexicon.IsStop(w)
+                || Lexicon.ReportingVerbs.Contains(w) || Lexicon.Titles.Contains(w) || Lexicon.DenialWords.Contains(w)
+                || Lexicon.SpeculativeWords.Contains(w) || Lexicon.Months.ContainsKey(w) || Lexicon.Aliases.ContainsKey(w) || Lexicon.Agencies.ContainsKey(w))
+            {
+                continue;
+            }
+
+            var normal = ClaimTerms.Normalize(w);
+            if (!objects.Contains(normal) && !predicates.Contains(normal))
+            {
+                objects.Add(normal);
+            }
+        }
+
+        var quantities = QuantityParser.Parse(text, tokens);
+        var modality = Modality.Fact;
+        foreach (var phrase in Lexicon.SpeculativePhrases)
+        {
+            if (folded.Contains(" " + phrase + " ", StringComparison.Ordinal))
+            {
+                cues.Add(phrase);
+                modality = Modality.Speculative;
+            }
+        }
+
+        for (var i = 0; i < words.Count; i++)
+        {
+            // A denial of rumours is a denial, not a rumour ("called the reports speculation").
+            if (polarity == Polarity.Denied && words[i] is "speculation" or "rumors" or "rumours" or "rumor" or "rumour" or "unverified" or "unconfirmed")
+            {
+                continue;
+            }
+
+            if (Lexicon.SpeculativeWords.Contains(words[i]) && !(words[i] == "may" && (nameLike[i] || i + 1 < words.Count && words[i + 1].Any(char.IsDigit))))
+            {
+                cues.Add(words[i]);
+                modality = Modality.Speculative;
+            }
+        }
+
+        var (attribution, pronoun, attributionCues) = Attribute(text, tokens, words, nameLike, spans, article);
+        cues.AddRange(attributionCues);
+        if (attribution is { Kind: AttributionKind.Official } && entities.Count > 1)
+        {
+            // The speaker is the source, not part of the proposition ("the Kremlin denied that ...").
+            var speaker = Lexicon.Aliases.GetValueOrDefault(attribution.SourceKey) ?? attribution.SourceKey;
+            var mentions = spans.Count(sp => (sp.Alias ? Lexicon.Aliases[sp.Key] : sp.Key.Split(' ')[^1]) == speaker);
+            if (mentions == 1)
+            {
+                entities.Remove(speaker);
+            }
+        }
+        if (modality == Modality.Fact && (attribution is not null || Lexicon.ReportedPhrases.Any(p => folded.Contains(" " + p + " ", StringComparison.Ordinal)) || folded.Contains(" reportedly ", StringComparison.Ordinal)))
+        {
+            modality = Modality.Reported;
+        }
+
+        var reportsPrevious = folded.StartsWith(" this was reported", StringComparison.Ordinal) || folded.StartsWith(" this was first reported", StringComparison.Ordinal)
+            ? attribution
+            : null;
+        var pointsBack = polarity == Polarity.Denied
+            && (Lexicon.BackReferences.Any(r => folded.Contains(" " + r + " ", StringComparison.Ordinal))
+                || predicates.All(MetaPredicates.Contains) && cues.Any(c => c is "was not discussed" or "were not discussed" or "did not include" or "not a matter of discussion" || Lexicon.DenialWords.Contains(c)));
+
+        return new SentenceFeatures
+        {
+            Unit = unit,
+            Entities = entities,
+            Predicates = predicates,
+            Objects = objects,
+            Quantities = quantities,
+            Polarity = polarity,
+            Modality = modality,
+            Attribution = attribution,
+            Cues = cues.Distinct(StringComparer.Ordinal).ToList(),
+            PointsBack = pointsBack,
+            PronounSpeaker = pronoun,
+            ReportsPrevious = reportsPrevious,
+            DropReason = FindDropReason(unit, folded, words.Count, entities, predicates, quantities, polarity, pointsBack),
+        };
+    }
+
+    /// <summary>The claim this sentence makes, or null when it is not check-worthy.</summary>
+    public Claim? ToClaim(ArticleInput article, Attribution attribution, IReadOnlyList<Claim> earlier)
+    {
+        if (DropReason is not null)
+        {
+            return null;
+        }
+
+        // The outlet's own speculation ("might consider", "could lead to") is analysis, not a claim.
+        if (Modality == Modality.Speculative && attribution.Kind == AttributionKind.Outlet)
+        {
+            return null;
+        }
+
+        var entities = Entities;
+        var predicates = Predicates;
+        var objects = Objects;
+        string? refersTo = null;
+        if (PointsBack && earlier.Count > 0)
+        {
+            var own = new ClaimSignature(Entities.ToHashSet(), Predicates.ToHashSet(), Objects.ToHashSet(), Quantities);
+            var referent = earlier
+                .Select(c => (Claim: c, Score: ClaimSimilarity.Compare(own, ClaimSignature.Of(c)).Score
+                    + (c.Polarity == Polarity.Asserted ? 0.2 : 0)
+                    + (c.PredicateTerms.Any(p => !MetaPredicates.Contains(p)) ? 0.3 : 0)))
+                .OrderByDescending(x => x.Score)
+                .ThenByDescending(x => x.Claim.SentenceIndex)
+                .First();
+            var target = referent.Score > 0.5 ? referent.Claim : earlier.FirstOrDefault(c => c.IsHeadline) ?? referent.Claim;
+            refersTo = target.Key;
+            entities = target.Entities.Union(Entities).ToList();
+            predicates = target.PredicateTerms.Union(Predicates.Where(p => !MetaPredicates.Contains(p))).ToList();
+            objects = target.ObjectTerms.ToList();
+        }
+        else if (Entities.Count == 0)
+        {
+            return null;
+        }
+
+        return new Claim
+        {
+            Key = $"{article.Key}#{Unit.Index}",
+            ArticleKey = article.Key,
+            SentenceIndex = Unit.Index,
+            Text = Unit.Sentence ?? Unit.Text,
+            IsHeadline = Unit.IsHeadline,
+            Entities = entities,
+            PredicateTerms = predicates,
+            ObjectTerms = objects,
+            Quantities = Quantities,
+            Polarity = Polarity,
+            Modality = Modality == Modality.Fact && attribution.Kind != AttributionKind.Outlet ? Modality.Reported : Modality,
+            Attribution = attribution,
+            Cues = Cues,
+            RefersTo = refersTo,
+            Published = article.Published,
+            Outlet = article.Outlet,
+            Url = article.Url,
+        };
+    }
+
+    private static string? FindDropReason(ClaimExtractor.TextUnit unit, string folded, int wordCount, List<string> entities, List<string> predicates, IReadOnlyList<Quantity> quantities, Polarity polarity, bool pointsBack)
+    {
+        if (Lexicon.TeaserStarts.Any(t => folded.StartsWith(" " + t.TrimEnd(':'), StringComparison.Ordinal)))
+        {
+            return "teaser";
+        }
+
+        if (unit.Text.TrimEnd().EndsWith('?'))
+        {
+            return "question";
+        }
+
+        if (Lexicon.NonClaimPhrases.Any(p => folded.Contains(" " + p, StringComparison.Ordinal)))
+        {
+            return "boilerplate";
+        }
+
+        if (Lexicon.OpinionPhrases.Any(p => folded.Contains(" " + p + " ", StringComparison.Ordinal)))
+        {
+            return "opinion";
+        }
+
+        if (!unit.IsHeadline && unit.IsTitleCase && !unit.Text.TrimEnd().EndsWith('.'))
+        {
+            return "heading";
+        }
+
+        if (wordCount < (unit.IsHeadline || unit.ContinuesPrevious ? 3 : 4))
+        {
+            return "too short";
+        }
+
+        if (entities.Count == 0 && !pointsBack)
+        {
+            return "no named entity";
+        }
+
+        return predicates.Count == 0 && quantities.Count == 0 && polarity == Polarity.Asserted
+            ? "nothing checkable"
+            : null;
+    }
+
+    private static bool IsNameLike(string text, List<Token> tokens, int i, ClaimExtractor.TextUnit unit, ClaimExtractor.ArticleAnalysis article)
+    {
+        var raw = text.AsSpan(tokens[i].Start, tokens[i].Length);
+        var w = tokens[i].Text;
+        if (char.IsLetter(raw[0]) && raw.IndexOfAnyInRange('0', '9') > 0)
+        {
+            return true;
+        }
+
+        if (!char.IsUpper(raw[0]) || Lexicon.NotNames.Contains(w) && raw is not "US" || Lexicon.Titles.Contains(w) || Lexicon.Agencies.ContainsKey(w))
+        {
+            return false;
+        }
+
+        if (w is "us" or "un" or "eu")
+        {
+            return raw is "US" or "UN" or "EU";
+        }
+
+        if (article.ProperNames.Contains(w) || Lexicon.Aliases.ContainsKey(w))
+        {
+            return true;
+        }
+
+        // A capitalised sentence opener is a name when the article never writes it in lower case and it is no common word.
+        var opener = tokens[i].Position == 0 || IsAfterOpening(text, tokens[i].Start);
+        if (unit.IsHeadline || unit.IsTitleCase)
+        {
+            return false;
+        }
+
+        return !opener || !article.LowerWords.Contains(w) && !Lexicon.IsStop(w) && !Lexicon.Predicates.ContainsKey(w)
+            && !Lexicon.ReportingVerbs.Contains(w) && !Lexicon.DenialWords.Contains(w) && !Lexicon.SpeculativeWords.Contains(w)
+            && !Lexicon.TeaserStarts.Any(t => t.StartsWith(w, StringComparison.Ordinal));
+    }
+
+    /// <summary>A word after an opening quote, colon or dash is capitalised for the sentence, not as a name.</summary>
+    private static bool IsAfterOpening(string text, int start)
+    {
+        var j = start - 1;
+        while (j >= 0 && text[j] == ' ')
+        {
+            j--;
+        }
+
+        return j >= 0 && text[j] is '"' or '\u201c' or ':' or '-' or '\u2013' or '\u2014' or '(';
+    }
+
+    /// <summary>Entity keys and the token spans they came from. Aliases fold demonyms and capitals onto countries; other names are keyed by their last word (Recep Tayyip Erdoğan = Erdoğan).</summary>
+    private static (List<string> Keys, List<(int Start, int End, string Key, bool Alias)> Spans) FindEntities(string text, List<Token> tokens, bool[] nameLike)
+    {
+        var keys = new List<string>();
+        var spans = new List<(int, int, string, bool)>();
+        var i = 0;
+        while (i < tokens.Count)
+        {
+            if (!nameLike[i])
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i + 1 < tokens.Count && OnlySpaceBetween(text, tokens[i], tokens[i + 1])
+                && (nameLike[i + 1] || tokens[i + 1].Text == "of" && i + 2 < tokens.Count && nameLike[i + 2] && !Lexicon.Aliases.ContainsKey(tokens[i + 2].Text)))
+            {
+                i++;
+            }
+
+            var words = tokens.Skip(start).Take(i - start + 1).Select(t => t.Text).ToList();
+            var phrase = string.Join(' ', words);
+            if (Lexicon.Agencies.ContainsKey(phrase))
+            {
+                i++;
+                continue;
+            }
+
+            var rest = new List<string>();
+            for (var k = 0; k < words.Count;)
+            {
+                var matched = false;
+                for (var n = Math.Min(3, words.Count - k); n >= 1; n--)
+                {
+                    var candidate = string.Join(' ', words.Skip(k).Take(n));
+                    if (Lexicon.Aliases.TryGetValue(candidate, out var alias) && (candidate is not ("us" or "un" or "eu") || char.IsUpper(text[tokens[start + k].Start + 1])))
+                    {
+                        Add(keys, alias);
+                        spans.Add((start + k, start + k + n - 1, candidate, true));
+                        k += n;
+                        matched = true;
+                        break;
+                    }
+                }
+
+                if (matched)
+                {
+                    continue;
+                }
+
+                if (words[k].Any(char.IsDigit))
+                {
+                    Add(keys, words[k]);
+                    spans.Add((start + k, start + k, words[k], false));
+                }
+                else if (words[k] != "of")
+                {
+                    rest.Add(words[k]);
+                }
+
+                k++;
+            }
+
+            if (rest.Count > 0)
+            {
+                Add(keys, rest[^1]);
+                spans.Add((start, i, string.Join(' ', rest), false));
+            }
+
+            i++;
+        }
+
+        return (keys, spans);
+    }
+
+    /// <summary>Names run on across spaces only: "Federation,” Demir" is two names.</summary>
+    private static bool OnlySpaceBetween(string text, Token left, Token right)
+    {
+        for (var k = left.Start + left.Length; k < right.Start; k++)
+        {
+            if (!char.IsWhiteSpace(text[k]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Add(List<string> keys, string key)
+    {
+        if (!keys.Contains(key))
+        {
+            keys.Add(key);
+        }
+    }
+
+    /// <summary>The synonym-set head of the predicate at <paramref name="i"/>, trying "verb ... particle" first.</summary>
+    private static (string Head, int End)? PredicateAt(List<string> words, int i)
+    {
+        for (var k = 1; k <= 3 && i + k < words.Count; k++)
+        {
+            if (Lexicon.Particles.Contains(words[i + k]) && Lexicon.Predicates.TryGetValue(words[i] + " " + words[i + k], out var phrasal))
+            {
+                return (phrasal, i + k);
+            }
+        }
+
+        return Lexicon.Predicates.TryGetValue(words[i], out var head) ? (head, i) : null;
+    }
+
+    /// <summary>Who makes the claim, from the sentence alone: a cited agency, "according to X", or the subject of a reporting or denial verb.</summary>
+    private static (Attribution? Attribution, bool Pronoun, List<string> Cues) Attribute(
+        string text, List<Token> tokens, List<string> words, bool[] nameLike, List<(int Start, int End, string Key, bool Alias)> spans,
+        ClaimExtractor.ArticleAnalysis article)
+    {
+        var cues = new List<string>();
+        var folded = " " + string.Join(' ', words) + " ";
+        (int Index, string Name, string Key)? agency = null;
+        foreach (var (name, key) in Lexicon.Agencies)
+        {
+            var at = folded.IndexOf(" " + name + " ", StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                agency = (folded[..at].Count(ch => ch == ' '), name, key);
+                break;
+            }
+        }
+
+        var anonymous = Lexicon.AnonymousSources.FirstOrDefault(a => folded.Contains(" " + a + " ", StringComparison.Ordinal));
+        Attribution? cited = null;
+        if (agency is { } found)
+        {
+            cues.Add(found.Name);
+            cited = new Attribution(Display(found.Name), AttributionKind.CitedSource, found.Key);
+            var before = found.Index > 0 ? words[found.Index - 1] : "";
+            var verbNear = Enumerable.Range(found.Index + 1, Math.Max(0, Math.Min(3, words.Count - found.Index - 1))).Any(k => Lexicon.ReportingVerbs.Contains(words[k]))
+                || found.Index == 0;
+            if (verbNear || before is "to" or "citing" or "told" || anonymous is not null)
+            {
+                return (cited, false, cues);
+            }
+        }
+        else if (anonymous is not null)
+        {
+            cues.Add(anonymous);
+            var via = article.OutletAttribution.Via;
+            return (new Attribution(via is null ? "unnamed sources" : Display(via) + " (unnamed sources)", AttributionKind.CitedSource, via ?? "anonymous:" + article.OutletAttribution.SourceKey), false, cues);
+        }
+
+        var verb = -1;
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (nameLike[i])
+            {
+                continue;
+            }
+
+            if (Lexicon.ReportingVerbs.Contains(words[i]) || Lexicon.DenialWords.Contains(words[i]) && words[i] is not ("unchanged" or "false" or "baseless" or "untrue" or "unfounded"))
+            {
+                verb = i;
+                break;
+            }
+        }
+
+        if (verb < 0)
+        {
+            return (cited, false, cues);
+        }
+
+        cues.Add(words[verb]);
+        if (words[verb] == "according" && verb + 2 < words.Count)
+        {
+            var after = spans.FirstOrDefault(s => s.Start > verb && s.Start <= verb + 3);
+            var outletName = " " + TextFolding.Fold(article.OutletAttribution.Source) + " ";
+            return after.Key is null || outletName.Contains(" " + after.Key.Split(' ')[^1] + " ", StringComparison.Ordinal)
+                ? (cited, false, cues)
+                : (Official(text, tokens, after), false, cues);
+        }
+
+        if (verb > 0 && words[verb - 1] is "he" or "she" || verb > 1 && words[verb - 2] is "he" or "she")
+        {
+            return (null, true, cues);
+        }
+
+        // The subject: the nearest name before the verb, with no "that" in between; or a titled role ("a senior diplomat").
+        for (var s = spans.Count - 1; s >= 0; s--)
+        {
+            var span = spans[s];
+            if (span.End >= verb || verb - span.End > 12)
+            {
+                continue;
+            }
+
+            var between = words.Skip(span.End + 1).Take(verb - span.End - 1).ToList();
+            if (between.Contains("that"))
+            {
+                break;
+            }
+
+            // A name after a preposition ("ambassador to Türkiye") is not the subject.
+            if (span.Start > 0 && words[span.Start - 1] is "to" or "of" or "from" or "in" or "with" or "at" or "for" or "against" or "on")
+            {
+                continue;
+            }
+
+            // "A senior Turkish diplomat said": the role is the source, the name only qualifies it.
+            var role = between.FindIndex(w => Lexicon.Titles.Contains(w) && w is not ("top" or "senior" or "former" or "state" or "press"));
+            if (role >= 0 && span.Alias)
+            {
+                var roleWords = words.Skip(span.Start).Take(span.End - span.Start + 2 + role).Where(w => !Lexicon.IsStop(w) && w is not ("top" or "senior" or "former"));
+                var roleKey = string.Join(' ', roleWords);
+                return (new Attribution(roleKey, AttributionKind.Official, roleKey), false, cues);
+            }
+
+            return (Official(text, tokens, span), false, cues);
+        }
+
+        var titleIndex = Enumerable.Range(0, verb).LastOrDefault(k => Lexicon.Titles.Contains(words[k]) && words[k] is not ("state" or "former" or "top" or "senior" or "press"), -1);
+        if (titleIndex >= 0 && verb - titleIndex <= 3)
+        {
+            var role = string.Join(' ', words.Skip(Math.Max(0, titleIndex - 2)).Take(titleIndex - Math.Max(0, titleIndex - 2) + 1)
+                .Where(w => !Lexicon.IsStop(w) && w is not ("a" or "senior" or "top" or "former") && !w.EndsWith("ly", StringComparison.Ordinal)));
+            return (new Attribution(role, AttributionKind.Official, role), false, cues);
+        }
+
+        return (cited, false, cues);
+    }
+
+    private static Attribution Official(string text, List<Token> tokens, (int Start, int End, string Key, bool Alias) span)
+    {
+        var start = span.Start;
+        while (start > 0 && Lexicon.Titles.Contains(tokens[start - 1].Text))
+        {
+            start--;
+        }
+
+        var display = text.Substring(tokens[start].Start, tokens[span.End].Start + tokens[span.End].Length - tokens[start].Start);
+        var key = span.Alias ? span.Key : span.Key.Split(' ')[^1];
+        return new Attribution(display, AttributionKind.Official, key);
+    }
+
+    private static string Display(string name) => name.Length <= 4 ? name.ToUpperInvariant() : string.Join(' ', name.Split(' ').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+}

@@ -1,0 +1,188 @@
+using System.Text;
+
+namespace Alerts.Core.Claims;
+
+/// <summary>One sentence of an article with its index in reading order.</summary>
+public readonly record struct Sentence(int Index, string Text);
+
+/// <summary>
+/// Splits article text into sentences. Survives abbreviations (U.S., Dec., Rear Adm.), decimals ($2.5 billion)
+/// and quotes, and also splits where page clutter is glued onto a sentence: "the talks.Explore further" (no
+/// space after the stop) and "talks with PutinErdoğan asked" (a sub-headline run into the next sentence).
+/// </summary>
+public static class SentenceSplitter
+{
+    public static IReadOnlyList<Sentence> Split(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = new List<Sentence>();
+        foreach (var line in text.Split('\n'))
+        {
+            var current = new StringBuilder();
+            var s = line.Trim();
+            var straightQuotesBalanced = s.Count(ch => ch == '"') % 2 == 0;
+            var inQuote = false;
+            for (var i = 0; i < s.Length; i++)
+            {
+                var c = s[i];
+                current.Append(c);
+                if (c == '\u201c' && s.IndexOf('\u201d', i) > 0 || c == '"' && straightQuotesBalanced && !inQuote)
+                {
+                    inQuote = true;
+                    continue;
+                }
+
+                if (c == '\u201d' || c == '"' && inQuote)
+                {
+                    inQuote = false;
+                }
+
+                // A quotation of several sentences stays whole: its attribution follows its end ("...," Demir said).
+                if (inQuote)
+                {
+                    continue;
+                }
+
+                if (IsGluedBoundary(s, i))
+                {
+                    Flush(result, current);
+                    continue;
+                }
+
+                if (c is not ('.' or '!' or '?' or '…'))
+                {
+                    continue;
+                }
+
+                // Closing quotes and brackets belong to the sentence they end.
+                while (i + 1 < s.Length && s[i + 1] is '"' or '\u201d' or '\u2019' or '\'' or ')')
+                {
+                    current.Append(s[++i]);
+                    inQuote = false;
+                }
+
+                if (EndsSentence(s, i, current))
+                {
+                    Flush(result, current);
+                }
+            }
+
+            Flush(result, current);
+        }
+
+        return result;
+    }
+
+    private static void Flush(List<Sentence> result, StringBuilder current)
+    {
+        var text = current.ToString().Trim();
+        current.Clear();
+        if (text.Length > 0)
+        {
+            result.Add(new Sentence(result.Count, text));
+        }
+    }
+
+    private static bool EndsSentence(string s, int i, StringBuilder current)
+    {
+        if (i + 1 >= s.Length)
+        {
+            return true;
+        }
+
+        var next = s[i + 1];
+        if (char.IsWhiteSpace(next))
+        {
+            var j = i + 1;
+            while (j < s.Length && char.IsWhiteSpace(s[j]))
+            {
+                j++;
+            }
+
+            if (j >= s.Length)
+            {
+                return true;
+            }
+
+            // A lower-case continuation after an abbreviation ("the U.S. said") is the same sentence.
+            if (char.IsLower(s[j]) || char.IsDigit(s[j]) && IsAbbreviationBefore(current))
+            {
+                return false;
+            }
+
+            return !IsAbbreviationBefore(current) || IsSentenceEndingAbbreviation(current, s, j);
+        }
+
+        // "the talks.Explore further": a stop glued to a capitalised word after a lower-case word.
+        return s[i] == '.' && char.IsUpper(next) && i >= 2 && char.IsLower(s[i - 1]) && char.IsLower(s[i - 2])
+            && !IsAbbreviationBefore(current);
+    }
+
+    /// <summary>True when the word before the final stop is a known abbreviation or a single letter ("U.S.", "J.").</summary>
+    private static bool IsAbbreviationBefore(StringBuilder current)
+    {
+        var text = current.ToString().TrimEnd('"', '\u201d', '\'', '\u2019', ')');
+        if (!text.EndsWith('.'))
+        {
+            return false;
+        }
+
+        var end = text.Length - 1;
+        var start = end;
+        while (start > 0 && (char.IsLetter(text[start - 1]) || text[start - 1] == '.'))
+        {
+            start--;
+        }
+
+        if (start > 0 && !char.IsWhiteSpace(text[start - 1]) && text[start - 1] is not ('(' or '"' or '\u201c'))
+        {
+            return false;
+        }
+
+        var word = Alerts.Core.Text.TextFolding.Fold(text[start..end]);
+        return word.Length == 1 || Lexicon.Abbreviations.Contains(word) || (word.Contains('.', StringComparison.Ordinal) && word.Length <= 5);
+    }
+
+    /// <summary>"... in the U.S. The next day": an abbreviation ends the sentence when a function word starts the next.</summary>
+    private static bool IsSentenceEndingAbbreviation(StringBuilder current, string s, int next)
+    {
+        var end = next;
+        while (end < s.Length && char.IsLetter(s[end]))
+        {
+            end++;
+        }
+
+        var word = s[next..end].ToLowerInvariant();
+        var before = current.ToString().TrimEnd();
+        var isCountryAbbreviation = before.EndsWith("U.S.", StringComparison.Ordinal) || before.EndsWith("U.K.", StringComparison.Ordinal);
+        return isCountryAbbreviation && word is "the" or "a" or "it" or "he" or "she" or "they" or "this" or "in" or "but";
+    }
+
+    /// <summary>
+    /// "PutinErdoğan" or "warAccording": a lower-case letter directly followed by a capitalised word of five or more
+    /// letters, after a word of three or more. Brand names (YouTube, BlackRock, WhatsApp) have shorter second halves.
+    /// </summary>
+    private static bool IsGluedBoundary(string s, int i)
+    {
+        if (i + 5 >= s.Length || !char.IsLower(s[i]) || !char.IsUpper(s[i + 1]))
+        {
+            return false;
+        }
+
+        for (var k = i + 2; k <= i + 5; k++)
+        {
+            if (!char.IsLower(s[k]))
+            {
+                return false;
+            }
+        }
+
+        var start = i;
+        while (start > 0 && char.IsLetter(s[start - 1]))
+        {
+            start--;
+        }
+
+        return i - start + 1 >= 3;
+    }
+}

@@ -1,0 +1,311 @@
+using Alerts.Core.Text;
+
+namespace Alerts.Core.Claims;
+
+public enum TopicEventType
+{
+    /// <summary>A claim that starts a cluster.</summary>
+    NewClaim,
+
+    /// <summary>Opposite polarity in the same cluster, or a different value for the same quantity.</summary>
+    Contradiction,
+
+    /// <summary>The same polarity from an independent source.</summary>
+    Corroboration,
+}
+
+/// <summary>Why an event was raised: both sentences, cue words, shared entities, the similarity, and the sources and dates on each side.</summary>
+public sealed record EventExplanation(
+    string Sentence,
+    string? OtherSentence,
+    IReadOnlyList<string> Cues,
+    IReadOnlyList<string> SharedEntities,
+    double Similarity,
+    string Source,
+    DateTimeOffset? Published,
+    string? OtherSource,
+    DateTimeOffset? OtherPublished,
+    string? Note);
+
+/// <summary>An event for a topic: what happened to which cluster, raised by which claim, and why.</summary>
+public sealed record TopicEvent(
+    TopicEventType Type,
+    string TopicId,
+    string ClusterId,
+    Claim Claim,
+    Polarity Polarity,
+    Attribution Attribution,
+    string Why,
+    EventExplanation Explanation)
+{
+    /// <summary>The article's other claims on the same cluster and side, which this event stands for.</summary>
+    public IReadOnlyList<Claim> Merged { get; init; } = [];
+}
+
+/// <summary>
+/// The terms that put a claim in a topic's scope (the topic's positive query terms, folded; aliases apply,
+/// so "Türkiye" covers "Turkish" and "Ankara"). A claim is in scope when its entities, predicates or objects
+/// share a term with the topic, or when it points back to a claim that is.
+/// </summary>
+public sealed record TopicScope(IReadOnlySet<string> Terms)
+{
+    public static TopicScope Of(params string[] terms) =>
+        new(terms.Select(t => TextFolding.Fold(t)).Select(t => Lexicon.Aliases.GetValueOrDefault(t) ?? t).ToHashSet(StringComparer.Ordinal));
+
+    public bool Covers(Claim claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return claim.Entities.Any(Terms.Contains) || claim.PredicateTerms.Any(Terms.Contains) || claim.ObjectTerms.Any(Terms.Contains);
+    }
+}
+
+/// <summary>The events an article raised and the clusters to persist (new or updated).</summary>
+public sealed record TopicProcessResult(IReadOnlyList<TopicEvent> Events, IReadOnlyList<ClaimCluster> Clusters, IReadOnlyList<ClaimAssignment> Assignments);
+
+/// <summary>Which cluster a claim joined and what it amounted to (an event type, or "repeat"/"mention" for none).</summary>
+public sealed record ClaimAssignment(string ClaimKey, string ClusterId, string Outcome);
+
+/// <summary>
+/// Decides, for one article's claims within one topic, which cluster each claim joins and which events that
+/// raises. Pure: it reads clusters through <see cref="IClaimIndex"/> and returns the updated clusters for
+/// the caller to store. Rules:
+/// <list type="bullet">
+/// <item>a claim joins the most similar candidate cluster (entities, predicates and objects agree, polarity aside), else starts one: NewClaim;</item>
+/// <item>a different value for the same quantity slot is a Contradiction (noting a revision when the same source changed the figure over time);</item>
+/// <item>a source already on the claim's side, an outlet relaying that source, or an outlet restating a known fact in its own voice is a Repeat (no event);</item>
+/// <item>a new source on one side while the other side has sources is a Contradiction (a reversal over time when the other side is old);</item>
+/// <item>a new independent source on the same side is a Corroboration; speculation only mentions a cluster;</item>
+/// <item>per article, one event per cluster and side, the best-attributed claim standing for the others.</item>
+/// </list>
+/// </summary>
+public static class TopicClaimEngine
+{
+    /// <summary>The least similarity for a claim to join a cluster.</summary>
+    public const double JoinThreshold = 0.45;
+
+    /// <summary>An opposite side older than this makes a contradiction a reversal over time.</summary>
+    public static readonly TimeSpan ReversalAge = TimeSpan.FromDays(90);
+
+    private const int CandidateLimit = 32;
+
+    public static TopicProcessResult Process(string topicId, IReadOnlyList<Claim> claims, IClaimIndex index, TopicScope? scope = null)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        ArgumentNullException.ThrowIfNull(index);
+        var changed = new Dictionary<string, ClaimCluster>(StringComparer.Ordinal);
+        var created = new List<string>();
+        var assigned = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inScope = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new List<TopicEvent>();
+        var assignments = new List<ClaimAssignment>();
+
+        foreach (var claim in claims)
+        {
+            var covered = scope is null || scope.Covers(claim) || claim.RefersTo is not null && inScope.Contains(claim.RefersTo);
+            if (!covered)
+            {
+                continue;
+            }
+
+            inScope.Add(claim.Key);
+            var signature = ClaimSignature.Of(claim);
+            var (cluster, similarity) = claim.RefersTo is not null && assigned.TryGetValue(claim.RefersTo, out var referred)
+                ? (changed[referred], ForcedSimilarity(signature, changed[referred]))
+                : BestCluster(topicId, signature, index, changed, created);
+
+            if (cluster is null)
+            {
+                var fresh = new ClaimCluster($"{topicId}:{claim.Key}", topicId, [Member(claim, signature)], claim.Modality == Modality.Speculative ? [] : [Sighting(claim)]);
+                changed[fresh.Id] = fresh;
+                created.Add(fresh.Id);
+                assigned[claim.Key] = fresh.Id;
+                if (claim.Modality == Modality.Speculative)
+                {
+                    // Speculation opens a cluster silently; the first firm statement of it is the news.
+                    assignments.Add(new ClaimAssignment(claim.Key, fresh.Id, "mention"));
+                    continue;
+                }
+
+                assignments.Add(new ClaimAssignment(claim.Key, fresh.Id, nameof(TopicEventType.NewClaim)));
+                pending.Add(Event(TopicEventType.NewClaim, topicId, fresh.Id, claim, null, SimilarityResult.None, "a claim not seen before in this topic"));
+                continue;
+            }
+
+            var (type, other, note) = Decide(claim, cluster, similarity);
+            var updated = cluster with
+            {
+                // Speculation only mentions a cluster: it neither takes a side nor widens what the cluster matches.
+                Members = cluster.Members.Count < ClaimCluster.MaxMembers && claim.Modality != Modality.Speculative
+                    ? [.. cluster.Members, Member(claim, signature)]
+                    : cluster.Members,
+                Sightings = claim.Modality == Modality.Speculative ? cluster.Sightings : [.. cluster.Sightings, Sighting(claim)],
+            };
+            changed[updated.Id] = updated;
+            assigned[claim.Key] = updated.Id;
+            assignments.Add(new ClaimAssignment(claim.Key, updated.Id, type?.ToString() ?? note ?? "repeat"));
+            if (type is { } t)
+            {
+                pending.Add(Event(t, topicId, updated.Id, claim, other, similarity, note));
+            }
+        }
+
+        var byCluster = claims.Where(c => assigned.ContainsKey(c.Key)).ToLookup(c => (assigned[c.Key], c.Polarity));
+        return new TopicProcessResult(Collapse(pending, byCluster), changed.Values.ToList(), assignments);
+    }
+
+    private static (TopicEventType? Type, SourceSighting? Other, string? Note) Decide(Claim claim, ClaimCluster cluster, SimilarityResult similarity)
+    {
+        var earlier = cluster.Sightings.Where(s => s.ArticleKey != claim.ArticleKey).ToList();
+        // A value conflicts when no earlier member agrees with it (a third article repeating the newer figure is not news).
+        var agreed = cluster.Members.Where(m => m.ArticleKey != claim.ArticleKey)
+            .SelectMany(m => m.Signature.Quantities)
+            .ToList();
+        var conflicts = similarity.ConflictingQuantities
+            .Where(c => !agreed.Any(q => q.SameSlot(c.Left) && Math.Abs(q.Value - c.Left.Value) <= 0.02 * Math.Abs(c.Left.Value)))
+            .ToList();
+        if (conflicts.Count > 0)
+        {
+            var (mine, theirs) = conflicts[0];
+            var member = cluster.Members.FirstOrDefault(m => m.Signature.Quantities.Contains(theirs));
+            var source = earlier.LastOrDefault(s => s.ClaimKey == member?.ClaimKey) ?? earlier.LastOrDefault();
+            if (source is not null && source.ArticleKey != claim.ArticleKey)
+            {
+                var sameSource = source.SourceKey == claim.Attribution.SourceKey && claim.Attribution.Kind != AttributionKind.Outlet;
+                var note = $"different value for the same quantity: {mine.Text} vs {theirs.Text}"
+                    + (sameSource ? $"; both attributed to {claim.Attribution.Source}, differing only by date (a revision)" : "");
+                return (TopicEventType.Contradiction, source, note);
+            }
+        }
+
+        if (claim.Modality == Modality.Speculative)
+        {
+            return (null, null, "mention");
+        }
+
+        var attribution = claim.Attribution;
+        var side = cluster.Side(claim.Polarity).ToList();
+        var earlierSide = side.Where(s => s.ArticleKey != claim.ArticleKey).ToList();
+        // A source contradicting itself counts when it changed its position in an earlier article (a reversal).
+        var opposite = cluster.Side(Opposite(claim.Polarity)).Where(s => s.SourceKey != attribution.SourceKey || s.ArticleKey != claim.ArticleKey).ToList();
+        if (side.Any(s => s.SourceKey == attribution.SourceKey || s.SourceKey == attribution.Via))
+        {
+            return (null, null, "repeat: same source");
+        }
+
+        if (earlierSide.Count > 0 && attribution.Kind == AttributionKind.Outlet)
+        {
+            return (null, null, "repeat: restated in the outlet's own voice");
+        }
+
+        if (opposite.Count > 0)
+        {
+            var latest = opposite.OrderBy(s => s.Kind == AttributionKind.Outlet ? 0 : 1).ThenBy(s => s.Published).Last();
+            var reversal = latest.Published is { } then && claim.Published is { } now && now - then >= ReversalAge
+                ? $"a reversal over time: {Side(latest.Polarity)} on {then:yyyy-MM-dd} by {latest.Source}, {Side(claim.Polarity)} on {now:yyyy-MM-dd}"
+                : null;
+            return (TopicEventType.Contradiction, latest, reversal ?? $"{Side(claim.Polarity)} against {latest.Source}, who {Side(latest.Polarity)}");
+        }
+
+        // Sightings on this side from this article only: the claim is as new as the one that opened the cluster here.
+        return earlierSide.Count > 0
+            ? (TopicEventType.Corroboration, earlierSide[0], $"independent source confirms {earlierSide[0].Source}")
+            : (TopicEventType.NewClaim, null, side.Count > 0 ? "a claim not seen before in this topic" : "first firm statement of a claim seen only as speculation");
+    }
+
+    private static (ClaimCluster? Cluster, SimilarityResult Similarity) BestCluster(
+        string topicId, ClaimSignature signature, IClaimIndex index, Dictionary<string, ClaimCluster> changed, List<string> created)
+    {
+        // Clusters known before this article come first; those this article opened are the fallback, so that a
+        // headline and its body meet in the cluster the story already has.
+        var known = index.Candidates(topicId, signature, CandidateLimit)
+            .Select(c => changed.GetValueOrDefault(c.Id) ?? c)
+            .Where(c => !created.Contains(c.Id))
+            .ToList();
+        var match = Best(signature, known);
+        return match.Cluster is not null ? match : Best(signature, created.Select(id => changed[id]));
+    }
+
+    private static (ClaimCluster? Cluster, SimilarityResult Similarity) Best(ClaimSignature signature, IEnumerable<ClaimCluster> candidates)
+    {
+        ClaimCluster? best = null;
+        var bestSimilarity = SimilarityResult.None;
+        foreach (var cluster in candidates)
+        {
+            foreach (var member in cluster.Members)
+            {
+                var similarity = ClaimSimilarity.Compare(signature, member.Signature);
+                // A match through an implied predicate (return → give up) needs the entities to agree more firmly.
+                // Otherwise the entities must overlap substantially, or an amount must be the same.
+                var anchored = similarity.PredicateScore is > 0.5 and < 0.75
+                    ? similarity.EntityScore >= 0.5 && (similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0 || similarity.EntityScore >= 0.9)
+                    : similarity.EntityScore >= 0.4 || similarity.SameQuantities.Any(q => q.Left.Kind != QuantityKind.Date);
+
+                // Without predicates to compare, the objects must share a word; a new amount needs a clear predicate match.
+                anchored &= similarity.PredicateScore > 0.4 || similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0;
+                anchored &= similarity.PredicateScore >= 0.7 || !NewAmount(signature, member.Signature);
+                if (similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && similarity.Score > bestSimilarity.Score)
+                {
+                    best = cluster;
+                    bestSimilarity = similarity;
+                }
+            }
+        }
+
+        return (best, bestSimilarity);
+    }
+
+    /// <summary>True when the claim states an amount in a slot the member has no value for ("the toll will be 4 euros").</summary>
+    private static bool NewAmount(ClaimSignature claim, ClaimSignature member) =>
+        claim.Quantities.Any(q => q.Kind != QuantityKind.Date && !member.Quantities.Any(m => m.SameSlot(q)));
+
+    private static SimilarityResult ForcedSimilarity(ClaimSignature signature, ClaimCluster cluster) =>
+        cluster.Members.Select(m => ClaimSimilarity.Compare(signature, m.Signature)).OrderByDescending(s => s.Score).First();
+
+    /// <summary>One event per cluster and side per article: the strongest type, stated by the best-attributed claim.</summary>
+    private static List<TopicEvent> Collapse(List<TopicEvent> events, ILookup<(string, Polarity), Claim> byCluster) =>
+        events
+            .GroupBy(e => (e.ClusterId, e.Polarity))
+            .Select(g =>
+            {
+                var best = g.OrderBy(e => Rank(e.Type)).ThenBy(e => e.Attribution.Kind == AttributionKind.Outlet ? 1 : 0).ThenBy(e => e.Claim.SentenceIndex).First();
+                return best with { Merged = byCluster[(best.ClusterId, best.Polarity)].Where(c => c.Key != best.Claim.Key).ToList() };
+            })
+            .OrderBy(e => e.Claim.SentenceIndex)
+            .ToList();
+
+    private static int Rank(TopicEventType type) => type switch
+    {
+        TopicEventType.Contradiction => 0,
+        TopicEventType.NewClaim => 1,
+        _ => 2,
+    };
+
+    private static TopicEvent Event(TopicEventType type, string topicId, string clusterId, Claim claim, SourceSighting? other, SimilarityResult similarity, string? note)
+    {
+        var explanation = new EventExplanation(
+            claim.Text, other?.Text, claim.Cues, similarity.SharedEntities, Math.Round(similarity.Score, 3),
+            claim.Attribution.Source, claim.Published, other?.Source, other?.Published, note);
+        var why = type switch
+        {
+            TopicEventType.NewClaim => $"new claim ({Side(claim.Polarity)}, {claim.Attribution.Source})",
+            TopicEventType.Contradiction => $"contradiction: {note}",
+            _ => $"corroboration by {claim.Attribution.Source}: {note}",
+        };
+        if (similarity.SharedEntities.Count > 0)
+        {
+            why += $"; shared: {string.Join(", ", similarity.SharedEntities)}; similarity {similarity.Score:0.00}";
+        }
+
+        return new TopicEvent(type, topicId, clusterId, claim, claim.Polarity, claim.Attribution, why, explanation);
+    }
+
+    private static ClusterMember Member(Claim claim, ClaimSignature signature) =>
+        new(claim.Key, claim.ArticleKey, claim.Text, claim.Polarity, signature);
+
+    private static SourceSighting Sighting(Claim claim) =>
+        new(claim.Attribution.SourceKey, claim.Attribution.Source, claim.Attribution.Kind, claim.Polarity, claim.Key, claim.ArticleKey, claim.Text, claim.Published, claim.Outlet, claim.Url);
+
+    private static Polarity Opposite(Polarity polarity) => polarity == Polarity.Asserted ? Polarity.Denied : Polarity.Asserted;
+
+    private static string Side(Polarity polarity) => polarity == Polarity.Asserted ? "asserted" : "denied";
+}

@@ -1,0 +1,143 @@
+using Alerts.Core.Claims;
+
+namespace Alerts.Tests.Claims;
+
+public class ClaimExtractionTests
+{
+    private static IReadOnlyList<Claim> Extract(string text, string title = "") =>
+        ClaimExtractor.Extract(new ArticleInput("a", title, text, "Example Times", new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero), null));
+
+    [Fact]
+    public void SplitterSurvivesAbbreviationsDecimalsAndQuotes()
+    {
+        var sentences = SentenceSplitter.Split(
+            "The U.S. Navy said on Dec. 4 that Rear Adm. Jane Holt approved a $2.5 billion plan. \u201cWe are ready. We will act,\u201d Holt said. It was cold.");
+
+        sentences.Select(s => s.Text).ShouldBe([
+            "The U.S. Navy said on Dec. 4 that Rear Adm. Jane Holt approved a $2.5 billion plan.",
+            "\u201cWe are ready. We will act,\u201d Holt said.",
+            "It was cold.",
+        ]);
+    }
+
+    [Fact]
+    public void SplitterSeparatesPageClutterGluedOntoSentences()
+    {
+        var sentences = SentenceSplitter.Split("Leaders met for the talks.Explore further Rivals plan a summit in warAccording to officials, the summit is off.");
+
+        sentences.Select(s => s.Text).ShouldBe(["Leaders met for the talks.", "Explore further Rivals plan a summit in war", "According to officials, the summit is off."]);
+    }
+
+    [Fact]
+    public void TeasersQuestionsAndBoilerplateAreNotClaims()
+    {
+        var claims = Extract("Explore further Norland wants its jets back from Estavia.\nWill Estavia sell the jets to Norland?\nSubscribe to the Example Times newsletter.\nEstavia sold 12 jets to Norland in March, the ministry said.");
+
+        claims.Select(c => c.Text).ShouldBe(["Estavia sold 12 jets to Norland in March, the ministry said."]);
+    }
+
+    [Theory]
+    [InlineData("US$2.5 billion", QuantityKind.Money, 2.5e9, "USD")]
+    [InlineData("a fee of £48m", QuantityKind.Money, 48e6, "GBP")]
+    [InlineData("the toll rose to 2,975", QuantityKind.Count, 2975, "count")]
+    [InlineData("in July 2019", QuantityKind.Date, 20190700, "date")]
+    [InlineData("within four to six months", QuantityKind.Duration, 120, "days")]
+    [InlineData("up 18% on Monday", QuantityKind.Percent, 18, "%")]
+    public void QuantitiesAreNormalised(string text, QuantityKind kind, double value, string unit)
+    {
+        var quantity = QuantityParser.Parse(text).ShouldHaveSingleItem();
+
+        quantity.Kind.ShouldBe(kind);
+        quantity.Value.ShouldBe(value);
+        quantity.Unit.ShouldBe(unit);
+    }
+
+    [Theory]
+    [InlineData("The ministry denied that Estavia sold the jets to Norland.", "denied")]
+    [InlineData("Estavia's position on the Norland jets remains unchanged, the ministry said.", "remains unchanged")]
+    [InlineData("Estavia has no intention of selling the jets to Norland.", "no intention of")]
+    [InlineData("The sale of the jets to Norland was not discussed, Estavia said.", "was not discussed")]
+    [InlineData("Estavia called reports of a jet sale to Norland fake news.", "fake news")]
+    [InlineData("No deal has been done with Norland, Estavia said.", "no deal has been done")]
+    public void DenialsAndStatusQuoPhrasesMakeADeniedClaim(string sentence, string cue)
+    {
+        var claim = Extract(sentence).ShouldHaveSingleItem();
+
+        claim.Polarity.ShouldBe(Polarity.Denied);
+        claim.Cues.ShouldContain(cue);
+    }
+
+    [Fact]
+    public void NotOnlyIsNotANegation()
+    {
+        var claims = Extract("Estavia is not only offering to sell the jets to Norland but is also seeking a refund.");
+
+        claims.ShouldAllBe(c => c.Polarity == Polarity.Asserted);
+        claims.SelectMany(c => c.PredicateTerms).ShouldContain("refund");
+    }
+
+    [Theory]
+    [InlineData("Estavia could sell the jets to Norland.", Modality.Speculative)]
+    [InlineData("Estavia is considering selling the jets to Norland, sources say.", Modality.Speculative)]
+    [InlineData("Estavia sold the jets to Norland, Reuters reported.", Modality.Reported)]
+    public void ModalityFollowsItsCues(string sentence, Modality modality)
+    {
+        var claims = ClaimExtractor.Extract(new ArticleInput("a", "", sentence, "Example Times", null, null));
+        if (modality == Modality.Speculative && claims.Count == 0)
+        {
+            // The outlet's own speculation is not kept as a claim at all.
+            sentence.ShouldStartWith("Estavia could");
+            return;
+        }
+
+        claims.ShouldHaveSingleItem().Modality.ShouldBe(modality);
+    }
+
+    [Fact]
+    public void AttributionFindsTheCitedAgencyAndTheOfficial()
+    {
+        var claims = Extract(
+            "Estavia asked Norland to take back the jets, Bloomberg reported, citing people familiar with the talks.\n" +
+            "Kremlin spokesman Dmitry Peskov said the jets were not discussed.\n" +
+            "Rear Admiral Zeki Aktürk, the press officer for the Estavian Armed Forces, affirmed that the position on the jets remains unchanged.");
+
+        claims[0].Attribution.ShouldBe(new Attribution("Bloomberg", AttributionKind.CitedSource, "bloomberg"));
+        claims[0].PredicateTerms.ShouldContain("return");
+        claims[1].Attribution.Kind.ShouldBe(AttributionKind.Official);
+        claims[1].Attribution.SourceKey.ShouldBe("peskov");
+        claims[2].Attribution.Kind.ShouldBe(AttributionKind.Official);
+        claims[2].Attribution.Source.ShouldContain("Armed Forces");
+    }
+
+    [Fact]
+    public void EntitiesAreFoldedWithAliases()
+    {
+        var claim = Extract("Türkiye's President Erdoğan met officials in Ankara to discuss the S-400s.").ShouldHaveSingleItem();
+
+        claim.Entities.ShouldContain("turkey");
+        claim.Entities.ShouldContain("erdogan");
+        claim.Entities.ShouldContain("s-400");
+    }
+
+    [Fact]
+    public void ADenialThatPointsBackTakesOverTheClaimItDenies()
+    {
+        var claims = Extract("Estavia asked Norland to take back the jets it bought in 2019, Bloomberg reported.\nThe Norland government denied that such a request was made.");
+
+        var denial = claims.Single(c => c.Polarity == Polarity.Denied);
+        denial.RefersTo.ShouldBe(claims[0].Key);
+        denial.PredicateTerms.ShouldContain("return");
+        denial.Entities.ShouldContain("estavia");
+    }
+
+    [Fact]
+    public void TheHeadlineIsAClaim()
+    {
+        var claims = Extract("Officials in Norland declined to comment.", "Norland Denies Claims of Estavia Returning Jets");
+
+        var headline = claims.ShouldHaveSingleItem();
+        headline.IsHeadline.ShouldBeTrue();
+        headline.Polarity.ShouldBe(Polarity.Denied);
+        headline.PredicateTerms.ShouldContain("return");
+    }
+}
