@@ -100,6 +100,48 @@ public static class Migrations
             );
             CREATE INDEX ix_topic_matches_topic ON topic_matches (topic_id, article_id);
             """),
+        new(3, "claim clusters, postings and topic events", """
+            -- body is the cluster as JSON (members with their signatures, and every sighting).
+            CREATE TABLE claim_clusters (
+                id TEXT PRIMARY KEY,
+                topic_id TEXT NOT NULL,
+                body TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            -- Postings per (topic, index key); seq orders them so "the most recent entries" is an index range.
+            CREATE TABLE claim_postings (
+                seq INTEGER PRIMARY KEY,
+                topic_id TEXT NOT NULL,
+                key TEXT NOT NULL,
+                cluster_id TEXT NOT NULL,
+                UNIQUE (topic_id, key, cluster_id)
+            );
+            CREATE INDEX ix_claim_postings_key ON claim_postings (topic_id, key, seq);
+            -- Posting list lengths, so a lookup knows which lists are rare without counting them.
+            CREATE TABLE claim_keys (
+                topic_id TEXT NOT NULL,
+                key TEXT NOT NULL,
+                postings INTEGER NOT NULL,
+                PRIMARY KEY (topic_id, key)
+            );
+            CREATE TABLE claim_articles (
+                article_id INTEGER NOT NULL,
+                topic_id TEXT NOT NULL,
+                processed_at INTEGER NOT NULL,
+                PRIMARY KEY (article_id, topic_id)
+            );
+            CREATE TABLE topic_events (
+                seq INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                topic_id TEXT NOT NULL,
+                cluster_id TEXT NOT NULL,
+                article_id INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                body TEXT NOT NULL,
+                recorded_at INTEGER NOT NULL
+            );
+            CREATE INDEX ix_topic_events_topic ON topic_events (topic_id, seq);
+            """),
     ];
 
     /// <summary>The schema version this build knows: the number of the last migration.</summary>

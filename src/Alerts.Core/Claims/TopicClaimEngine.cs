@@ -86,7 +86,7 @@ public static class TopicClaimEngine
     /// <summary>An opposite side older than this makes a contradiction a reversal over time.</summary>
     public static readonly TimeSpan ReversalAge = TimeSpan.FromDays(90);
 
-    private const int CandidateLimit = 32;
+    public const int CandidateLimit = 32;
 
     public static TopicProcessResult Process(string topicId, IReadOnlyList<Claim> claims, IClaimIndex index, TopicScope? scope = null)
     {

@@ -1,0 +1,38 @@
+using Alerts.Core.Claims;
+
+namespace Alerts.Pipeline.Storage;
+
+/// <summary>A topic event as stored: its sequence number (the order events happened in), its article and when it was recorded.</summary>
+public sealed record StoredTopicEvent(long Seq, string Id, long ArticleId, DateTimeOffset RecordedAt, TopicEvent Event);
+
+/// <summary>
+/// Claim clusters per topic with their index postings, and the events they raised. Implemented by the
+/// SQLite store (and the Azure Table store). Lookups go through postings, never scans, so their cost stays
+/// flat as clusters accumulate.
+/// </summary>
+public interface IClaimStore
+{
+    /// <summary>
+    /// The clusters of the topic that share the most index keys with <paramref name="indexKeys"/>, at most
+    /// <paramref name="limit"/>: posting lists of at most <see cref="InMemoryClaimIndex.MaxPostingsRead"/>
+    /// entries are used when there are any, else the most recent entries of the longer ones (the same rule
+    /// as <see cref="InMemoryClaimIndex"/>).
+    /// </summary>
+    Task<IReadOnlyList<ClaimCluster>> FindCandidatesAsync(string topicId, IReadOnlyCollection<string> indexKeys, int limit, CancellationToken cancellationToken);
+
+    Task<bool> IsArticleProcessedAsync(long articleId, string topicId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores the clusters (new or updated, with their new postings) and the events of one article for one
+    /// topic, in one transaction, and marks the article processed for the topic. Returns false, changing
+    /// nothing, when it was already processed (a redelivered message).
+    /// </summary>
+    Task<bool> SaveArticleResultAsync(long articleId, string topicId, TopicProcessResult result, DateTimeOffset recordedAt, CancellationToken cancellationToken);
+
+    /// <summary>The topic's events after <paramref name="afterSeq"/>, oldest first.</summary>
+    Task<IReadOnlyList<StoredTopicEvent>> ListEventsAsync(string topicId, long afterSeq, int limit, CancellationToken cancellationToken);
+
+    Task<ClaimCluster?> GetClusterAsync(string clusterId, CancellationToken cancellationToken);
+
+    Task<long> CountClustersAsync(CancellationToken cancellationToken);
+}
