@@ -138,10 +138,17 @@ public sealed class Percolator
     {
         var first = new Marks(topics.Length);
         var second = new Marks(topics.Length);
-        void Mark(Postings postings)
+        void Mark(in Postings postings)
         {
-            first.Add(postings.First);
-            second.AddUnlisted(postings.Second);
+            if (postings.First is not null)
+            {
+                first.Add(postings.First);
+            }
+
+            if (postings.Second is not null)
+            {
+                second.AddUnlisted(postings.Second);
+            }
         }
 
         foreach (var term in article.TermArray)
@@ -179,7 +186,7 @@ public sealed class Percolator
     /// The topics listed under a key: by their first keys, and (only when they differ) by their second.
     /// <see cref="Known"/>: the key is a known term, whose postings include those of its prefixes.
     /// </summary>
-    private sealed record Postings(int[] First, int[] Second, bool Known);
+    private readonly record struct Postings(int[]? First, int[]? Second, bool Known);
 
     private sealed class PostingsBuilder
     {
@@ -200,7 +207,8 @@ public sealed class Percolator
             return builder;
         }
 
-        public Postings Build() => new([.. First], [.. Second], Known);
+        /// <summary>Empty lists become null, so that a lookup of a known term with no topics touches nothing more.</summary>
+        public Postings Build() => new(First.Count == 0 ? null : [.. First], Second.Count == 0 ? null : [.. Second], Known);
     }
 
     /// <summary>A set of topic indexes as a bitmap, remembering the order they were first added.</summary>
