@@ -93,6 +93,16 @@ public class QueryMatchingTests
         QueryEvaluator.Matches(query, AnalyzedArticle.Create("Erdogan on the missile", "nothing")).ShouldBeTrue();
     }
 
+    [Fact]
+    public void ExplanationsQuoteTheMatchedClausesAsWritten()
+    {
+        var query = QueryCompiler.Compile("Turkey NEAR/3 \"air defence\" (Sanction* OR greece) -opinion");
+
+        QueryEvaluator.Explain(query, AnalyzedArticle.Create("", "Turkey wants air defence despite sanctions"))
+            .ShouldBe(["Turkey NEAR/3 \"air defence\"", "Sanction* (sanctions)"]);
+        QueryEvaluator.Explain(query, AnalyzedArticle.Create("", "Turkey wants air defence; an opinion on sanctions")).ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData("title:sanction*", "Sanctions widen", "body", true)]
     [InlineData("title:sanction*", "Markets", "Sanctions widen", false)]
