@@ -91,8 +91,7 @@ public sealed class Percolator
             for (i = i < 0 ? ~i : i; i < vocabulary.Length && vocabulary[i].StartsWith(prefix, StringComparison.Ordinal); i++)
             {
                 var expanded = terms[vocabulary[i]];
-                expanded.First.AddRange(postings.First);
-                expanded.Second.AddRange(postings.Second);
+                expanded.AddRange(postings);
             }
         }
     }
@@ -190,11 +189,28 @@ public sealed class Percolator
 
     private sealed class PostingsBuilder
     {
-        public List<int> First { get; } = [];
+        // Most known terms list no topic: the lists are made on first use.
+        private List<int>? first;
+        private List<int>? second;
 
-        public List<int> Second { get; } = [];
+        public List<int> First => first ??= [];
+
+        public List<int> Second => second ??= [];
 
         public bool Known { get; set; }
+
+        public void AddRange(PostingsBuilder other)
+        {
+            if (other.first is not null)
+            {
+                First.AddRange(other.first);
+            }
+
+            if (other.second is not null)
+            {
+                Second.AddRange(other.second);
+            }
+        }
 
         public static PostingsBuilder For(Dictionary<string, PostingsBuilder> index, string key)
         {
@@ -208,7 +224,7 @@ public sealed class Percolator
         }
 
         /// <summary>Empty lists become null, so that a lookup of a known term with no topics touches nothing more.</summary>
-        public Postings Build() => new(First.Count == 0 ? null : [.. First], Second.Count == 0 ? null : [.. Second], Known);
+        public Postings Build() => new(first is { Count: > 0 } ? [.. first] : null, second is { Count: > 0 } ? [.. second] : null, Known);
     }
 
     /// <summary>A set of topic indexes as a bitmap, remembering the order they were first added.</summary>
