@@ -12,7 +12,7 @@ public sealed record PercolatorStats(int Topics, int AlwaysEvaluated, int Indexe
 /// of each AND in the first set and the next rarest in the second. The article's terms look up the
 /// topics listing them; only topics hit in both sets (the candidates), plus the topics with no keys,
 /// are evaluated in full. An immutable snapshot: <see cref="With"/> and
-/// <see cref="Without"/> build a new one, which is cheap enough (milliseconds for 10,000 topics).
+/// <see cref="Without"/> build a new one, which is cheap enough (tens of milliseconds for 10,000 topics).
 /// </summary>
 public sealed class Percolator
 {
@@ -130,7 +130,7 @@ public sealed class Percolator
     }
 
     /// <summary>
-    /// Topics with a pass-0 key in the article and, unless both passes chose the same keys, a pass-1 key
+    /// Topics with a first-set key in the article and, unless both sets are the same, a second-set key
     /// too; plus the always-evaluated ones. Ascending.
     /// </summary>
     private List<int> Candidates(AnalyzedArticle article)
