@@ -12,7 +12,7 @@ public sealed record PercolatorStats(int Topics, int AlwaysEvaluated, int Indexe
 /// of each AND in the first set and the next rarest in the second. The article's terms look up the
 /// topics listing them; only topics hit in both sets (the candidates), plus the topics with no keys,
 /// are evaluated in full. An immutable snapshot: <see cref="With"/> and
-/// <see cref="Without"/> build a new one, which is cheap enough (milliseconds for 10,000 topics).
+/// <see cref="Without"/> build a new one, which is cheap enough (tens of milliseconds for 10,000 topics).
 /// </summary>
 public sealed class Percolator
 {
@@ -91,8 +91,7 @@ public sealed class Percolator
             for (i = i < 0 ? ~i : i; i < vocabulary.Length && vocabulary[i].StartsWith(prefix, StringComparison.Ordinal); i++)
             {
                 var expanded = terms[vocabulary[i]];
-                expanded.First.AddRange(postings.First);
-                expanded.Second.AddRange(postings.Second);
+                expanded.AddRange(postings);
             }
         }
     }
@@ -131,17 +130,24 @@ public sealed class Percolator
     }
 
     /// <summary>
-    /// Topics with a pass-0 key in the article and, unless both passes chose the same keys, a pass-1 key
+    /// Topics with a first-set key in the article and, unless both sets are the same, a second-set key
     /// too; plus the always-evaluated ones. Ascending.
     /// </summary>
     private List<int> Candidates(AnalyzedArticle article)
     {
         var first = new Marks(topics.Length);
         var second = new Marks(topics.Length);
-        void Mark(Postings postings)
+        void Mark(in Postings postings)
         {
-            first.Add(postings.First);
-            second.AddUnlisted(postings.Second);
+            if (postings.First is not null)
+            {
+                first.Add(postings.First);
+            }
+
+            if (postings.Second is not null)
+            {
+                second.AddUnlisted(postings.Second);
+            }
         }
 
         foreach (var term in article.TermArray)
@@ -179,15 +185,32 @@ public sealed class Percolator
     /// The topics listed under a key: by their first keys, and (only when they differ) by their second.
     /// <see cref="Known"/>: the key is a known term, whose postings include those of its prefixes.
     /// </summary>
-    private sealed record Postings(int[] First, int[] Second, bool Known);
+    private readonly record struct Postings(int[]? First, int[]? Second, bool Known);
 
     private sealed class PostingsBuilder
     {
-        public List<int> First { get; } = [];
+        // Most known terms list no topic: the lists are made on first use.
+        private List<int>? first;
+        private List<int>? second;
 
-        public List<int> Second { get; } = [];
+        public List<int> First => first ??= [];
+
+        public List<int> Second => second ??= [];
 
         public bool Known { get; set; }
+
+        public void AddRange(PostingsBuilder other)
+        {
+            if (other.first is not null)
+            {
+                First.AddRange(other.first);
+            }
+
+            if (other.second is not null)
+            {
+                Second.AddRange(other.second);
+            }
+        }
 
         public static PostingsBuilder For(Dictionary<string, PostingsBuilder> index, string key)
         {
@@ -200,7 +223,8 @@ public sealed class Percolator
             return builder;
         }
 
-        public Postings Build() => new([.. First], [.. Second], Known);
+        /// <summary>Empty lists become null, so that a lookup of a known term with no topics touches nothing more.</summary>
+        public Postings Build() => new(first is { Count: > 0 } ? [.. first] : null, second is { Count: > 0 } ? [.. second] : null, Known);
     }
 
     /// <summary>A set of topic indexes as a bitmap, remembering the order they were first added.</summary>

@@ -159,6 +159,11 @@ public static class QueryEvaluator
         return true;
     }
 
+    /// <summary>
+    /// Some left and right occurrences are at most the distance apart: the gap between the two spans in
+    /// either order, overlapping spans having none. The right spans are sorted by start so that each left
+    /// span only looks at the right spans that start close enough (linear-ish even for common words).
+    /// </summary>
     private static bool IsNear(ArticleField field, NearNode near, bool inTitle)
     {
         var left = Spans(field, near.Left, inTitle);
@@ -167,12 +172,21 @@ public static class QueryEvaluator
             return false;
         }
 
-        foreach (var (rightStart, rightEnd) in Spans(field, near.Right, inTitle))
+        var right = Spans(field, near.Right, inTitle);
+        if (right.Count == 0)
         {
-            foreach (var (leftStart, leftEnd) in left)
+            return false;
+        }
+
+        right.Sort();
+        var longestRight = right.Max(s => s.End - s.Start);
+        foreach (var (leftStart, leftEnd) in left)
+        {
+            // A right span qualifies only if it starts within [leftStart - distance - longestRight, leftEnd + distance].
+            var i = LowerBound(right, leftStart - near.Distance - longestRight);
+            for (; i < right.Count && right[i].Start <= leftEnd + near.Distance; i++)
             {
-                // Gap between the two spans in either order; overlapping spans have no gap.
-                if (Math.Max(rightStart - leftEnd, leftStart - rightEnd) <= near.Distance)
+                if (Math.Max(right[i].Start - leftEnd, leftStart - right[i].End) <= near.Distance)
                 {
                     return true;
                 }
@@ -182,10 +196,29 @@ public static class QueryEvaluator
         return false;
     }
 
+    private static int LowerBound(List<(int Start, int End)> spans, int start)
+    {
+        int low = 0, high = spans.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (spans[middle].Start < start)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
     /// <summary>First and last position of every occurrence of a span clause (term, phrase, OR of them) in a field.</summary>
     private static List<(int Start, int End)> Spans(ArticleField field, QueryNode node, bool inTitle)
     {
-        var spans = new List<(int, int)>();
+        var spans = new List<(int Start, int End)>();
         AddSpans(field, node, inTitle, spans);
         return spans;
     }

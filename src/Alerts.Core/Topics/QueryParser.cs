@@ -102,9 +102,7 @@ internal sealed class QueryParser
             var right = ParseUnary(depth);
             RequireSpan(left, leftStart, near);
             RequireSpan(right, rightStart, near);
-            var end = lexemes[next - 1];
-            var display = query[(leftStart - 1)..(end.Kind == LexemeKind.Phrase ? end.Position + end.Text.Length + 1 : end.Position - 1 + SourceLength(end))];
-            left = new NearNode(left, right, near.Distance, display);
+            left = new NearNode(left, right, near.Distance, query[(leftStart - 1)..EndOf(lexemes[next - 1])]);
         }
 
         return left;
@@ -197,20 +195,21 @@ internal sealed class QueryParser
         }
     }
 
-    /// <summary>Length of a lexeme in the source, to cut a clause's text out for display.</summary>
-    private static int SourceLength(Lexeme lexeme) => lexeme.Kind switch
+    /// <summary>0-based index just past a lexeme in the source, to cut a clause's text out for display.</summary>
+    private static int EndOf(Lexeme lexeme) => lexeme.Position - 1 + lexeme.Kind switch
     {
-        LexemeKind.Wildcard => lexeme.Text.Length + 1,
-        LexemeKind.Alias => lexeme.Text.Length + 1,
+        LexemeKind.Phrase => lexeme.Text.Length + 2,
+        LexemeKind.Wildcard or LexemeKind.Alias => lexeme.Text.Length + 1,
         _ => lexeme.Text.Length,
     };
 
+    /// <summary>"a AND (b AND c)" is one AND of three clauses; likewise for OR.</summary>
     private static List<QueryNode> Flatten<T>(List<QueryNode> children)
         where T : QueryNode =>
         children.SelectMany(c => c switch
         {
-            AndNode a when typeof(T) == typeof(AndNode) => a.Children,
-            OrNode o when typeof(T) == typeof(OrNode) => o.Children,
+            AndNode all when typeof(T) == typeof(AndNode) => all.Children,
+            OrNode any when typeof(T) == typeof(OrNode) => any.Children,
             _ => [c],
         }).ToList();
 }

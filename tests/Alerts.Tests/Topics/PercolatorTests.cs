@@ -62,6 +62,17 @@ public class PercolatorTests
         withCounts.Match(AnalyzedArticle.Create("", "missile turkey")).Count.ShouldBe(1);
     }
 
+    [Fact]
+    public void WildcardsMatchKnownAndUnknownWordsAlike()
+    {
+        var statistics = TermStatistics.FromArticles([AnalyzedArticle.Create("", "sanctions and sanctioned banks")]);
+        var percolator = new Percolator([Compile("s", "sanction*"), Compile("b", "bank* NEAR/2 sanction*")], statistics);
+
+        Ids(percolator.Match(AnalyzedArticle.Create("", "new sanctions"))).ShouldBe(["s"]);
+        Ids(percolator.Match(AnalyzedArticle.Create("", "sanctioning bankers"))).ShouldBe(["s", "b"]);
+        Ids(percolator.Match(AnalyzedArticle.Create("", "sanitary banking"))).ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData("en-GB", true)]
     [InlineData("EN", true)]

@@ -85,12 +85,35 @@ public class QueryMatchingTests
         Matches(query, text).ShouldBe(expected);
 
     [Fact]
+    public void NearStaysFastOnLongArticlesFullOfBothWords()
+    {
+        // 20,000 of each word, never within 5 positions: a pairwise comparison would make 400 million checks.
+        var text = string.Join(' ', Enumerable.Repeat("alpha", 20_000)) + " x x x x x x " + string.Join(' ', Enumerable.Repeat("beta", 20_000));
+        var article = AnalyzedArticle.Create("", text);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        QueryEvaluator.Matches(QueryCompiler.Compile("alpha NEAR/5 beta"), article).ShouldBeFalse();
+        QueryEvaluator.Matches(QueryCompiler.Compile("alpha NEAR/7 beta"), article).ShouldBeTrue();
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
     public void NearNeedsBothSidesInTheSameField()
     {
         var query = QueryCompiler.Compile("erdogan NEAR/3 missile");
 
         QueryEvaluator.Matches(query, AnalyzedArticle.Create("Erdogan speaks", "missile deal")).ShouldBeFalse();
         QueryEvaluator.Matches(query, AnalyzedArticle.Create("Erdogan on the missile", "nothing")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void ExplanationsQuoteTheMatchedClausesAsWritten()
+    {
+        var query = QueryCompiler.Compile("Turkey NEAR/3 \"air defence\" (Sanction* OR greece) -opinion");
+
+        QueryEvaluator.Explain(query, AnalyzedArticle.Create("", "Turkey wants air defence despite sanctions"))
+            .ShouldBe(["Turkey NEAR/3 \"air defence\"", "Sanction* (sanctions)"]);
+        QueryEvaluator.Explain(query, AnalyzedArticle.Create("", "Turkey wants air defence; an opinion on sanctions")).ShouldBeEmpty();
     }
 
     [Theory]

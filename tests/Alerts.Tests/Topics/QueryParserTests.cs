@@ -28,6 +28,15 @@ public class QueryParserTests
     public void PrecedenceIsNotThenNearThenAndThenOr(string query, string canonical) =>
         QueryCompiler.Compile(query, Aliases).ToString().ShouldBe(canonical);
 
+    [Theory]
+    [InlineData("\"S-400\" AND (Turkey OR Türkiye)", "((s-400 OR \"s 400\") AND (turkey OR turkiye))")]
+    [InlineData("title:sanction* -opinion", "(title:sanction* AND NOT opinion)")]
+    [InlineData("@turkey NEAR/5 missile*", "((turkey OR turkiye OR ankara) NEAR/5 missile*)")]
+    [InlineData("\"Recep Tayyip Erdoğan\" (election* OR vote) -\"opinion piece\"", "(\"recep tayyip erdogan\" AND (election* OR vote) AND NOT \"opinion piece\")")]
+    [InlineData("(F-35 OR \"F 35\") NEAR/10 (Turkey OR Ankara) NOT title:editorial", "(((f-35 OR \"f 35\" OR \"f 35\") NEAR/10 (turkey OR ankara)) AND NOT title:editorial)")]
+    public void DocumentedExamplesCompileAsDescribed(string query, string canonical) =>
+        QueryCompiler.Compile(query, Aliases).ToString().ShouldBe(canonical);
+
     [Fact]
     public void ErrorsNameThePositionAndTheReason()
     {
