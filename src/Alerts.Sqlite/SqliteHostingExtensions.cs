@@ -11,7 +11,7 @@ public static class SqliteHostingExtensions
     /// <summary>
     /// The embedded store: <see cref="SqliteOptions"/> from section "Store", one <see cref="SqliteDatabase"/>
     /// (migrated on its first connection, so commands that never start the host work too) and the feed,
-    /// article, topic and work-queue ports, each also resolvable by its concrete type.
+    /// article, topic, claim and work-queue ports, each also resolvable by its concrete type.
     /// </summary>
     public static IHostApplicationBuilder AddSqliteStore(this IHostApplicationBuilder builder)
     {
@@ -27,10 +27,12 @@ public static class SqliteHostingExtensions
         services.TryAddSingleton<SqliteArticleStore>();
         services.TryAddSingleton<SqliteWorkQueue>();
         services.TryAddSingleton<SqliteTopicStore>();
+        services.TryAddSingleton<SqliteClaimStore>();
         services.TryAddSingleton<IFeedStore>(provider => provider.GetRequiredService<SqliteFeedStore>());
         services.TryAddSingleton<IArticleStore>(provider => provider.GetRequiredService<SqliteArticleStore>());
         services.TryAddSingleton<IWorkQueue>(provider => provider.GetRequiredService<SqliteWorkQueue>());
         services.TryAddSingleton<ITopicStore>(provider => provider.GetRequiredService<SqliteTopicStore>());
+        services.TryAddSingleton<IClaimStore>(provider => provider.GetRequiredService<SqliteClaimStore>());
         return builder;
     }
 }

@@ -1,5 +1,7 @@
 using Alerts.Core.Articles;
+using Alerts.Core.Claims;
 using Alerts.Core.Topics;
+using Alerts.Pipeline.Claims;
 using Alerts.Pipeline.Fetching;
 using Alerts.Pipeline.Messages;
 using Alerts.Pipeline.Queues;
@@ -11,17 +13,19 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Pipeline.Articles;
 
 /// <summary>What processing one article did.</summary>
-public sealed record ProcessArticleResult(long ArticleId, bool Found, bool FetchedPage, long? CopyOf, IReadOnlyList<TopicMatch> Matches);
+public sealed record ProcessArticleResult(long ArticleId, bool Found, bool FetchedPage, long? CopyOf, IReadOnlyList<TopicMatch> Matches, IReadOnlyList<TopicEvent> Events);
 
 /// <summary>
 /// The <c>ProcessArticle</c> function: completes an article whose feed gave only a summary (fetching and
 /// extracting its page), fingerprints the text, records a syndicated copy as a copy of the first, and
-/// matches the article against every topic. Idempotent: running it again on a processed article changes nothing.
+/// matches the article against every topic, and records the claims it makes in each matched topic
+/// (see <see cref="RecordTopicClaims"/>). Idempotent: running it again on a processed article changes nothing.
 /// </summary>
 public sealed partial class ProcessArticle(
     IArticleStore articles,
     ITopicStore topics,
     TopicMatcher matcher,
+    RecordTopicClaims recordClaims,
     GuardedHttpClient http,
     TimeProvider clock,
     IOptions<ArticleOptions> options,
@@ -36,7 +40,7 @@ public sealed partial class ProcessArticle(
         if (article is null)
         {
             LogNotFound(logger, message.ArticleId);
-            return new ProcessArticleResult(message.ArticleId, Found: false, FetchedPage: false, CopyOf: null, Matches: []);
+            return new ProcessArticleResult(message.ArticleId, Found: false, FetchedPage: false, CopyOf: null, Matches: [], Events: []);
         }
 
         var fetched = false;
@@ -66,7 +70,8 @@ public sealed partial class ProcessArticle(
         var matches = await matcher.MatchAsync(article, cancellationToken);
         var now = clock.GetUtcNow();
         await topics.RecordMatchesAsync(matches.Select(m => new TopicMatchRecord(article.Id, m.TopicId, m.MatchedClauses, now)).ToList(), cancellationToken);
-        return new ProcessArticleResult(article.Id, Found: true, fetched, copyOf, matches);
+        var events = await recordClaims.RunAsync(article with { Fingerprint = fingerprint, CopyOf = copyOf }, matches, cancellationToken);
+        return new ProcessArticleResult(article.Id, Found: true, fetched, copyOf, matches, events);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Alerts.Core.Claims;
+using Alerts.Pipeline.Storage;
 
 namespace Alerts.Pipeline.Claims;
 

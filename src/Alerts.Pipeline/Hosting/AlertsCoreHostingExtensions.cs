@@ -1,4 +1,5 @@
 using Alerts.Pipeline.Articles;
+using Alerts.Pipeline.Claims;
 using Alerts.Pipeline.Feeds;
 using Alerts.Pipeline.Fetching;
 using Alerts.Pipeline.Running;
@@ -30,6 +31,7 @@ public static class AlertsCoreHostingExtensions
         builder.Services.AddTransient<ManageTopics>();
         builder.Services.AddTransient<ScheduleFeedPolls>();
         builder.Services.AddTransient<PollFeed>();
+        builder.Services.AddTransient<RecordTopicClaims>();
         builder.Services.AddTransient<ProcessArticle>();
         builder.Services.AddTransient<QueueWorker>();
         builder.Services.AddTransient<LocalPipeline>();

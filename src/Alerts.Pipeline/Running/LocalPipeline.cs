@@ -15,6 +15,7 @@ public sealed record CycleReport(
     int ArticlesProcessed,
     int Copies,
     int TopicMatches,
+    int TopicEvents,
     int MessagesFailed);
 
 /// <summary>What the CLI shows while a cycle runs.</summary>
@@ -58,6 +59,7 @@ public sealed class LocalPipeline(
         var processed = 0;
         var copies = 0;
         var matches = 0;
+        var events = 0;
         var articleTotal = await queue.CountAsync(QueueNames.Articles, cancellationToken);
         var (_, articleFailures) = await worker.DrainAsync(
             QueueNames.Articles,
@@ -69,6 +71,7 @@ public sealed class LocalPipeline(
                 processed++;
                 copies += result.CopyOf is null ? 0 : 1;
                 matches += result.Matches.Count;
+                events += result.Events.Count;
             },
             retryDelay,
             cancellationToken);
@@ -82,6 +85,7 @@ public sealed class LocalPipeline(
             processed,
             copies,
             matches,
+            events,
             pollFailures + articleFailures);
     }
 }

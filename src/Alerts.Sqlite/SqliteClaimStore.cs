@@ -1,0 +1,199 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Alerts.Core.Claims;
+using Alerts.Pipeline.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Alerts.Sqlite;
+
+/// <summary>
+/// Claim clusters, their postings and topic events in claim_clusters, claim_postings, claim_keys,
+/// claim_articles and topic_events. Clusters and events are stored as JSON bodies; what is looked up by
+/// (topic, key, sequence) has its own indexed columns.
+/// </summary>
+public sealed class SqliteClaimStore(SqliteDatabase database) : IClaimStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public Task<IReadOnlyList<ClaimCluster>> FindCandidatesAsync(string topicId, IReadOnlyCollection<string> indexKeys, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(indexKeys);
+        if (indexKeys.Count == 0 || limit <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<ClaimCluster>>([]);
+        }
+
+        return database.WithConnectionAsync<IReadOnlyList<ClaimCluster>>(async connection =>
+        {
+            var lengths = await PostingLengthsAsync(connection, topicId, indexKeys, cancellationToken);
+            var rare = lengths.Where(l => l.Value <= InMemoryClaimIndex.MaxPostingsRead).Select(l => l.Key).ToList();
+            var read = rare.Count > 0 ? rare : lengths.Keys.ToList();
+            var hits = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var key in read)
+            {
+                using var command = connection.Command("""
+                    SELECT cluster_id FROM claim_postings WHERE topic_id = $topic AND key = $key ORDER BY seq DESC LIMIT $max;
+                    """).With("$topic", topicId).With("$key", key).With("$max", InMemoryClaimIndex.MaxPostingsRead);
+                using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var id = reader.GetString(0);
+                    hits[id] = hits.GetValueOrDefault(id) + 1;
+                }
+            }
+
+            var best = hits.OrderByDescending(h => h.Value).ThenBy(h => h.Key, StringComparer.Ordinal).Take(limit).Select(h => h.Key).ToList();
+            var clusters = new List<ClaimCluster>(best.Count);
+            foreach (var id in best)
+            {
+                if (await GetAsync(connection, id, cancellationToken) is { } cluster)
+                {
+                    clusters.Add(cluster);
+                }
+            }
+
+            return clusters;
+        }, cancellationToken);
+    }
+
+    public Task<bool> IsArticleProcessedAsync(long articleId, string topicId, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(async connection =>
+        {
+            using var command = connection.Command("SELECT 1 FROM claim_articles WHERE article_id = $article AND topic_id = $topic;")
+                .With("$article", articleId).With("$topic", topicId);
+            return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        }, cancellationToken);
+
+    public Task<bool> SaveArticleResultAsync(long articleId, string topicId, TopicProcessResult result, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return database.WithTransactionAsync(async (connection, transaction) =>
+        {
+            using (var mark = connection.Command("""
+                INSERT INTO claim_articles (article_id, topic_id, processed_at) VALUES ($article, $topic, $at)
+                ON CONFLICT (article_id, topic_id) DO NOTHING;
+                """, transaction).With("$article", articleId).With("$topic", topicId).With("$at", recordedAt.ToUnixMs()))
+            {
+                if (await mark.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    return false;
+                }
+            }
+
+            foreach (var cluster in result.Clusters)
+            {
+                await UpsertClusterAsync(connection, transaction, cluster, recordedAt, cancellationToken);
+            }
+
+            for (var i = 0; i < result.Events.Count; i++)
+            {
+                var topicEvent = result.Events[i];
+                using var insert = connection.Command("""
+                    INSERT INTO topic_events (id, topic_id, cluster_id, article_id, type, body, recorded_at)
+                    VALUES ($id, $topic, $cluster, $article, $type, $body, $at);
+                    """, transaction)
+                    .With("$id", $"{topicId}/{articleId}/{i}").With("$topic", topicId).With("$cluster", topicEvent.ClusterId)
+                    .With("$article", articleId).With("$type", topicEvent.Type.ToString())
+                    .With("$body", JsonSerializer.Serialize(topicEvent, Json)).With("$at", recordedAt.ToUnixMs());
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<StoredTopicEvent>> ListEventsAsync(string topicId, long afterSeq, int limit, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync<IReadOnlyList<StoredTopicEvent>>(async connection =>
+        {
+            using var command = connection.Command("""
+                SELECT seq, id, article_id, recorded_at, body FROM topic_events
+                WHERE topic_id = $topic AND seq > $after ORDER BY seq LIMIT $limit;
+                """).With("$topic", topicId).With("$after", afterSeq).With("$limit", limit);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var events = new List<StoredTopicEvent>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var body = JsonSerializer.Deserialize<TopicEvent>(reader.GetString(4), Json)
+                    ?? throw new InvalidOperationException($"store: topic event {reader.GetString(1)} has an empty body");
+                events.Add(new StoredTopicEvent(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetTime(3), body));
+            }
+
+            return events;
+        }, cancellationToken);
+
+    public Task<ClaimCluster?> GetClusterAsync(string clusterId, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(connection => GetAsync(connection, clusterId, cancellationToken), cancellationToken);
+
+    public Task<long> CountClustersAsync(CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(async connection =>
+        {
+            using var command = connection.Command("SELECT COUNT(*) FROM claim_clusters;");
+            return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
+
+    /// <summary>Writes the cluster and posts the keys it did not have yet, counting each new posting.</summary>
+    public static async Task UpsertClusterAsync(SqliteConnection connection, SqliteTransaction transaction, ClaimCluster cluster, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(cluster);
+        using (var upsert = connection.Command("""
+            INSERT INTO claim_clusters (id, topic_id, body, updated_at) VALUES ($id, $topic, $body, $at)
+            ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at;
+            """, transaction).With("$id", cluster.Id).With("$topic", cluster.TopicId)
+            .With("$body", JsonSerializer.Serialize(cluster, Json)).With("$at", at.ToUnixMs()))
+        {
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        using var post = connection.Command("""
+            INSERT INTO claim_postings (topic_id, key, cluster_id) VALUES ($topic, $key, $cluster)
+            ON CONFLICT (topic_id, key, cluster_id) DO NOTHING;
+            """, transaction);
+        post.Parameters.AddWithValue("$topic", cluster.TopicId);
+        var keyParameter = post.Parameters.AddWithValue("$key", "");
+        post.Parameters.AddWithValue("$cluster", cluster.Id);
+        using var count = connection.Command("""
+            INSERT INTO claim_keys (topic_id, key, postings) VALUES ($topic, $key, 1)
+            ON CONFLICT (topic_id, key) DO UPDATE SET postings = postings + 1;
+            """, transaction);
+        count.Parameters.AddWithValue("$topic", cluster.TopicId);
+        var countKey = count.Parameters.AddWithValue("$key", "");
+        foreach (var key in cluster.IndexKeys())
+        {
+            keyParameter.Value = key;
+            if (await post.ExecuteNonQueryAsync(cancellationToken) > 0)
+            {
+                countKey.Value = key;
+                await count.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+    }
+
+    private static async Task<Dictionary<string, long>> PostingLengthsAsync(SqliteConnection connection, string topicId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var lengths = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var command = connection.Command("SELECT postings FROM claim_keys WHERE topic_id = $topic AND key = $key;");
+        command.Parameters.AddWithValue("$topic", topicId);
+        var keyParameter = command.Parameters.AddWithValue("$key", "");
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            keyParameter.Value = key;
+            if (await command.ExecuteScalarAsync(cancellationToken) is long length)
+            {
+                lengths[key] = length;
+            }
+        }
+
+        return lengths;
+    }
+
+    private static async Task<ClaimCluster?> GetAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
+    {
+        using var command = connection.Command("SELECT body FROM claim_clusters WHERE id = $id;").With("$id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) is string body ? JsonSerializer.Deserialize<ClaimCluster>(body, Json) : null;
+    }
+}
