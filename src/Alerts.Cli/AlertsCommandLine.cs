@@ -21,7 +21,8 @@ public static class AlertsCommandLine
         Recursive = true,
     };
 
-    public static RootCommand Build()
+    /// <param name="input">Standard input for the commands that read it (<c>claims relate</c>).</param>
+    public static RootCommand Build(TextReader input)
     {
         var root = new RootCommand("Alerts: claim-level news alerts. Polls feeds, matches topics, finds new claims and contradictions.")
         {
@@ -31,13 +32,15 @@ public static class AlertsCommandLine
             FeedsCommand.Build(),
             ExtractCommand.Build(),
             TopicsCommand.Build(),
+            ClaimsCommand.Build(input),
+            ReplayCommand.Build(),
         };
         return root;
     }
 
-    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null, TextReader? input = null)
     {
-        var parse = Build().Parse(args);
+        var parse = Build(input ?? Console.In).Parse(args);
         var stderr = error ?? Console.Error;
         if (parse.Errors.Count > 0)
         {
@@ -64,7 +67,11 @@ public static class AlertsCommandLine
     /// Runs a command body inside a started host. Configuration problems exit 2 with the setting and the
     /// reason; anything else unexpected exits 1 with its message, never a stack trace on a user's screen.
     /// </summary>
-    public static async Task<int> WithHostAsync(ParseResult parse, Func<IHost, CliSettings, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    public static async Task<int> WithHostAsync(
+        ParseResult parse,
+        Func<IHost, CliSettings, CancellationToken, Task<int>> body,
+        CancellationToken cancellationToken,
+        IDictionary<string, string?>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(body);
@@ -74,7 +81,7 @@ public static class AlertsCommandLine
         try
         {
             settings = CliSettings.Resolve(parse.GetValue(ConfigOption), parse.GetValue(VerboseOption));
-            host = CliHost.Build(settings);
+            host = CliHost.Build(settings, overrides);
             await host.StartAsync(cancellationToken);
         }
         catch (ConfigurationFileException ex)

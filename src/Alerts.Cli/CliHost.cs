@@ -33,11 +33,16 @@ public sealed record CliSettings(string? ConfigPath, bool Verbose)
 public static class CliHost
 {
     /// <summary>The local host: configuration from YAML and environment, the shared pipeline, the embedded store.</summary>
-    public static IHost Build(CliSettings settings)
+    public static IHost Build(CliSettings settings, IDictionary<string, string?>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.AddAlertsCliConfiguration(settings);
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
         builder.AddAlertsCore();
         builder.AddSqliteStore();
         return builder.Build();

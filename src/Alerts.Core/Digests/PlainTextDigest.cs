@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+
+namespace Alerts.Core.Digests;
+
+/// <summary>The digest as plain text: the text/plain part of the email and what <c>alerts replay</c> prints.</summary>
+public static class PlainTextDigest
+{
+    public static string Render(IReadOnlyList<DigestTopic> topics)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        var text = new StringBuilder();
+        foreach (var topic in topics.Where(t => t.Items.Count > 0))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{topic.TopicName}: {Counts(topic)}\n");
+            foreach (var item in topic.Items)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\n[{Label(item.Status)}] {OneLine(item.Claim)}\n");
+                foreach (var source in item.Asserting)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"  asserted by {Describe(source)}\n");
+                }
+
+                foreach (var source in item.Disputing)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"  disputed by {Describe(source)}\n");
+                }
+
+                if (item.Corroborations > 0)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"  corroborated by {item.Corroborations} more independent source(s)\n");
+                }
+
+                foreach (var why in item.Why)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"  why: {OneLine(why)}\n");
+                }
+            }
+
+            text.Append('\n');
+        }
+
+        return text.Length == 0 ? "No new claims or contradictions.\n" : text.ToString();
+    }
+
+    public static string Counts(DigestTopic topic)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        return (topic.Disputed, topic.New) switch
+        {
+            (0, var n) => $"{n} new claim{(n == 1 ? "" : "s")}",
+            (var d, 0) => $"{d} disputed",
+            var (d, n) => $"{d} disputed, {n} new",
+        };
+    }
+
+    private static string Label(DigestStatus status) => status switch
+    {
+        DigestStatus.Disputed => "DISPUTED",
+        DigestStatus.Reversed => "REVERSED",
+        _ => "NEW",
+    };
+
+    private static string Describe(DigestSource source)
+    {
+        var where = string.Join(", ", new[] { source.Outlet, source.Published?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }.Where(s => !string.IsNullOrEmpty(s)));
+        var line = where.Length > 0 ? $"{OneLine(source.Source)} ({OneLine(where)})" : OneLine(source.Source);
+        return source.Url is null ? line : $"{line} {source.Url}";
+    }
+
+    /// <summary>Feed text never breaks the layout: control characters and line breaks become spaces.</summary>
+    private static string OneLine(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            builder.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return builder.ToString().Trim();
+    }
+}
