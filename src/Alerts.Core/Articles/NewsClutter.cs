@@ -74,10 +74,19 @@ internal static partial class NewsClutter
     {
         foreach (var element in root.QuerySelectorAll("a, strong, b, em, i, span, small").ToList())
         {
-            if (element.ParentElement is not null && IsGluedTeaser(ArticleText.Collapse(element.TextContent)))
+            var text = ArticleText.Collapse(element.TextContent);
+            if (element.ParentElement is null || !IsGluedTeaser(text))
             {
-                element.Remove();
+                continue;
             }
+
+            // A lead-in on its own ("<span>Explore further</span> <a>Other story</a>") takes the teaser after it along.
+            if (TrailingLead().Match(text) is { Success: true, Index: 0 } && NextInlineSibling(element) is { } teaser)
+            {
+                teaser.Remove();
+            }
+
+            element.Remove();
         }
 
         foreach (var text in TextNodes(root))
@@ -89,13 +98,7 @@ internal static partial class NewsClutter
             }
 
             // "… end of a sentence. Read also: <a>Other story</a>" — the lead-in is text, the teaser a link.
-            var next = text.NextSibling;
-            while (next is IText { Data: var data } && string.IsNullOrWhiteSpace(data))
-            {
-                next = next.NextSibling;
-            }
-
-            if (next is IElement { LocalName: "a" or "strong" or "b" or "em" or "span" } link && ArticleText.CountWords(link.TextContent) <= TeaserWords)
+            if (NextInlineSibling(text) is { } link)
             {
                 link.Remove();
                 text.Data = text.Data[..match.Index];
@@ -105,6 +108,20 @@ internal static partial class NewsClutter
                 text.Data = text.Data[..match.Index];
             }
         }
+    }
+
+    /// <summary>The link or inline run right after a node (whitespace skipped), when it is short enough to be a teaser headline.</summary>
+    private static IElement? NextInlineSibling(INode node)
+    {
+        var next = node.NextSibling;
+        while (next is IText { Data: var data } && string.IsNullOrWhiteSpace(data))
+        {
+            next = next.NextSibling;
+        }
+
+        return next is IElement { LocalName: "a" or "strong" or "b" or "em" or "span" } element && ArticleText.CountWords(element.TextContent) <= TeaserWords
+            ? element
+            : null;
     }
 
     /// <summary>Drops whole blocks (paragraphs, list items, small divs) whose text is clutter.</summary>

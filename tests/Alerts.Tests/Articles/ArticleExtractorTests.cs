@@ -117,6 +117,29 @@ public class ArticleExtractorTests
     }
 
     [Fact]
+    public void ClutterIsRecognisedByItsTextWhenThePageHasNoClassNames()
+    {
+        var text = ExtractFixture("plain-markup.html").Text;
+
+        text.ShouldNotContain("12°C");
+        text.ShouldNotContain("Lisbon");
+        text.ShouldNotContain("Share on Facebook");
+        text.ShouldNotContain("newsletter");
+        text.ShouldNotContain("cookie");
+        text.ShouldNotContain("No comments yet");
+        text.ShouldNotContain("Contact");
+    }
+
+    [Fact]
+    public void ExploreFurtherTeaserGluedToTheStartOfAParagraphGoesWithItsHeadline()
+    {
+        var paragraphs = ExtractFixture("plain-markup.html").Text.Split("\n\n");
+
+        paragraphs.ShouldContain("The tribunal said the company had cooperated with the inquiry but that the damage to fish stocks downstream had been serious and would take years to recover.");
+        paragraphs.Length.ShouldBe(5);
+    }
+
+    [Fact]
     public void JsonLdGivesHeadlineAuthorsAndPublishedTime()
     {
         var page = ExtractFixture("glued-teasers.html");
