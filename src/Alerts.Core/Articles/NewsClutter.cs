@@ -191,6 +191,7 @@ internal static partial class NewsClutter
         + @"|((facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|pinterest|telegram|flipboard|messenger|print|copy link|share)[\s|·•,/]*){2,}"
         + @"|advertisement|advertising|anzeige|werbung|publicité|publicidad|pubblicità|reklam|sponsored( content)?|paid (post|content)"
         + @"|follow (us|@\w+)( on .{0,40})?|must read|more news|latest news|latest|top news|breaking news|more stories|related|trending|popular|most read|(no|\d+) comments?( yet)?"
+        + @"|the post .{1,200} appeared first on .{1,100}"
         + @"|(photo|image|video)\s*:?\s*(getty images|reuters|ap|afp|shutterstock)?"
         + @")\W{0,3}$",
         RegexOptions.IgnoreCase)]
