@@ -249,7 +249,7 @@ public static partial class ArticleExtractor
                 if (node != body && node.LocalName != "a" && !HasAncestor(node, "table") && !HasAncestor(node, "code"))
                 {
                     var unlikely = Has(Rules.StripUnlikely) && ((UnlikelyCandidates().IsMatch(match) && !MaybeCandidate().IsMatch(match)) || UnlikelyRoles.Contains(node.GetAttribute("role") ?? ""));
-                    if (unlikely || (NewsClutter.HasClutterName(match) && InnerText(node).Length < CharThreshold))
+                    if (unlikely || (NewsClutter.HasClutterName(match) && InnerTextLength(node) < CharThreshold))
                     {
                         node = RemoveAndNext(node);
                         continue;
@@ -420,10 +420,10 @@ public static partial class ArticleExtractor
                 return false;
             }
 
-            var text = InnerText(sibling);
+            var length = InnerTextLength(sibling);
             var density = LinkDensity(sibling);
-            return (text.Length > 80 && density < 0.25)
-                || (text.Length is > 0 and < 80 && density == 0 && SentenceEnd().IsMatch(text));
+            return (length > 80 && density < 0.25)
+                || (length is > 0 and < 80 && density == 0 && SentenceEnd().IsMatch(InnerText(sibling)));
         }
 
         /// <summary>Readability's prepArticle: drops forms, asides, share boxes, negative headers and conditionally the suspicious containers.</summary>
@@ -497,7 +497,8 @@ public static partial class ArticleExtractor
                 }
             }
 
-            if (node.QuerySelectorAll("table").Any(_dataTables.Contains))
+            var descendants = node.QuerySelectorAll("*");
+            if (descendants.Any(d => d.LocalName == "table" && _dataTables.Contains(d)))
             {
                 return false;
             }
@@ -506,7 +507,7 @@ public static partial class ArticleExtractor
             var isList = tag is "ul" or "ol";
             if (!isList && text.Length > 0)
             {
-                var listLength = node.QuerySelectorAll("ul, ol").Sum(l => InnerText(l).Length);
+                var listLength = descendants.Where(d => d.LocalName is "ul" or "ol").Sum(InnerTextLength);
                 isList = listLength / (double)text.Length > 0.9;
             }
 
@@ -521,12 +522,22 @@ public static partial class ArticleExtractor
                 return false;
             }
 
-            var p = node.QuerySelectorAll("p").Length;
-            var img = node.QuerySelectorAll("img").Length;
-            var li = node.QuerySelectorAll("li").Length - 100;
-            var input = node.QuerySelectorAll("input").Length;
+            // One pass over the descendants for all the element counts Readability takes.
+            int p = 0, img = 0, liCount = 0, input = 0, embeds = 0;
+            foreach (var descendant in descendants)
+            {
+                switch (descendant.LocalName)
+                {
+                    case "p": p++; break;
+                    case "img": img++; break;
+                    case "li": liCount++; break;
+                    case "input": input++; break;
+                    case "object" or "embed" or "iframe": embeds++; break;
+                }
+            }
+
+            var li = liCount - 100;
             var headingDensity = TextDensity(node, Headings);
-            var embeds = node.QuerySelectorAll("object, embed, iframe").Length;
             if (AdWords().IsMatch(text) || LoadingWords().IsMatch(text))
             {
                 return true;
@@ -554,7 +565,7 @@ public static partial class ArticleExtractor
                     return true;
                 }
 
-                return img != node.QuerySelectorAll("li").Length;
+                return img != liCount;
             }
 
             return remove;
@@ -763,7 +774,7 @@ public static partial class ArticleExtractor
     }
 
     private static bool IsWithoutContent(IElement node) =>
-        node.TextContent.Trim().Length == 0
+        !HasVisibleText(node)
         && (node.Children.Length == 0 || node.Children.Length == node.Children.Count(c => c.LocalName is "br" or "hr"));
 
     private static bool HasSingleChild(IElement node, string tag) =>
@@ -833,9 +844,62 @@ public static partial class ArticleExtractor
 
     private static string InnerText(IElement element) => ArticleText.Collapse(element.TextContent);
 
+    /// <summary>The length <see cref="InnerText"/> would have, without building the string.</summary>
+    private static int InnerTextLength(IElement element)
+    {
+        var text = element.TextContent;
+        var length = 0;
+        var pendingSpace = false;
+        foreach (var c in text)
+        {
+            if (c == '\u200b')
+            {
+                continue;
+            }
+
+            if (char.IsWhiteSpace(c))
+            {
+                pendingSpace = length > 0;
+                continue;
+            }
+
+            length += pendingSpace ? 2 : 1;
+            pendingSpace = false;
+        }
+
+        return length;
+    }
+
+    /// <summary>Whether any text node under the element has a non-space character; stops at the first.</summary>
+    private static bool HasVisibleText(IElement element)
+    {
+        var stack = new Stack<INode>();
+        stack.Push(element);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (node is IText text)
+            {
+                if (!string.IsNullOrWhiteSpace(text.Data))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            foreach (var child in node.ChildNodes)
+            {
+                stack.Push(child);
+            }
+        }
+
+        return false;
+    }
+
     private static double LinkDensity(IElement element)
     {
-        var length = InnerText(element).Length;
+        var length = InnerTextLength(element);
         if (length == 0)
         {
             return 0;
@@ -846,7 +910,7 @@ public static partial class ArticleExtractor
         {
             var href = link.GetAttribute("href");
             var coefficient = href is { Length: > 1 } && href[0] == '#' ? 0.3 : 1;
-            linkLength += InnerText(link).Length * coefficient;
+            linkLength += InnerTextLength(link) * coefficient;
         }
 
         return linkLength / length;
