@@ -206,7 +206,7 @@ internal static partial class NewsClutter
     private static partial Regex PlaceName();
 
     /// <summary>"20.4 C Frankfurt am Main", "12°C Berlin", "Weather: 20 °C": a temperature and a place, nothing else.</summary>
-    [GeneratedRegex(@"^(weather\s*:?\s*|wetter\s*:?\s*|météo\s*:?\s*)?-?\d{1,2}([.,]\d)?\s*°?\s*[CF]\b[\s\p{L}\p{P}]{0,40}$|^[\p{L}\s\-]{2,40}\s-?\d{1,2}([.,]\d)?\s*°\s*[CF]?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(weather\s*:?\s*|wetter\s*:?\s*|météo\s*:?\s*)?-?\d{1,2}([.,]\d)?\s*°?\s*[CF](\s+\p{L}[\p{L}\s\-']{0,40})?$|^[\p{L}\s\-]{2,40}\s-?\d{1,2}([.,]\d)?\s*°\s*[CF]?$", RegexOptions.IgnoreCase)]
     private static partial Regex Weather();
 
     /// <summary>Appeals anywhere in a short block: donations, memberships, newsletters, cookie consent.</summary>

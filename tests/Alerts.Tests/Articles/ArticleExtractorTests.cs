@@ -139,6 +139,37 @@ public class ArticleExtractorTests
         paragraphs.Length.ShouldBe(5);
     }
 
+    [Theory]
+    [InlineData("20.4 C Frankfurt am Main")]
+    [InlineData("Read more: Council delays decision on tidal car park")]
+    [InlineData("Related: Storm closes the coastal path")]
+    [InlineData("Explore further")]
+    [InlineData("Comments (12)")]
+    [InlineData("Support our journalism and become a member today.")]
+    [InlineData("Sign up for our morning newsletter.")]
+    [InlineData("Advertisement")]
+    public void ClutterParagraphIsDroppedBetweenStoryParagraphs(string clutter)
+    {
+        var html = $"<html><body><article><p>{Story1}</p><p>{clutter}</p><p>{Story2}</p></article></body></html>";
+
+        ArticleExtractor.Extract(html, null).Text.ShouldBe(Story1 + "\n\n" + Story2);
+    }
+
+    [Theory]
+    [InlineData("21 C-sections were performed.")]
+    [InlineData("Readers wrote in with more questions.")]
+    [InlineData("Related costs rose by a third.")]
+    [InlineData("Comments from the minister followed.")]
+    public void StoryParagraphsThatMerelyResembleClutterStay(string paragraph)
+    {
+        var html = $"<html><body><article><p>{Story1}</p><p>{paragraph}</p><p>{Story2}</p></article></body></html>";
+
+        ArticleExtractor.Extract(html, null).Text.ShouldBe(Story1 + "\n\n" + paragraph + "\n\n" + Story2);
+    }
+
+    private const string Story1 = "The regional hospital board confirmed on Monday that the new maternity ward will open in September, two months later than planned, because of delays in delivering medical equipment.";
+    private const string Story2 = "Staff recruitment is on schedule, the board said, and expectant mothers who had been told to attend the old ward will be contacted individually about the change of plans.";
+
     [Fact]
     public void JsonLdGivesHeadlineAuthorsAndPublishedTime()
     {
