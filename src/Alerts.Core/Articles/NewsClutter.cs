@@ -124,10 +124,13 @@ internal static partial class NewsClutter
             : null;
     }
 
-    /// <summary>Drops whole blocks (paragraphs, list items, small divs) whose text is clutter.</summary>
+    /// <summary>
+    /// Drops whole blocks (paragraphs, list items, small divs) whose text is clutter. Inline elements are
+    /// left to <see cref="RemoveGluedTeasers"/>: a word such as "latest" inside a sentence is not furniture.
+    /// </summary>
     public static void RemoveClutterBlocks(IElement root)
     {
-        foreach (var element in root.QuerySelectorAll("p, li, div, section, aside, figure, h2, h3, h4, h5, h6, header, footer, span, a, ul").ToList())
+        foreach (var element in root.QuerySelectorAll("p, li, div, section, aside, figure, h2, h3, h4, h5, h6, header, footer, ul").ToList())
         {
             if (element.ParentElement is null)
             {

@@ -160,11 +160,12 @@ public class ArticleExtractorTests
     [InlineData("Readers wrote in with more questions.")]
     [InlineData("Related costs rose by a third.")]
     [InlineData("Comments from the minister followed.")]
+    [InlineData("The <span>latest</span> figures and <a href=\"/c\">comments</a> came on <b>Advertisement</b> day.")]
     public void StoryParagraphsThatMerelyResembleClutterStay(string paragraph)
     {
         var html = $"<html><body><article><p>{Story1}</p><p>{paragraph}</p><p>{Story2}</p></article></body></html>";
 
-        ArticleExtractor.Extract(html, null).Text.ShouldBe(Story1 + "\n\n" + paragraph + "\n\n" + Story2);
+        ArticleExtractor.Extract(html, null).Text.ShouldBe(Story1 + "\n\n" + ArticleText.FromHtml(paragraph) + "\n\n" + Story2);
     }
 
     private const string Story1 = "The regional hospital board confirmed on Monday that the new maternity ward will open in September, two months later than planned, because of delays in delivering medical equipment.";
