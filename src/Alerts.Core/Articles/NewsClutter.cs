@@ -189,8 +189,8 @@ internal static partial class NewsClutter
     /// <summary>Short lines that are furniture as a whole: comment counters, share bars, "Advertisement".</summary>
     [GeneratedRegex(
         @"^\W{0,3}("
-        + @"(\d+\s+)?comments?\s*(\(\d+\))?|comments?\s*[(:]\s*\d+\s*\)?|(show|view|load|read|leave|add|post|write) (a |all |the |\d+ |your )?comments?\b.*|(no|\d+) (comments?|responses?|replies)\b.*|be the first to comment\b.*|kommentare?\s*\(\d+\)|commentaires?\s*\(\d+\)|comentarios?\s*\(\d+\)|yorum(lar)?\s*\(\d+\)"
-        + @"|(share|tweet|pin|email|e-mail|print|copy link|save)( (this|on|via|the|article|story|page|link)\b.{0,40})?"
+        + @"(\d+\s+)?comments?\s*(\(\d+\))?|comments?\s*[(:]\s*\d+\s*\)?|(show|view|load|read|leave|add|post|write|see) (a |all |the |\d+ |your |more )?(comments?|replies)\s*(\(\d+\)|\d+)?|(no|\d+) (comments?|responses?|replies)( yet| so far)?( (on|to) .{1,120})?|be the first to comment\b.*|kommentare?\s*\(\d+\)|commentaires?\s*\(\d+\)|comentarios?\s*\(\d+\)|yorum(lar)?\s*\(\d+\)"
+        + @"|(share|tweet|pin|e-?mail|print|copy link|save)( (this|on|via))?( (article|story|page|link|post))?([\s|·•,/:]*(facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|pinterest|telegram|flipboard|messenger|print|copy link))*"
         + @"|((facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|pinterest|telegram|flipboard|messenger|print|copy link|share)[\s|·•,/]*){2,}"
         + @"|advertisement|advertising|anzeige|werbung|publicité|publicidad|pubblicità|reklam|sponsored( content)?|paid (post|content)"
         + @"|follow (us|@\w+)( on .{0,40})?|must read|more news|latest news|latest|top news|breaking news|more stories|related|trending|popular|most read|(no|\d+) comments?( yet)?"

@@ -148,6 +148,10 @@ public class ArticleExtractorTests
     [InlineData("Support our journalism and become a member today.")]
     [InlineData("Sign up for our morning newsletter.")]
     [InlineData("Advertisement")]
+    [InlineData("Share this article")]
+    [InlineData("View all comments (14)")]
+    [InlineData("3 comments on “Ferry terminal approved”")]
+    [InlineData("Share on Facebook | X | WhatsApp")]
     public void ClutterParagraphIsDroppedBetweenStoryParagraphs(string clutter)
     {
         var html = $"<html><body><article><p>{Story1}</p><p>{clutter}</p><p>{Story2}</p></article></body></html>";
@@ -160,6 +164,10 @@ public class ArticleExtractorTests
     [InlineData("Readers wrote in with more questions.")]
     [InlineData("Related costs rose by a third.")]
     [InlineData("Comments from the minister followed.")]
+    [InlineData("Save the date: the festival opens on 4 July.")]
+    [InlineData("Print runs were cut.")]
+    [InlineData("12 comments were received during the consultation.")]
+    [InlineData("Read the comments of the judge in full.")]
     [InlineData("The <span>latest</span> figures and <a href=\"/c\">comments</a> came on <b>Advertisement</b> day.")]
     public void StoryParagraphsThatMerelyResembleClutterStay(string paragraph)
     {
