@@ -212,14 +212,18 @@ internal static partial class NewsClutter
     [GeneratedRegex(@"^(weather\s*:?\s*|wetter\s*:?\s*|météo\s*:?\s*)?-?\d{1,2}([.,]\d)?\s*°?\s*[CF](\s+\p{L}[\p{L}\s\-']{0,40})?$|^[\p{L}\s\-]{2,40}\s-?\d{1,2}([.,]\d)?\s*°\s*[CF]?$", RegexOptions.IgnoreCase)]
     private static partial Regex Weather();
 
-    /// <summary>Appeals anywhere in a short block: donations, memberships, newsletters, cookie consent.</summary>
+    /// <summary>
+    /// Appeals anywhere in a short block: donations, memberships, newsletters, cookie consent. They address
+    /// the reader ("our journalism", "your inbox", "we use cookies") or open with an imperative, which
+    /// reporting about donations, newsletters or cookies rarely does.
+    /// </summary>
     [GeneratedRegex(
-        @"\b(support (our|independent|quality|local|public[- ]interest|this) (journalism|reporting|newsroom|work|journalists)"
-        + @"|support (us|the \w+) (today|now|from)|(please )?(consider )?(making a )?(donate|donation|contribute|contribution) (now|today|to (us|our|support))"
-        + @"|become an? (member|subscriber|supporter|patron|friend of)|take a (second|moment|minute) to support|on patreon|we rely on (readers|you|our readers)|(please )?consider (supporting|donating|subscribing)|reader[- ]funded|funded by readers like you"
-        + @"|(sign up|subscribe|register) (for|to) (our|the|a|my) .{0,40}newsletters?|newsletter sign[- ]?up|get (our|the) .{0,40}newsletter|delivered (straight )?(to|in) your inbox|enter your e-?mail( address)?"
-        + @"|(we|this (site|website)) uses? cookies|(accept|manage) (all )?cookies|cookie (policy|settings|preferences|consent)"
-        + @"|unterstützen sie (unseren|unabhängigen) journalismus|jetzt (spenden|abonnieren)|soutenez (notre|le) journalisme|apoya (nuestro|el) periodismo|abonnez-vous à (notre|la) newsletter|newsletter abonnieren"
+        @"(\bsupport (our|this) (journalism|reporting|newsroom|work|journalists)|^support (independent|quality|local) journalism|\bdonate (now|today|to us)|\bmake a (donation|contribution) (now|today)"
+        + @"|^become an? (member|subscriber|supporter|patron)|\bbecome an? (member|subscriber|supporter) (today|now)|\bbecome a patron\b|\btake a (second|moment|minute) to support|\bsupport .{1,40} on patreon"
+        + @"|\bwe rely on (readers|you|our readers)|\bplease consider (supporting|donating|subscribing)|\breader[- ]funded|\bfunded by readers like you"
+        + @"|\b(sign up|subscribe|register) (for|to) (our|my) .{0,40}newsletters?|^(sign up|subscribe) (for|to) (the|a) .{0,40}newsletters?|\bnewsletter sign[- ]?up|\bget our .{0,40}newsletter|\bdelivered (straight )?(to|in) your inbox|\benter your e-?mail"
+        + @"|\bwe use cookies|\bthis (site|website) uses cookies|\bour cookie (policy|notice)|^(accept|manage|allow|reject) (all )?cookies|\b(manage|change) (your )?cookie (settings|preferences)"
+        + @"|\bunterstützen sie (unseren|unabhängigen) journalismus|\bjetzt (spenden|abonnieren)|\bsoutenez (notre|le) journalisme|\bapoya (nuestro|el) periodismo|\babonnez-vous à (notre|la) newsletter|\bnewsletter abonnieren"
         + @")\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex Appeal();

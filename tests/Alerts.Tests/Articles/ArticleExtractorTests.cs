@@ -150,6 +150,8 @@ public class ArticleExtractorTests
     [InlineData("Advertisement")]
     [InlineData("Share this article")]
     [InlineData("View all comments (14)")]
+    [InlineData("We use cookies to give you the best experience on our website.")]
+    [InlineData("Liked it? Take a second to support the Valley Post on Patreon!")]
     [InlineData("3 comments on “Ferry terminal approved”")]
     [InlineData("Share on Facebook | X | WhatsApp")]
     public void ClutterParagraphIsDroppedBetweenStoryParagraphs(string clutter)
@@ -168,6 +170,11 @@ public class ArticleExtractorTests
     [InlineData("Print runs were cut.")]
     [InlineData("12 comments were received during the consultation.")]
     [InlineData("Read the comments of the judge in full.")]
+    [InlineData("Users must now actively accept cookies under the new law, and the company changed its cookie policy.")]
+    [InlineData("Donors pledged to support independent journalism in the region.")]
+    [InlineData("Senators who support the measure now say the government's contribution to support farmers is too small.")]
+    [InlineData("He hoped to become a member of the club, and creators on Patreon agreed.")]
+    [InlineData("Readers can subscribe to the newsletter of the city council, officials said.")]
     [InlineData("The <span>latest</span> figures and <a href=\"/c\">comments</a> came on <b>Advertisement</b> day.")]
     public void StoryParagraphsThatMerelyResembleClutterStay(string paragraph)
     {
