@@ -65,7 +65,7 @@ internal static class ExtractionQuick
 
         // Alternating rounds, so that load from other processes falls on both sides alike.
         double parseRate = 0, extractRate = 0;
-        const int rounds = 3;
+        const int rounds = 2;
         for (var round = 0; round < rounds; round++)
         {
             parseRate += QuickMeasures.Rate(Parse, TimeSpan.FromSeconds(1)) * pages.Count / rounds;
