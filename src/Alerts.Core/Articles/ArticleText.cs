@@ -55,6 +55,18 @@ public static partial class ArticleText
     }
 
     /// <summary>
+    /// Drops the paragraphs of plain text (as <see cref="FromHtml"/> gives it) that are page furniture:
+    /// "Read also" teasers, comment counters, share bars, donation and newsletter appeals, cookie notices.
+    /// Apply it after <see cref="LooksComplete"/>, which needs a trailing "Read more" to see a teaser.
+    /// </summary>
+    public static string RemoveClutter(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var paragraphs = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Join("\n\n", NewsClutter.FilterParagraphs(paragraphs));
+    }
+
+    /// <summary>
     /// Whether the markup nests containers so deep that parsing it is unreasonably slow: a standard HTML
     /// parser checks the stack of open elements at every tag, so its time grows with the square of the depth
     /// (100,000 nested divs take minutes). A linear count of container tags estimates the depth first.

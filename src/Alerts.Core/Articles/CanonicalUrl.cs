@@ -45,8 +45,10 @@ public static class CanonicalUrl
             builder.Append(uri.UserInfo).Append('@');
         }
 
-        // Uri lower-cases the scheme and host; IdnHost keeps international names in their ASCII form.
-        builder.Append(uri.IdnHost.ToLowerInvariant());
+        // Uri lower-cases the scheme and host; IdnHost gives international names in their ASCII (punycode)
+        // form but drops the brackets of an IPv6 address, which Host keeps.
+        var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
+        builder.Append(host.ToLowerInvariant());
         if (!uri.IsDefaultPort)
         {
             builder.Append(':').Append(uri.Port);

@@ -74,10 +74,19 @@ internal static partial class NewsClutter
     {
         foreach (var element in root.QuerySelectorAll("a, strong, b, em, i, span, small").ToList())
         {
-            if (element.ParentElement is not null && IsGluedTeaser(ArticleText.Collapse(element.TextContent)))
+            var text = ArticleText.Collapse(element.TextContent);
+            if (element.ParentElement is null || !IsGluedTeaser(text))
             {
-                element.Remove();
+                continue;
             }
+
+            // A lead-in on its own ("<span>Explore further</span> <a>Other story</a>") takes the teaser after it along.
+            if (TrailingLead().Match(text) is { Success: true, Index: 0 } && NextInlineSibling(element) is { } teaser)
+            {
+                teaser.Remove();
+            }
+
+            element.Remove();
         }
 
         foreach (var text in TextNodes(root))
@@ -89,13 +98,7 @@ internal static partial class NewsClutter
             }
 
             // "… end of a sentence. Read also: <a>Other story</a>" — the lead-in is text, the teaser a link.
-            var next = text.NextSibling;
-            while (next is IText { Data: var data } && string.IsNullOrWhiteSpace(data))
-            {
-                next = next.NextSibling;
-            }
-
-            if (next is IElement { LocalName: "a" or "strong" or "b" or "em" or "span" } link && ArticleText.CountWords(link.TextContent) <= TeaserWords)
+            if (NextInlineSibling(text) is { } link)
             {
                 link.Remove();
                 text.Data = text.Data[..match.Index];
@@ -107,10 +110,27 @@ internal static partial class NewsClutter
         }
     }
 
-    /// <summary>Drops whole blocks (paragraphs, list items, small divs) whose text is clutter.</summary>
+    /// <summary>The link or inline run right after a node (whitespace skipped), when it is short enough to be a teaser headline.</summary>
+    private static IElement? NextInlineSibling(INode node)
+    {
+        var next = node.NextSibling;
+        while (next is IText { Data: var data } && string.IsNullOrWhiteSpace(data))
+        {
+            next = next.NextSibling;
+        }
+
+        return next is IElement { LocalName: "a" or "strong" or "b" or "em" or "span" } element && ArticleText.CountWords(element.TextContent) <= TeaserWords
+            ? element
+            : null;
+    }
+
+    /// <summary>
+    /// Drops whole blocks (paragraphs, list items, small divs) whose text is clutter. Inline elements are
+    /// left to <see cref="RemoveGluedTeasers"/>: a word such as "latest" inside a sentence is not furniture.
+    /// </summary>
     public static void RemoveClutterBlocks(IElement root)
     {
-        foreach (var element in root.QuerySelectorAll("p, li, div, section, aside, figure, h2, h3, h4, h5, h6, header, footer, span, a, ul").ToList())
+        foreach (var element in root.QuerySelectorAll("p, li, div, section, aside, figure, h2, h3, h4, h5, h6, header, footer, ul").ToList())
         {
             if (element.ParentElement is null)
             {
@@ -169,11 +189,12 @@ internal static partial class NewsClutter
     /// <summary>Short lines that are furniture as a whole: comment counters, share bars, "Advertisement".</summary>
     [GeneratedRegex(
         @"^\W{0,3}("
-        + @"(\d+\s+)?comments?\s*(\(\d+\))?|comments?\s*[(:]\s*\d+\s*\)?|(show|view|load|read|leave|add|post|write) (a |all |the |\d+ |your )?comments?\b.*|(no|\d+) (comments?|responses?|replies)\b.*|be the first to comment\b.*|kommentare?\s*\(\d+\)|commentaires?\s*\(\d+\)|comentarios?\s*\(\d+\)|yorum(lar)?\s*\(\d+\)"
-        + @"|(share|tweet|pin|email|e-mail|print|copy link|save)( (this|on|via|the|article|story|page|link)\b.{0,40})?"
+        + @"(\d+\s+)?comments?\s*(\(\d+\))?|comments?\s*[(:]\s*\d+\s*\)?|(show|view|load|read|leave|add|post|write|see) (a |all |the |\d+ |your |more )?(comments?|replies)\s*(\(\d+\)|\d+)?|(no|\d+) (comments?|responses?|replies)( yet| so far)?( (on|to) .{1,120})?|be the first to comment\b.*|kommentare?\s*\(\d+\)|commentaires?\s*\(\d+\)|comentarios?\s*\(\d+\)|yorum(lar)?\s*\(\d+\)"
+        + @"|(share|tweet|pin|e-?mail|print|copy link|save)( (this|on|via))?( (article|story|page|link|post))?([\s|·•,/:]*(facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|pinterest|telegram|flipboard|messenger|print|copy link))*"
         + @"|((facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|pinterest|telegram|flipboard|messenger|print|copy link|share)[\s|·•,/]*){2,}"
         + @"|advertisement|advertising|anzeige|werbung|publicité|publicidad|pubblicità|reklam|sponsored( content)?|paid (post|content)"
         + @"|follow (us|@\w+)( on .{0,40})?|must read|more news|latest news|latest|top news|breaking news|more stories|related|trending|popular|most read|(no|\d+) comments?( yet)?"
+        + @"|the post .{1,200} appeared first on .{1,100}"
         + @"|(photo|image|video)\s*:?\s*(getty images|reuters|ap|afp|shutterstock)?"
         + @")\W{0,3}$",
         RegexOptions.IgnoreCase)]
@@ -188,17 +209,21 @@ internal static partial class NewsClutter
     private static partial Regex PlaceName();
 
     /// <summary>"20.4 C Frankfurt am Main", "12°C Berlin", "Weather: 20 °C": a temperature and a place, nothing else.</summary>
-    [GeneratedRegex(@"^(weather\s*:?\s*|wetter\s*:?\s*|météo\s*:?\s*)?-?\d{1,2}([.,]\d)?\s*°?\s*[CF]\b[\s\p{L}\p{P}]{0,40}$|^[\p{L}\s\-]{2,40}\s-?\d{1,2}([.,]\d)?\s*°\s*[CF]?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(weather\s*:?\s*|wetter\s*:?\s*|météo\s*:?\s*)?-?\d{1,2}([.,]\d)?\s*°?\s*[CF](\s+\p{L}[\p{L}\s\-']{0,40})?$|^[\p{L}\s\-]{2,40}\s-?\d{1,2}([.,]\d)?\s*°\s*[CF]?$", RegexOptions.IgnoreCase)]
     private static partial Regex Weather();
 
-    /// <summary>Appeals anywhere in a short block: donations, memberships, newsletters, cookie consent.</summary>
+    /// <summary>
+    /// Appeals anywhere in a short block: donations, memberships, newsletters, cookie consent. They address
+    /// the reader ("our journalism", "your inbox", "we use cookies") or open with an imperative, which
+    /// reporting about donations, newsletters or cookies rarely does.
+    /// </summary>
     [GeneratedRegex(
-        @"\b(support (our|independent|quality|local|public[- ]interest|this) (journalism|reporting|newsroom|work|journalists)"
-        + @"|support (us|the \w+) (today|now|from)|(please )?(consider )?(making a )?(donate|donation|contribute|contribution) (now|today|to (us|our|support))"
-        + @"|become an? (member|subscriber|supporter|patron|friend of)|take a (second|moment|minute) to support|on patreon|we rely on (readers|you|our readers)|(please )?consider (supporting|donating|subscribing)|reader[- ]funded|funded by readers like you"
-        + @"|(sign up|subscribe|register) (for|to) (our|the|a|my) .{0,40}newsletters?|newsletter sign[- ]?up|get (our|the) .{0,40}newsletter|delivered (straight )?(to|in) your inbox|enter your e-?mail( address)?"
-        + @"|(we|this (site|website)) uses? cookies|(accept|manage) (all )?cookies|cookie (policy|settings|preferences|consent)"
-        + @"|unterstützen sie (unseren|unabhängigen) journalismus|jetzt (spenden|abonnieren)|soutenez (notre|le) journalisme|apoya (nuestro|el) periodismo|abonnez-vous à (notre|la) newsletter|newsletter abonnieren"
+        @"(\bsupport (our|this) (journalism|reporting|newsroom|work|journalists)|^support (independent|quality|local) journalism|\bdonate (now|today|to us)|\bmake a (donation|contribution) (now|today)"
+        + @"|^become an? (member|subscriber|supporter|patron)|\bbecome an? (member|subscriber|supporter) (today|now)|\bbecome a patron\b|\btake a (second|moment|minute) to support|\bsupport .{1,40} on patreon"
+        + @"|\bwe rely on (readers|you|our readers)|\bplease consider (supporting|donating|subscribing)|\breader[- ]funded|\bfunded by readers like you"
+        + @"|\b(sign up|subscribe|register) (for|to) (our|my) .{0,40}newsletters?|^(sign up|subscribe) (for|to) (the|a) .{0,40}newsletters?|\bnewsletter sign[- ]?up|\bget our .{0,40}newsletter|\bdelivered (straight )?(to|in) your inbox|\benter your e-?mail"
+        + @"|\bwe use cookies|\bthis (site|website) uses cookies|\bour cookie (policy|notice)|^(accept|manage|allow|reject) (all )?cookies|\b(manage|change) (your )?cookie (settings|preferences)"
+        + @"|\bunterstützen sie (unseren|unabhängigen) journalismus|\bjetzt (spenden|abonnieren)|\bsoutenez (notre|le) journalisme|\bapoya (nuestro|el) periodismo|\babonnez-vous à (notre|la) newsletter|\bnewsletter abonnieren"
         + @")\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex Appeal();

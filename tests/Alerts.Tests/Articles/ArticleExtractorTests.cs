@@ -117,6 +117,76 @@ public class ArticleExtractorTests
     }
 
     [Fact]
+    public void ClutterIsRecognisedByItsTextWhenThePageHasNoClassNames()
+    {
+        var text = ExtractFixture("plain-markup.html").Text;
+
+        text.ShouldNotContain("12°C");
+        text.ShouldNotContain("Lisbon");
+        text.ShouldNotContain("Share on Facebook");
+        text.ShouldNotContain("newsletter");
+        text.ShouldNotContain("cookie");
+        text.ShouldNotContain("No comments yet");
+        text.ShouldNotContain("Contact");
+    }
+
+    [Fact]
+    public void ExploreFurtherTeaserGluedToTheStartOfAParagraphGoesWithItsHeadline()
+    {
+        var paragraphs = ExtractFixture("plain-markup.html").Text.Split("\n\n");
+
+        paragraphs.ShouldContain("The tribunal said the company had cooperated with the inquiry but that the damage to fish stocks downstream had been serious and would take years to recover.");
+        paragraphs.Length.ShouldBe(5);
+    }
+
+    [Theory]
+    [InlineData("20.4 C Frankfurt am Main")]
+    [InlineData("Read more: Council delays decision on tidal car park")]
+    [InlineData("Related: Storm closes the coastal path")]
+    [InlineData("Explore further")]
+    [InlineData("Comments (12)")]
+    [InlineData("Support our journalism and become a member today.")]
+    [InlineData("Sign up for our morning newsletter.")]
+    [InlineData("Advertisement")]
+    [InlineData("Share this article")]
+    [InlineData("View all comments (14)")]
+    [InlineData("We use cookies to give you the best experience on our website.")]
+    [InlineData("Liked it? Take a second to support the Valley Post on Patreon!")]
+    [InlineData("3 comments on “Ferry terminal approved”")]
+    [InlineData("Share on Facebook | X | WhatsApp")]
+    public void ClutterParagraphIsDroppedBetweenStoryParagraphs(string clutter)
+    {
+        var html = $"<html><body><article><p>{Story1}</p><p>{clutter}</p><p>{Story2}</p></article></body></html>";
+
+        ArticleExtractor.Extract(html, null).Text.ShouldBe(Story1 + "\n\n" + Story2);
+    }
+
+    [Theory]
+    [InlineData("21 C-sections were performed.")]
+    [InlineData("Readers wrote in with more questions.")]
+    [InlineData("Related costs rose by a third.")]
+    [InlineData("Comments from the minister followed.")]
+    [InlineData("Save the date: the festival opens on 4 July.")]
+    [InlineData("Print runs were cut.")]
+    [InlineData("12 comments were received during the consultation.")]
+    [InlineData("Read the comments of the judge in full.")]
+    [InlineData("Users must now actively accept cookies under the new law, and the company changed its cookie policy.")]
+    [InlineData("Donors pledged to support independent journalism in the region.")]
+    [InlineData("Senators who support the measure now say the government's contribution to support farmers is too small.")]
+    [InlineData("He hoped to become a member of the club, and creators on Patreon agreed.")]
+    [InlineData("Readers can subscribe to the newsletter of the city council, officials said.")]
+    [InlineData("The <span>latest</span> figures and <a href=\"/c\">comments</a> came on <b>Advertisement</b> day.")]
+    public void StoryParagraphsThatMerelyResembleClutterStay(string paragraph)
+    {
+        var html = $"<html><body><article><p>{Story1}</p><p>{paragraph}</p><p>{Story2}</p></article></body></html>";
+
+        ArticleExtractor.Extract(html, null).Text.ShouldBe(Story1 + "\n\n" + ArticleText.FromHtml(paragraph) + "\n\n" + Story2);
+    }
+
+    private const string Story1 = "The regional hospital board confirmed on Monday that the new maternity ward will open in September, two months later than planned, because of delays in delivering medical equipment.";
+    private const string Story2 = "Staff recruitment is on schedule, the board said, and expectant mothers who had been told to attend the old ward will be contacted individually about the change of plans.";
+
+    [Fact]
     public void JsonLdGivesHeadlineAuthorsAndPublishedTime()
     {
         var page = ExtractFixture("glued-teasers.html");

@@ -39,6 +39,16 @@ public class ArticleTextTests
         ArticleText.FromHtml("Ferry terminal approved by harbour board").ShouldBe("Ferry terminal approved by harbour board");
 
     [Fact]
+    public void RemoveClutterDropsFurnitureParagraphsAndKeepsTheStory()
+    {
+        const string text = "The board approved the terminal on Tuesday.\n\nRead also: Council delays car park decision\n\n"
+            + "Construction begins in the autumn.\n\nShare on Facebook | Twitter | Email\n\nComments (4)\n\n"
+            + "The post Ferry terminal approved appeared first on Coastal Ledger.";
+
+        ArticleText.RemoveClutter(text).ShouldBe("The board approved the terminal on Tuesday.\n\nConstruction begins in the autumn.");
+    }
+
+    [Fact]
     public void LongTextEndingInAFullStopLooksComplete() =>
         ArticleText.LooksComplete(Words(200) + " The end.").ShouldBeTrue();
 

@@ -11,6 +11,8 @@ public class CanonicalUrlTests
     [InlineData("https://news.example.com:8443/a", "https://news.example.com:8443/a")]
     [InlineData("https://news.example.com/a#comments", "https://news.example.com/a")]
     [InlineData("https://news.example.com", "https://news.example.com/")]
+    [InlineData("https://Bücher.example/Titel", "https://xn--bcher-kva.example/Titel")]
+    [InlineData("http://[::1]:8080/a", "http://[::1]:8080/a")]
     public void SchemeHostPortAndFragmentAreNormalisedAndThePathKeepsItsCase(string url, string expected) =>
         CanonicalUrl.Normalize(url).ShouldBe(expected);
 

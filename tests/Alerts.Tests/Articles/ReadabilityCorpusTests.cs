@@ -41,6 +41,7 @@ public class ReadabilityCorpusTests
         var title = new Rate();
         var byline = new Rate();
         var lang = new Rate();
+        var published = new Rate();
         foreach (var dir in CorpusPages())
         {
             var page = ArticleExtractor.Extract(File.ReadAllText(Path.Combine(dir, "source.html")), FakeHost);
@@ -48,12 +49,14 @@ public class ReadabilityCorpusTests
             title.Add(expected.RootElement, "title", page.Title);
             byline.Add(expected.RootElement, "byline", page.Byline);
             lang.Add(expected.RootElement, "lang", page.Lang);
+            published.AddInstant(expected.RootElement, "publishedTime", page.Published);
         }
 
-        Report($"extract: metadata title {title}, byline {byline}, lang {lang} (exact after collapsing whitespace)");
+        Report($"extract: metadata title {title}, byline {byline}, lang {lang} (exact after collapsing whitespace), published {published} (same instant)");
         title.Value.ShouldBeGreaterThanOrEqualTo(0.95);
         byline.Value.ShouldBeGreaterThanOrEqualTo(0.90);
         lang.Value.ShouldBeGreaterThanOrEqualTo(0.95);
+        published.Value.ShouldBeGreaterThanOrEqualTo(0.90);
     }
 
     private static string[] CorpusPages()
@@ -101,7 +104,25 @@ public class ReadabilityCorpusTests
             }
         }
 
-        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_matched}/{_total} ({Value:P1}; {_identical} character for character)");
+        /// <summary>Counts a match when both sides name the same instant (an expected value without an offset is UTC).</summary>
+        public void AddInstant(JsonElement expected, string key, DateTimeOffset? actual)
+        {
+            if (!expected.TryGetProperty(key, out var value) || value.ValueKind != JsonValueKind.String)
+            {
+                return;
+            }
+
+            _total++;
+            if (DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant) && instant == actual)
+            {
+                _matched++;
+                _identical++;
+            }
+        }
+
+        public override string ToString() => _identical == _matched
+            ? string.Create(CultureInfo.InvariantCulture, $"{_matched}/{_total} ({Value:P1})")
+            : string.Create(CultureInfo.InvariantCulture, $"{_matched}/{_total} ({Value:P1}; {_identical} character for character)");
 
         /// <summary>Collapses whitespace; an empty value and a missing one are the same.</summary>
         private static string Normalize(string? text) =>
