@@ -5,14 +5,14 @@ using System.Text.Json.Serialization;
 
 namespace Alerts.Cli.Commands;
 
-/// <summary>The CLI's JSON conventions: camelCase keys, UTC ISO-8601 instants ending in Z, nulls kept so the schema is stable.</summary>
+/// <summary>The CLI's JSON conventions: camelCase keys and enum values, UTC ISO-8601 instants ending in Z, nulls kept so the schema is stable.</summary>
 public static class CliJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new UtcInstantConverter() },
+        Converters = { new UtcInstantConverter(), new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     public static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
