@@ -163,6 +163,9 @@ public sealed record SimilarityResult(
 /// </summary>
 public static class ClaimSimilarity
 {
+    /// <summary>The predicate score when there is nothing to compare (no substantive predicate on one side).</summary>
+    public const double UncomparedPredicates = 0.4;
+
     public static IReadOnlySet<string> Expand(IEnumerable<string> predicates)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
@@ -247,7 +250,7 @@ public static class ClaimSimilarity
             }
 
             var light = sa.Predicates.Where(sb.PredicateSet.Contains).ToList();
-            return (light.Count > 0 || sa.Predicates.Count == 0 || sb.Predicates.Count == 0 ? 0.4 : 0, light);
+            return (light.Count > 0 || sa.Predicates.Count == 0 || sb.Predicates.Count == 0 ? UncomparedPredicates : 0, light);
         }
 
         var mainA = sa.MainPredicate!;

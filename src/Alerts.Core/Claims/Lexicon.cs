@@ -229,7 +229,7 @@ internal static class Lexicon
         ["agence france-presse"] = "afp", ["bloomberg"] = "bloomberg", ["tass"] = "tass", ["ria novosti"] = "ria",
         ["ria"] = "ria", ["interfax"] = "interfax", ["xinhua"] = "xinhua", ["dpa"] = "dpa", ["efe"] = "efe",
         ["ansa"] = "ansa", ["kyodo"] = "kyodo", ["yonhap"] = "yonhap", ["anadolu"] = "anadolu",
-        ["anadolu agency"] = "anadolu", ["pti"] = "pti", ["upi"] = "upi", ["pa media"] = "pa",
+        ["anadolu agency"] = "anadolu", ["pti"] = "pti", ["upi"] = "upi", ["pa media"] = "pa", ["pa"] = "pa",
         ["financial times"] = "financial times", ["wall street journal"] = "wall street journal",
         ["new york times"] = "new york times", ["washington post"] = "washington post", ["bbc"] = "bbc",
         ["cnn"] = "cnn", ["axios"] = "axios", ["politico"] = "politico", ["the guardian"] = "guardian",
@@ -262,6 +262,13 @@ internal static class Lexicon
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr",
         "breaking", "update", "updated", "exclusive", "analysis", "opinion", "watch", "video", "photo", "read",
         "explore", "must", "news", "says", "said", "report", "reports", "sources", "source", "officials", "us");
+
+    /// <summary>Words that end organisation names without distinguishing them ("Orvane Industries" is keyed "orvane").</summary>
+    public static FrozenSet<string> OrganisationWords { get; } = Set(
+        "industries", "group", "holdings", "corporation", "corp", "inc", "ltd", "plc", "company", "co", "bank", "agency",
+        "ministry", "party", "forces", "institute", "university", "council", "union", "association", "club", "fc",
+        "united", "city", "foundation", "authority", "commission", "department", "office", "service", "services",
+        "systems", "technologies", "international", "national", "news");
 
     public static FrozenSet<string> StopWords { get; } = Set(
         "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "by", "with", "from", "as", "is",

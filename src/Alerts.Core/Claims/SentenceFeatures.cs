@@ -406,6 +406,12 @@ internal sealed record SentenceFeatures
                 k++;
             }
 
+            // "Orvane Industries", "Redmere United": the generic word does not tell organisations apart.
+            while (rest.Count > 1 && Lexicon.OrganisationWords.Contains(rest[^1]))
+            {
+                rest.RemoveAt(rest.Count - 1);
+            }
+
             if (rest.Count > 0)
             {
                 Add(keys, rest[^1]);
@@ -481,6 +487,13 @@ internal sealed record SentenceFeatures
             var before = found.Index > 0 ? words[found.Index - 1] : "";
             var verbNear = Enumerable.Range(found.Index + 1, Math.Max(0, Math.Min(3, words.Count - found.Index - 1))).Any(k => Lexicon.ReportingVerbs.Contains(words[k]))
                 || found.Index == 0;
+            // "after the Bloomberg report": the agency names a report here, it does not make the claim.
+            if (IsDeterminer(before))
+            {
+                cited = null;
+                verbNear = false;
+            }
+
             if (verbNear || before is "to" or "citing" or "told" || anonymous is not null)
             {
                 return (cited, false, cues);
@@ -497,6 +510,12 @@ internal sealed record SentenceFeatures
         for (var i = 0; i < words.Count; i++)
         {
             if (nameLike[i])
+            {
+                continue;
+            }
+
+            // "the Bloomberg report", "these claims": a noun, not a verb of saying.
+            if (words[i] is "report" or "reports" or "claim" or "claims" && (i > 0 && IsDeterminer(words[i - 1]) || i > 1 && IsDeterminer(words[i - 2])))
             {
                 continue;
             }
@@ -571,6 +590,8 @@ internal sealed record SentenceFeatures
 
         return (cited, false, cues);
     }
+
+    private static bool IsDeterminer(string word) => word is "the" or "a" or "an" or "this" or "these" or "those" or "such" or "that";
 
     private static Attribution Official(string text, List<Token> tokens, (int Start, int End, string Key, bool Alias) span)
     {

@@ -241,7 +241,7 @@ public static class TopicClaimEngine
                     : similarity.EntityScore >= 0.4 || similarity.SameQuantities.Any(q => q.Left.Kind != QuantityKind.Date);
 
                 // Without predicates to compare, the objects must share a word; a new amount needs a clear predicate match.
-                anchored &= similarity.PredicateScore > 0.4 || similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0;
+                anchored &= similarity.PredicateScore != ClaimSimilarity.UncomparedPredicates || similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0;
                 anchored &= similarity.PredicateScore >= 0.7 || !NewAmount(signature, member.Signature);
                 if (similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && similarity.Score > bestSimilarity.Score)
                 {
