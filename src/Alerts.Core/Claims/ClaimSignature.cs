@@ -159,7 +159,7 @@ public sealed record SimilarityResult(
 /// The similarity of two propositions. Entities and objects are compared by overlap coefficient (shared over
 /// the smaller set), so a short claim matches a long sentence that contains it; predicates must agree
 /// directly or through an implication (returning implies giving up); equal amounts add weight, and
-/// different values in the same slot (fee £48m vs £53m) are reported as conflicts.
+/// different values in the same slot (a price of £10m vs £12m) are reported as conflicts.
 /// </summary>
 public static class ClaimSimilarity
 {

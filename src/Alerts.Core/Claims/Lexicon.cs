@@ -263,7 +263,7 @@ internal static class Lexicon
         "breaking", "update", "updated", "exclusive", "analysis", "opinion", "watch", "video", "photo", "read",
         "explore", "must", "news", "says", "said", "report", "reports", "sources", "source", "officials", "us");
 
-    /// <summary>Words that end organisation names without distinguishing them ("Orvane Industries" is keyed "orvane").</summary>
+    /// <summary>Words that end organisation names without distinguishing them ("Acme Industries" is keyed "acme").</summary>
     public static FrozenSet<string> OrganisationWords { get; } = Set(
         "industries", "group", "holdings", "corporation", "corp", "inc", "ltd", "plc", "company", "co", "bank", "agency",
         "ministry", "party", "forces", "institute", "university", "council", "union", "association", "club", "fc",

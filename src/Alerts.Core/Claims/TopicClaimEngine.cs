@@ -44,7 +44,7 @@ public sealed record TopicEvent(
 
 /// <summary>
 /// The terms that put a claim in a topic's scope (the topic's positive query terms, folded; aliases apply,
-/// so "Türkiye" covers "Turkish" and "Ankara"). A claim is in scope when its entities, predicates or objects
+/// so "Germany" covers "German" and "Berlin"). A claim is in scope when its entities, predicates or objects
 /// share a term with the topic, or when it points back to a claim that is.
 /// </summary>
 public sealed record TopicScope(IReadOnlySet<string> Terms)
