@@ -204,12 +204,13 @@ internal static class Lexicon
         "recommended", "more:", "read next",
     ];
 
-    /// <summary>Opinion and hedging that is not a checkable statement.</summary>
+    /// <summary>Opinion, hedging and framing ("this comes amid ...") that is not a checkable statement.</summary>
     public static IReadOnlyList<string> OpinionPhrases { get; } =
     [
         "i think", "we think", "in my view", "in our view", "it is important to", "it's important to", "should be",
         "must be", "arguably", "it seems", "seems determined", "the question arises", "it remains to be seen",
         "in other words", "to understand", "reflects the", "is crucial", "is sometimes referred",
+        "comes amid", "this comes as", "the move comes",
     ];
 
     /// <summary>Titles and roles that precede or follow a name; they mark an official source.</summary>

@@ -236,8 +236,10 @@ public static class TopicClaimEngine
                 var similarity = ClaimSimilarity.Compare(signature, member.Signature);
                 // A match through an implied predicate (return → give up) needs the entities to agree more firmly.
                 // Otherwise the entities must overlap substantially, or an amount must be the same.
+                // A status-quo statement ("position unchanged") names little besides its entities.
+                var statusQuo = similarity.SharedPredicates.Contains("change");
                 var anchored = similarity.PredicateScore is > 0.5 and < 0.75
-                    ? similarity.EntityScore >= 0.5 && (similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0 || similarity.EntityScore >= 0.9)
+                    ? similarity.EntityScore >= 0.5 && (statusQuo || similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0 || similarity.EntityScore >= 0.9)
                     : similarity.EntityScore >= 0.4 || similarity.SameQuantities.Any(q => q.Left.Kind != QuantityKind.Date);
 
                 // Without predicates to compare, the objects must share a word; a new amount needs a clear predicate match.
