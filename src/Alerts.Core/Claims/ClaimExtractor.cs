@@ -202,7 +202,7 @@ public static class ClaimExtractor
                 var folded = " " + string.Join(' ', Tokenizer.Terms(unit.Text)) + " ";
                 foreach (var (name, key) in Lexicon.Agencies)
                 {
-                    if (folded.Contains(" " + name + " ", StringComparison.Ordinal))
+                    if (Lexicon.ContainsWords(folded, name))
                     {
                         counts[key] = counts.GetValueOrDefault(key) + (unit.IsHeadline ? 2 : 1);
                     }

@@ -313,6 +313,30 @@ internal static class Lexicon
 
     public static bool IsStop(string word) => StopWords.Contains(word);
 
+    /// <summary>True when <paramref name="phrase"/> occurs in space-separated <paramref name="text"/> as whole words (no allocation).</summary>
+    public static bool ContainsWords(string text, string phrase)
+    {
+        var start = 0;
+        while (start <= text.Length - phrase.Length)
+        {
+            var at = text.IndexOf(phrase, start, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            var end = at + phrase.Length;
+            if ((at == 0 || text[at - 1] == ' ') && (end == text.Length || text[end] == ' '))
+            {
+                return true;
+            }
+
+            start = at + 1;
+        }
+
+        return false;
+    }
+
     private static FrozenSet<string> Set(params string[] words) => words.ToFrozenSet(StringComparer.Ordinal);
 
     private static FrozenDictionary<string, string> BuildPredicates()

@@ -76,7 +76,7 @@ internal sealed record SentenceFeatures
         var polarity = Polarity.Asserted;
         foreach (var phrase in Lexicon.DenialPhrases)
         {
-            if (folded.Contains(" " + phrase + " ", StringComparison.Ordinal))
+            if (Lexicon.ContainsWords(folded, phrase))
             {
                 cues.Add(phrase);
                 polarity = Polarity.Denied;
@@ -127,7 +127,7 @@ internal sealed record SentenceFeatures
         var modality = Modality.Fact;
         foreach (var phrase in Lexicon.SpeculativePhrases)
         {
-            if (folded.Contains(" " + phrase + " ", StringComparison.Ordinal))
+            if (Lexicon.ContainsWords(folded, phrase))
             {
                 cues.Add(phrase);
                 modality = Modality.Speculative;
@@ -161,7 +161,7 @@ internal sealed record SentenceFeatures
                 entities.Remove(speaker);
             }
         }
-        if (modality == Modality.Fact && (attribution is not null || Lexicon.ReportedPhrases.Any(p => folded.Contains(" " + p + " ", StringComparison.Ordinal)) || folded.Contains(" reportedly ", StringComparison.Ordinal)))
+        if (modality == Modality.Fact && (attribution is not null || Lexicon.ReportedPhrases.Any(p => Lexicon.ContainsWords(folded, p)) || folded.Contains(" reportedly ", StringComparison.Ordinal)))
         {
             modality = Modality.Reported;
         }
@@ -170,7 +170,7 @@ internal sealed record SentenceFeatures
             ? attribution
             : null;
         var pointsBack = polarity == Polarity.Denied
-            && (Lexicon.BackReferences.Any(r => folded.Contains(" " + r + " ", StringComparison.Ordinal))
+            && (Lexicon.BackReferences.Any(r => Lexicon.ContainsWords(folded, r))
                 || predicates.All(MetaPredicates.Contains) && cues.Any(c => c is "was not discussed" or "were not discussed" or "did not include" or "not a matter of discussion" || Lexicon.DenialWords.Contains(c)));
 
         return new SentenceFeatures
@@ -269,7 +269,7 @@ internal sealed record SentenceFeatures
             return "boilerplate";
         }
 
-        if (Lexicon.OpinionPhrases.Any(p => folded.Contains(" " + p + " ", StringComparison.Ordinal)))
+        if (Lexicon.OpinionPhrases.Any(p => Lexicon.ContainsWords(folded, p)))
         {
             return "opinion";
         }
@@ -478,7 +478,7 @@ internal sealed record SentenceFeatures
             }
         }
 
-        var anonymous = Lexicon.AnonymousSources.FirstOrDefault(a => folded.Contains(" " + a + " ", StringComparison.Ordinal));
+        var anonymous = Lexicon.AnonymousSources.FirstOrDefault(a => Lexicon.ContainsWords(folded, a));
         Attribution? cited = null;
         if (agency is { } found)
         {
