@@ -124,22 +124,30 @@ internal static class ClaimsCorpus
     /// </summary>
     public static InMemoryClaimIndex Index(int count)
     {
-        var index = new InMemoryClaimIndex();
+        const int Names = 50_000;
         var objects = new[] { Set("system"), Set("jet"), Set("contract"), Set("share") };
         var predicates = Heads.Select(h => Set(h)).ToArray();
         var empty = Array.Empty<Quantity>();
         var sighting = new SourceSighting("generated", "Generated", AttributionKind.Outlet, Polarity.Asserted, "g", "g", "generated", null, null, null);
-        for (var i = 0; i < count; i++)
+
+        // Cluster i and cluster i + 50,000 have the same (immutable) signature: shared to keep a million clusters compact.
+        var signatures = new ClaimSignature[Math.Min(count, Names)];
+        for (var i = 0; i < signatures.Length; i++)
         {
-            var entities = new HashSet<string>(StringComparer.Ordinal)
+            var entities = new[]
             {
-                "name" + (i % 50_000).ToString(CultureInfo.InvariantCulture),
-                "name" + ((i * 7 + 1) % 50_000).ToString(CultureInfo.InvariantCulture),
+                "name" + i.ToString(CultureInfo.InvariantCulture),
+                "name" + ((i * 7 + 1) % Names).ToString(CultureInfo.InvariantCulture),
                 Places[i % Places.Length].ToLowerInvariant(),
             };
-            var signature = new ClaimSignature(entities, predicates[i % predicates.Length], objects[i % objects.Length], empty);
+            signatures[i] = new ClaimSignature(entities, predicates[i % predicates.Length], objects[i % objects.Length], empty);
+        }
+
+        var index = new InMemoryClaimIndex();
+        for (var i = 0; i < count; i++)
+        {
             var id = "c" + i.ToString(CultureInfo.InvariantCulture);
-            index.Upsert(new ClaimCluster(id, "topic-0", [new ClusterMember(id, "g", "generated", Polarity.Asserted, signature)], [sighting]));
+            index.Upsert(new ClaimCluster(id, "topic-0", [new ClusterMember(id, "g", "generated", Polarity.Asserted, signatures[i % Names])], [sighting]));
         }
 
         return index;

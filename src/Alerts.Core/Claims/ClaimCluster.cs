@@ -59,7 +59,7 @@ public sealed class InMemoryClaimIndex : IClaimIndex
     /// Posting lists longer than this are common keys (a frequent predicate, the topic's own name): they are read
     /// only when a claim has no rarer key, and then only their most recent entries. This keeps lookups flat.
     /// </summary>
-    public const int MaxPostingsRead = 256;
+    public const int MaxPostingsRead = 128;
 
     private readonly Dictionary<string, ClaimCluster> _clusters = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, string Key), List<string>> _postings = [];

@@ -26,7 +26,7 @@ public static class ClaimExtractor
             var features = SentenceFeatures.Of(unit, context, unit.ContinuesPrevious ? previous?.Entities : null);
             if (features.ReportsPrevious is { } back && claims.Count > 0 && previous?.Claim is { } last && last.Attribution.Kind == AttributionKind.Outlet)
             {
-                // "This was reported by the agency Bloomberg": the attribution belongs to the sentence before.
+                // "This was reported by the agency Reuters": the attribution belongs to the sentence before.
                 var fixedClaim = last with { Attribution = back, Modality = last.Modality == Modality.Fact ? Modality.Reported : last.Modality, Cues = [.. last.Cues, .. features.Cues] };
                 claims[^1] = fixedClaim;
                 carried = back;
@@ -202,7 +202,7 @@ public static class ClaimExtractor
                 var folded = " " + string.Join(' ', Tokenizer.Terms(unit.Text)) + " ";
                 foreach (var (name, key) in Lexicon.Agencies)
                 {
-                    if (folded.Contains(" " + name + " ", StringComparison.Ordinal))
+                    if (Lexicon.ContainsWords(folded, name))
                     {
                         counts[key] = counts.GetValueOrDefault(key) + (unit.IsHeadline ? 2 : 1);
                     }

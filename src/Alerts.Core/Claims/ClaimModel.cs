@@ -53,7 +53,7 @@ public sealed record Quantity(QuantityKind Kind, double Value, double UpperValue
 
 /// <summary>
 /// Who makes a claim. <see cref="SourceKey"/> is the independence key: the original source, so that two
-/// outlets quoting the same agency (or the same Bloomberg story) share it. <see cref="Via"/> is set on an
+/// outlets quoting the same agency (or the same agency story) share it. <see cref="Via"/> is set on an
 /// outlet's own sentences when the article relays a cited source (an agency report or a wire copy): the
 /// outlet may be restating that source, so agreeing with it is not independent corroboration.
 /// </summary>
@@ -64,7 +64,7 @@ public sealed record ArticleInput(string Key, string Title, string Text, string?
 
 /// <summary>
 /// A proposition from one sentence or headline. <see cref="Entities"/> are folded entity keys with aliases
-/// applied (Türkiye, Turkish, Ankara = one key); <see cref="PredicateTerms"/> are the heads of synonym sets
+/// applied (Deutschland, German, Berlin = one key); <see cref="PredicateTerms"/> are the heads of synonym sets
 /// ("take back" = "return"); <see cref="ObjectTerms"/> are the remaining content words, lightly stemmed.
 /// </summary>
 public sealed record Claim

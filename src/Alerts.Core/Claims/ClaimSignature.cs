@@ -159,10 +159,13 @@ public sealed record SimilarityResult(
 /// The similarity of two propositions. Entities and objects are compared by overlap coefficient (shared over
 /// the smaller set), so a short claim matches a long sentence that contains it; predicates must agree
 /// directly or through an implication (returning implies giving up); equal amounts add weight, and
-/// different values in the same slot (fee £48m vs £53m) are reported as conflicts.
+/// different values in the same slot (a price of £10m vs £12m) are reported as conflicts.
 /// </summary>
 public static class ClaimSimilarity
 {
+    /// <summary>The predicate score when there is nothing to compare (no substantive predicate on one side).</summary>
+    public const double UncomparedPredicates = 0.4;
+
     public static IReadOnlySet<string> Expand(IEnumerable<string> predicates)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
@@ -247,7 +250,7 @@ public static class ClaimSimilarity
             }
 
             var light = sa.Predicates.Where(sb.PredicateSet.Contains).ToList();
-            return (light.Count > 0 || sa.Predicates.Count == 0 || sb.Predicates.Count == 0 ? 0.4 : 0, light);
+            return (light.Count > 0 || sa.Predicates.Count == 0 || sb.Predicates.Count == 0 ? UncomparedPredicates : 0, light);
         }
 
         var mainA = sa.MainPredicate!;

@@ -204,12 +204,13 @@ internal static class Lexicon
         "recommended", "more:", "read next",
     ];
 
-    /// <summary>Opinion and hedging that is not a checkable statement.</summary>
+    /// <summary>Opinion, hedging and framing ("this comes amid ...") that is not a checkable statement.</summary>
     public static IReadOnlyList<string> OpinionPhrases { get; } =
     [
         "i think", "we think", "in my view", "in our view", "it is important to", "it's important to", "should be",
         "must be", "arguably", "it seems", "seems determined", "the question arises", "it remains to be seen",
         "in other words", "to understand", "reflects the", "is crucial", "is sometimes referred",
+        "comes amid", "this comes as", "the move comes",
     ];
 
     /// <summary>Titles and roles that precede or follow a name; they mark an official source.</summary>
@@ -229,7 +230,7 @@ internal static class Lexicon
         ["agence france-presse"] = "afp", ["bloomberg"] = "bloomberg", ["tass"] = "tass", ["ria novosti"] = "ria",
         ["ria"] = "ria", ["interfax"] = "interfax", ["xinhua"] = "xinhua", ["dpa"] = "dpa", ["efe"] = "efe",
         ["ansa"] = "ansa", ["kyodo"] = "kyodo", ["yonhap"] = "yonhap", ["anadolu"] = "anadolu",
-        ["anadolu agency"] = "anadolu", ["pti"] = "pti", ["upi"] = "upi", ["pa media"] = "pa",
+        ["anadolu agency"] = "anadolu", ["pti"] = "pti", ["upi"] = "upi", ["pa media"] = "pa", ["pa"] = "pa",
         ["financial times"] = "financial times", ["wall street journal"] = "wall street journal",
         ["new york times"] = "new york times", ["washington post"] = "washington post", ["bbc"] = "bbc",
         ["cnn"] = "cnn", ["axios"] = "axios", ["politico"] = "politico", ["the guardian"] = "guardian",
@@ -262,6 +263,13 @@ internal static class Lexicon
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr",
         "breaking", "update", "updated", "exclusive", "analysis", "opinion", "watch", "video", "photo", "read",
         "explore", "must", "news", "says", "said", "report", "reports", "sources", "source", "officials", "us");
+
+    /// <summary>Words that end organisation names without distinguishing them ("Acme Industries" is keyed "acme").</summary>
+    public static FrozenSet<string> OrganisationWords { get; } = Set(
+        "industries", "group", "holdings", "corporation", "corp", "inc", "ltd", "plc", "company", "co", "bank", "agency",
+        "ministry", "party", "forces", "institute", "university", "council", "union", "association", "club", "fc",
+        "united", "city", "foundation", "authority", "commission", "department", "office", "service", "services",
+        "systems", "technologies", "international", "national", "news");
 
     public static FrozenSet<string> StopWords { get; } = Set(
         "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "by", "with", "from", "as", "is",
@@ -304,6 +312,30 @@ internal static class Lexicon
         "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "no", "op", "al");
 
     public static bool IsStop(string word) => StopWords.Contains(word);
+
+    /// <summary>True when <paramref name="phrase"/> occurs in space-separated <paramref name="text"/> as whole words (no allocation).</summary>
+    public static bool ContainsWords(string text, string phrase)
+    {
+        var start = 0;
+        while (start <= text.Length - phrase.Length)
+        {
+            var at = text.IndexOf(phrase, start, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            var end = at + phrase.Length;
+            if ((at == 0 || text[at - 1] == ' ') && (end == text.Length || text[end] == ' '))
+            {
+                return true;
+            }
+
+            start = at + 1;
+        }
+
+        return false;
+    }
 
     private static FrozenSet<string> Set(params string[] words) => words.ToFrozenSet(StringComparer.Ordinal);
 

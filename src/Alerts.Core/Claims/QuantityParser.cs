@@ -219,7 +219,7 @@ public static class QuantityParser
         ["funding"] = "funding",
     };
 
-    /// <summary>The money noun shortly before or right after an amount ("a fee of £48m", "a $2.5 billion deal"), grouped.</summary>
+    /// <summary>The money noun shortly before or right after an amount ("a fee of £10m", "a $1.5 billion deal"), grouped.</summary>
     private static string? MoneyPurpose(IReadOnlyList<Token> tokens, int i, int used)
     {
         for (var j = i - 1; j >= Math.Max(0, i - 5); j--)
@@ -248,7 +248,7 @@ public static class QuantityParser
     };
 
     /// <summary>
-    /// What a number counts: the next plain word when nothing but spaces separates them ("412 people", "four S-400
+    /// What a number counts: the next plain word when nothing but spaces separates them ("412 people", "four radar
     /// batteries"), else a casualty word shortly before ("the number of people killed has reached 2,975"), else the
     /// word before ("the toll rose to 2,975").
     /// </summary>

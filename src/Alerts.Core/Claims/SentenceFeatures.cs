@@ -76,7 +76,7 @@ internal sealed record SentenceFeatures
         var polarity = Polarity.Asserted;
         foreach (var phrase in Lexicon.DenialPhrases)
         {
-            if (folded.Contains(" " + phrase + " ", StringComparison.Ordinal))
+            if (Lexicon.ContainsWords(folded, phrase))
             {
                 cues.Add(phrase);
                 polarity = Polarity.Denied;
@@ -127,7 +127,7 @@ internal sealed record SentenceFeatures
         var modality = Modality.Fact;
         foreach (var phrase in Lexicon.SpeculativePhrases)
         {
-            if (folded.Contains(" " + phrase + " ", StringComparison.Ordinal))
+            if (Lexicon.ContainsWords(folded, phrase))
             {
                 cues.Add(phrase);
                 modality = Modality.Speculative;
@@ -153,7 +153,7 @@ internal sealed record SentenceFeatures
         cues.AddRange(attributionCues);
         if (attribution is { Kind: AttributionKind.Official } && entities.Count > 1)
         {
-            // The speaker is the source, not part of the proposition ("the Kremlin denied that ...").
+            // The speaker is the source, not part of the proposition ("the ministry denied that ...").
             var speaker = Lexicon.Aliases.GetValueOrDefault(attribution.SourceKey) ?? attribution.SourceKey;
             var mentions = spans.Count(sp => (sp.Alias ? Lexicon.Aliases[sp.Key] : sp.Key.Split(' ')[^1]) == speaker);
             if (mentions == 1)
@@ -161,7 +161,7 @@ internal sealed record SentenceFeatures
                 entities.Remove(speaker);
             }
         }
-        if (modality == Modality.Fact && (attribution is not null || Lexicon.ReportedPhrases.Any(p => folded.Contains(" " + p + " ", StringComparison.Ordinal)) || folded.Contains(" reportedly ", StringComparison.Ordinal)))
+        if (modality == Modality.Fact && (attribution is not null || Lexicon.ReportedPhrases.Any(p => Lexicon.ContainsWords(folded, p)) || folded.Contains(" reportedly ", StringComparison.Ordinal)))
         {
             modality = Modality.Reported;
         }
@@ -170,7 +170,7 @@ internal sealed record SentenceFeatures
             ? attribution
             : null;
         var pointsBack = polarity == Polarity.Denied
-            && (Lexicon.BackReferences.Any(r => folded.Contains(" " + r + " ", StringComparison.Ordinal))
+            && (Lexicon.BackReferences.Any(r => Lexicon.ContainsWords(folded, r))
                 || predicates.All(MetaPredicates.Contains) && cues.Any(c => c is "was not discussed" or "were not discussed" or "did not include" or "not a matter of discussion" || Lexicon.DenialWords.Contains(c)));
 
         return new SentenceFeatures
@@ -269,7 +269,7 @@ internal sealed record SentenceFeatures
             return "boilerplate";
         }
 
-        if (Lexicon.OpinionPhrases.Any(p => folded.Contains(" " + p + " ", StringComparison.Ordinal)))
+        if (Lexicon.OpinionPhrases.Any(p => Lexicon.ContainsWords(folded, p)))
         {
             return "opinion";
         }
@@ -342,7 +342,7 @@ internal sealed record SentenceFeatures
         return j >= 0 && text[j] is '"' or '\u201c' or ':' or '-' or '\u2013' or '\u2014' or '(';
     }
 
-    /// <summary>Entity keys and the token spans they came from. Aliases fold demonyms and capitals onto countries; other names are keyed by their last word (Recep Tayyip Erdoğan = Erdoğan).</summary>
+    /// <summary>Entity keys and the token spans they came from. Aliases fold demonyms and capitals onto countries; other names are keyed by their last word (Jean-Luc Martin = Martin).</summary>
     private static (List<string> Keys, List<(int Start, int End, string Key, bool Alias)> Spans) FindEntities(string text, List<Token> tokens, bool[] nameLike)
     {
         var keys = new List<string>();
@@ -406,6 +406,12 @@ internal sealed record SentenceFeatures
                 k++;
             }
 
+            // "Acme Industries", "Riverside United": the generic word does not tell organisations apart.
+            while (rest.Count > 1 && Lexicon.OrganisationWords.Contains(rest[^1]))
+            {
+                rest.RemoveAt(rest.Count - 1);
+            }
+
             if (rest.Count > 0)
             {
                 Add(keys, rest[^1]);
@@ -418,7 +424,7 @@ internal sealed record SentenceFeatures
         return (keys, spans);
     }
 
-    /// <summary>Names run on across spaces only: "Federation,” Demir" is two names.</summary>
+    /// <summary>Names run on across spaces only: "Republic,” Martin" is two names.</summary>
     private static bool OnlySpaceBetween(string text, Token left, Token right)
     {
         for (var k = left.Start + left.Length; k < right.Start; k++)
@@ -472,7 +478,7 @@ internal sealed record SentenceFeatures
             }
         }
 
-        var anonymous = Lexicon.AnonymousSources.FirstOrDefault(a => folded.Contains(" " + a + " ", StringComparison.Ordinal));
+        var anonymous = Lexicon.AnonymousSources.FirstOrDefault(a => Lexicon.ContainsWords(folded, a));
         Attribution? cited = null;
         if (agency is { } found)
         {
@@ -481,6 +487,13 @@ internal sealed record SentenceFeatures
             var before = found.Index > 0 ? words[found.Index - 1] : "";
             var verbNear = Enumerable.Range(found.Index + 1, Math.Max(0, Math.Min(3, words.Count - found.Index - 1))).Any(k => Lexicon.ReportingVerbs.Contains(words[k]))
                 || found.Index == 0;
+            // "after the Reuters report": the agency names a report here, it does not make the claim.
+            if (IsDeterminer(before))
+            {
+                cited = null;
+                verbNear = false;
+            }
+
             if (verbNear || before is "to" or "citing" or "told" || anonymous is not null)
             {
                 return (cited, false, cues);
@@ -497,6 +510,12 @@ internal sealed record SentenceFeatures
         for (var i = 0; i < words.Count; i++)
         {
             if (nameLike[i])
+            {
+                continue;
+            }
+
+            // "the Reuters report", "these claims": a noun, not a verb of saying.
+            if (words[i] is "report" or "reports" or "claim" or "claims" && (i > 0 && IsDeterminer(words[i - 1]) || i > 1 && IsDeterminer(words[i - 2])))
             {
                 continue;
             }
@@ -543,13 +562,13 @@ internal sealed record SentenceFeatures
                 break;
             }
 
-            // A name after a preposition ("ambassador to Türkiye") is not the subject.
+            // A name after a preposition ("ambassador to France") is not the subject.
             if (span.Start > 0 && words[span.Start - 1] is "to" or "of" or "from" or "in" or "with" or "at" or "for" or "against" or "on")
             {
                 continue;
             }
 
-            // "A senior Turkish diplomat said": the role is the source, the name only qualifies it.
+            // "A senior French diplomat said": the role is the source, the name only qualifies it.
             var role = between.FindIndex(w => Lexicon.Titles.Contains(w) && w is not ("top" or "senior" or "former" or "state" or "press"));
             if (role >= 0 && span.Alias)
             {
@@ -571,6 +590,8 @@ internal sealed record SentenceFeatures
 
         return (cited, false, cues);
     }
+
+    private static bool IsDeterminer(string word) => word is "the" or "a" or "an" or "this" or "these" or "those" or "such" or "that";
 
     private static Attribution Official(string text, List<Token> tokens, (int Start, int End, string Key, bool Alias) span)
     {

@@ -8,7 +8,7 @@ public readonly record struct Sentence(int Index, string Text);
 /// <summary>
 /// Splits article text into sentences. Survives abbreviations (U.S., Dec., Rear Adm.), decimals ($2.5 billion)
 /// and quotes, and also splits where page clutter is glued onto a sentence: "the talks.Explore further" (no
-/// space after the stop) and "talks with PutinErdoğan asked" (a sub-headline run into the next sentence).
+/// space after the stop) and "talks with MartinSchmidt asked" (a sub-headline run into the next sentence).
 /// </summary>
 public static class SentenceSplitter
 {
@@ -37,7 +37,7 @@ public static class SentenceSplitter
                     inQuote = false;
                 }
 
-                // A quotation of several sentences stays whole: its attribution follows its end ("...," Demir said).
+                // A quotation of several sentences stays whole: its attribution follows its end ("...," Martin said).
                 if (inQuote)
                 {
                     continue;
@@ -159,7 +159,7 @@ public static class SentenceSplitter
     }
 
     /// <summary>
-    /// "PutinErdoğan" or "warAccording": a lower-case letter directly followed by a capitalised word of five or more
+    /// "MartinSchmidt" or "warAccording": a lower-case letter directly followed by a capitalised word of five or more
     /// letters, after a word of three or more. Brand names (YouTube, BlackRock, WhatsApp) have shorter second halves.
     /// </summary>
     private static bool IsGluedBoundary(string s, int i)

@@ -44,7 +44,7 @@ public sealed record TopicEvent(
 
 /// <summary>
 /// The terms that put a claim in a topic's scope (the topic's positive query terms, folded; aliases apply,
-/// so "Türkiye" covers "Turkish" and "Ankara"). A claim is in scope when its entities, predicates or objects
+/// so "Germany" covers "German" and "Berlin"). A claim is in scope when its entities, predicates or objects
 /// share a term with the topic, or when it points back to a claim that is.
 /// </summary>
 public sealed record TopicScope(IReadOnlySet<string> Terms)
@@ -236,12 +236,14 @@ public static class TopicClaimEngine
                 var similarity = ClaimSimilarity.Compare(signature, member.Signature);
                 // A match through an implied predicate (return → give up) needs the entities to agree more firmly.
                 // Otherwise the entities must overlap substantially, or an amount must be the same.
+                // A status-quo statement ("position unchanged") names little besides its entities.
+                var statusQuo = similarity.SharedPredicates.Contains("change");
                 var anchored = similarity.PredicateScore is > 0.5 and < 0.75
-                    ? similarity.EntityScore >= 0.5 && (similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0 || similarity.EntityScore >= 0.9)
+                    ? similarity.EntityScore >= 0.5 && (statusQuo || similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0 || similarity.EntityScore >= 0.9)
                     : similarity.EntityScore >= 0.4 || similarity.SameQuantities.Any(q => q.Left.Kind != QuantityKind.Date);
 
                 // Without predicates to compare, the objects must share a word; a new amount needs a clear predicate match.
-                anchored &= similarity.PredicateScore > 0.4 || similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0;
+                anchored &= similarity.PredicateScore != ClaimSimilarity.UncomparedPredicates || similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0;
                 anchored &= similarity.PredicateScore >= 0.7 || !NewAmount(signature, member.Signature);
                 if (similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && similarity.Score > bestSimilarity.Score)
                 {
