@@ -8,12 +8,13 @@ namespace Alerts.Benchmarks;
 /// </summary>
 internal static class QuickMeasures
 {
-    public static IReadOnlyList<Action<IDictionary<string, object>>> All { get; } =
+    public static IReadOnlyList<(string Name, Action<IDictionary<string, object>> Measure)> All { get; } =
     [
-        FeedParsingQuick.Measure,
-        ExtractionQuick.Measure,
-        PercolatorQuick.Measure,
-        ClaimsQuick.Measure,
+        ("feeds", FeedParsingQuick.Measure),
+        ("extraction", ExtractionQuick.Measure),
+        ("percolator", PercolatorQuick.Measure),
+        ("claims", ClaimsQuick.Measure),
+        ("pipeline", PipelineQuick.Measure),
     ];
 
     /// <summary>Runs <paramref name="action"/> repeatedly for at least <paramref name="budget"/> (after one warm-up call) and returns calls per second.</summary>
