@@ -103,6 +103,12 @@ public static class EmailAddress
             return $"subscriptions: '{input}' uses an address literal, which is not supported";
         }
 
+        // Checked before the IDN conversion too, which refuses long names without saying why.
+        if (rawDomain.Length > MaxDomainLength)
+        {
+            return $"subscriptions: the domain is {rawDomain.Length} characters long; at most {MaxDomainLength} are allowed";
+        }
+
         try
         {
             domain = Idn.GetAscii(rawDomain).ToLowerInvariant();
