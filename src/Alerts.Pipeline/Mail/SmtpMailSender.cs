@@ -15,6 +15,8 @@ namespace Alerts.Pipeline.Mail;
 /// the MIME encoding itself.
 /// </summary>
 /// <remarks>
+/// System.Net.Mail always writes its own Date header (the moment of sending), so <see cref="MailMessage.Date"/>
+/// is not used here; the SMTP test checks the rest of the headers arrive as set.
 /// SMTP has no idempotency: the key only names the message in the logs. A 5xx reply (mailbox unknown,
 /// relay refused, authentication required) is a permanent failure; a 4xx reply or a network error is
 /// transient and thrown.
@@ -70,7 +72,6 @@ public sealed partial class SmtpMailSender(IOptions<MailOptions> options, ILogge
         };
         mail.To.Add(new MailAddress(MailHeaders.Address(message.To, "To"), MailHeaders.SingleLine(message.To.DisplayName), Encoding.UTF8));
         mail.Headers.Add("Message-ID", "<" + MailHeaders.MessageId(message) + ">");
-        mail.Headers.Add("Date", MimeWriter.FormatDate(message.Date));
         if (MailHeaders.ListId(message) is { } listId)
         {
             mail.Headers.Add("List-Id", listId);
@@ -91,17 +92,19 @@ public sealed partial class SmtpMailSender(IOptions<MailOptions> options, ILogge
             mail.Headers.Add(name, value);
         }
 
+        // Canonical CRLF line breaks, as MimeWriter writes them; System.Net.Mail would encode a bare LF as =0A.
+        var textBody = message.TextBody.ReplaceLineEndings("\r\n");
         if (message.HtmlBody is null)
         {
-            mail.Body = message.TextBody;
+            mail.Body = textBody;
             mail.BodyTransferEncoding = TransferEncoding.QuotedPrintable;
             return mail;
         }
 
         // With two alternate views and no body, System.Net.Mail writes multipart/alternative in this order.
-        var text = AlternateView.CreateAlternateViewFromString(message.TextBody, Encoding.UTF8, MediaTypeNames.Text.Plain);
+        var text = AlternateView.CreateAlternateViewFromString(textBody, Encoding.UTF8, MediaTypeNames.Text.Plain);
         text.TransferEncoding = TransferEncoding.QuotedPrintable;
-        var html = AlternateView.CreateAlternateViewFromString(message.HtmlBody, Encoding.UTF8, MediaTypeNames.Text.Html);
+        var html = AlternateView.CreateAlternateViewFromString(message.HtmlBody.ReplaceLineEndings("\r\n"), Encoding.UTF8, MediaTypeNames.Text.Html);
         html.TransferEncoding = TransferEncoding.QuotedPrintable;
         mail.AlternateViews.Add(text);
         mail.AlternateViews.Add(html);
