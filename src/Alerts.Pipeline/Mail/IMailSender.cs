@@ -11,7 +11,9 @@ namespace Alerts.Pipeline.Mail;
 /// 1-200 letters, digits, '-', '_' or '.', not starting with a dot, because it becomes a file name.
 /// Transient failures (network, 429, 5xx after the retries) throw <see cref="MailTransientException"/> so
 /// the queue tries the message again; a refusal that retrying cannot fix is returned as
-/// <see cref="MailSendOutcome.PermanentFailure"/>.
+/// <see cref="MailSendOutcome.PermanentFailure"/>. A message that cannot be written safely (an address,
+/// Message-ID or unsubscribe URL that fails the checks of <see cref="MailHeaders"/>) throws ArgumentException:
+/// that is a bug in whoever built it, not something a retry fixes.
 /// </remarks>
 public interface IMailSender
 {

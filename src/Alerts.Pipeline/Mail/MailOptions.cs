@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Alerts.Core.Mail;
 using Alerts.Core.Subscriptions;
 
 namespace Alerts.Pipeline.Mail;
@@ -35,6 +36,9 @@ public sealed class MailOptions : IValidatableObject
     public SmtpMailOptions Smtp { get; set; } = new();
 
     public SendGridMailOptions SendGrid { get; set; } = new();
+
+    /// <summary>The sender as a mailbox, for building messages.</summary>
+    public MailboxAddress SenderAddress() => new(From, FromName);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
