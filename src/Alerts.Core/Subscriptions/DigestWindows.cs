@@ -51,6 +51,8 @@ public static class DigestWindows
     /// <summary>
     /// Whether an active subscription has a digest due at <paramref name="now"/>: its current window is not
     /// the one a digest was last sent for (<paramref name="lastSentWindowKey"/>, null when none was sent).
+    /// A subscription confirmed after today's hour is due at once for today's window; whether anything is
+    /// sent then depends on there being events, which the caller decides.
     /// </summary>
     public static bool IsDue(Subscription subscription, string? lastSentWindowKey, DateTimeOffset now)
     {

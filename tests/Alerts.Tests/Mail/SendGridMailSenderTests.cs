@@ -309,6 +309,20 @@ public class SendGridMailSenderTests
     }
 
     [Fact]
+    public async Task CancellingDuringTheRetryWaitStopsWithoutATransientError()
+    {
+        var fake = new FakeSendGrid(Answer(429, retryAfter: "30"), Answer(202));
+        await using var server = await LoopbackServer.StartAsync(fake.HandleAsync);
+        using var host = Host(server.BaseUri);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
+
+        await Should.ThrowAsync<OperationCanceledException>(() => host.Sender.SendAsync(MailSamples.Digest(), "sub1-d20260302", cancel.Token));
+
+        fake.Requests.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task AnUnreachableServiceIsTransientAfterTheTries()
     {
         using var host = Host(new Uri($"http://127.0.0.1:{ClosedPort()}/"));

@@ -102,6 +102,23 @@ public class SmtpMailSenderTests
     }
 
     [Fact]
+    public async Task ATextOnlyMessageArrivesAsOnePlainPart()
+    {
+        using var smtp = await SmtpTestServer.StartAsync();
+        using var host = Host(smtp.Port);
+
+        await host.Sender.SendAsync(MailSamples.Digest() with { HtmlBody = null }, "confirm-s1", TestContext.Current.CancellationToken);
+
+        var mail = smtp.Received().ShouldHaveSingleItem().Message;
+        mail.MediaType.ShouldBe("text/plain");
+        mail.Parts.ShouldBeEmpty();
+
+        // System.Net.Mail ends a single-part body with an extra line break.
+        mail.Text().TrimEnd('\r', '\n').ShouldBe(MailSamples.Crlf(MailSamples.Text));
+        mail.Header("List-Unsubscribe-Post").ShouldBe("List-Unsubscribe=One-Click");
+    }
+
+    [Fact]
     public async Task ARefusedRecipientIsAPermanentFailure()
     {
         using var smtp = await SmtpTestServer.StartAsync();
