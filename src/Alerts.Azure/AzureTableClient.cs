@@ -466,7 +466,8 @@ public sealed partial class AzureTableClient(StorageTransport transport)
         {
             412 or 409 => TableWriteOutcome.ConcurrencyConflict,
             404 => TableWriteOutcome.NotFound,
-            _ => throw new AzureStorageException($"azure: table batch failed: operation {index?.ToString(CultureInfo.InvariantCulture) ?? "?"} {status} {code}"),
+            _ => throw new AzureStorageException("table batch", (HttpStatusCode)status, code,
+                $"(operation {index?.ToString(CultureInfo.InvariantCulture) ?? "?"})"),
         };
         return new TableBatchResult(outcome, index, code, []);
     }
