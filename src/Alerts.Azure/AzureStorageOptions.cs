@@ -37,7 +37,7 @@ public sealed class AzureStorageOptions : IValidatableObject
     /// deployments or test runs can share one account. Empty by default: queue names map 1:1, as the
     /// Functions bindings expect.
     /// </summary>
-    [RegularExpression("^([a-z0-9]+-?)*$")]
+    [RegularExpression("^[a-z0-9-]{0,40}$")]
     public string QueueNamePrefix { get; set; } = string.Empty;
 
     /// <summary>Time limit of one attempt, response body included.</summary>
