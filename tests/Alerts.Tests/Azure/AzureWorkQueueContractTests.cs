@@ -5,8 +5,8 @@ using Alerts.Tests.Contracts;
 namespace Alerts.Tests.Azure;
 
 /// <summary>
-/// The work-queue contract on Azure queues in Azurite. Time is real: leases are one second (the service's
-/// granularity), and letting time pass means waiting it out plus a margin. Each test uses its own queue-name
+/// The work-queue contract on Azure queues in Azurite. Time is real: leases are two seconds (the service counts
+/// whole seconds), and letting time pass means waiting it out plus a margin. Each test uses its own queue-name
 /// prefix, so tests never see each other's messages.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
@@ -16,7 +16,8 @@ public sealed class AzureWorkQueueContractTests(AzuriteFixture azurite) : WorkQu
 
     private AzureWorkQueue? _queue;
 
-    protected override TimeSpan Lease => TimeSpan.FromSeconds(1);
+    // Two seconds leave room for a busy machine between a receive and the checks that it is still leased.
+    protected override TimeSpan Lease => TimeSpan.FromSeconds(2);
 
     protected override TimeSpan RetryDelay => TimeSpan.FromSeconds(1);
 
