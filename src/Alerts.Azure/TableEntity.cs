@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+
+namespace Alerts.Azure;
+
+/// <summary>
+/// One Table service entity: its keys, the service's ETag and Timestamp (set when read or written), and
+/// its properties. Property values are string, bool, int, long, double, DateTimeOffset, Guid or byte[];
+/// they keep their type across a write and a read (the client sends and reads odata.type annotations).
+/// A null value is not stored (tables have no nulls).
+/// </summary>
+public sealed class TableEntity
+{
+    public TableEntity(string partitionKey, string rowKey)
+    {
+        TableKeys.Validate(partitionKey, nameof(partitionKey));
+        TableKeys.Validate(rowKey, nameof(rowKey));
+        PartitionKey = partitionKey;
+        RowKey = rowKey;
+    }
+
+    public string PartitionKey { get; }
+
+    public string RowKey { get; }
+
+    /// <summary>The entity's version as the service last reported it (for If-Match); null for a new entity.</summary>
+    public string? ETag { get; set; }
+
+    /// <summary>The service's last-modified time, read-only on the service side.</summary>
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public IDictionary<string, object?> Properties { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    public object? this[string name]
+    {
+        get => Properties.TryGetValue(name, out var value) ? value : null;
+        set => Properties[name] = value;
+    }
+
+    public string? GetString(string name) => this[name] as string;
+
+    public long? GetInt64(string name) => this[name] switch
+    {
+        long value => value,
+        int value => value,
+        _ => null,
+    };
+
+    public DateTimeOffset? GetDateTimeOffset(string name) => this[name] as DateTimeOffset?;
+}
+
+/// <summary>
+/// Rules for PartitionKey and RowKey values: at most 1024 characters, none of '/', '\', '#', '?' or control
+/// characters. <see cref="EncodeKey"/> makes any string a valid key, reversibly: those characters and the
+/// escape character '~' become '~' and two hex digits.
+/// </summary>
+public static class TableKeys
+{
+    public const int MaxLength = 1024;
+
+    public static string EncodeKey(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!value.Any(NeedsEscape))
+        {
+            return value;
+        }
+
+        var builder = new StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            if (NeedsEscape(c))
+            {
+                builder.Append('~').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    public static string DecodeKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!key.Contains('~', StringComparison.Ordinal))
+        {
+            return key;
+        }
+
+        var builder = new StringBuilder(key.Length);
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (key[i] == '~' && i + 2 < key.Length && int.TryParse(key.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
+            {
+                builder.Append((char)code);
+                i += 2;
+            }
+            else
+            {
+                builder.Append(key[i]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Whether <paramref name="key"/> may be used as a PartitionKey or RowKey as it is.</summary>
+    public static bool IsValid(string key) =>
+        key is not null && key.Length <= MaxLength && !key.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+
+    internal static void Validate(string key, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(key, parameter);
+        if (!IsValid(key))
+        {
+            throw new ArgumentException($"azure: '{key}' is not a valid table key (no / \\ # ? or control characters, at most {MaxLength}); use TableKeys.EncodeKey", parameter);
+        }
+    }
+
+    private static bool NeedsEscape(char c) => c is '/' or '\\' or '#' or '?' or '~' || char.IsControl(c);
+}
