@@ -44,14 +44,7 @@ public sealed class SqliteTopicStore(SqliteDatabase database) : ITopicStore
         }, cancellationToken);
 
     public Task<bool> RemoveTopicAsync(string id, CancellationToken cancellationToken) =>
-        database.WithTransactionAsync(async (connection, transaction) =>
-        {
-            using var command = connection.Command("DELETE FROM topics WHERE id = $id;", transaction).With("$id", id);
-            var removed = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-            using var bump = connection.Command(BumpVersion, transaction);
-            await bump.ExecuteNonQueryAsync(cancellationToken);
-            return removed;
-        }, cancellationToken);
+        DeleteAndBumpAsync("DELETE FROM topics WHERE id = $key;", id, cancellationToken);
 
     public Task UpsertAliasAsync(AliasDefinition definition, CancellationToken cancellationToken)
     {
@@ -68,14 +61,7 @@ public sealed class SqliteTopicStore(SqliteDatabase database) : ITopicStore
     }
 
     public Task<bool> RemoveAliasAsync(string name, CancellationToken cancellationToken) =>
-        database.WithTransactionAsync(async (connection, transaction) =>
-        {
-            using var command = connection.Command("DELETE FROM topic_aliases WHERE name = $name;", transaction).With("$name", name);
-            var removed = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-            using var bump = connection.Command(BumpVersion, transaction);
-            await bump.ExecuteNonQueryAsync(cancellationToken);
-            return removed;
-        }, cancellationToken);
+        DeleteAndBumpAsync("DELETE FROM topic_aliases WHERE name = $key;", name, cancellationToken);
 
     public Task<IReadOnlyList<AliasDefinition>> ListAliasesAsync(CancellationToken cancellationToken) =>
         database.WithConnectionAsync<IReadOnlyList<AliasDefinition>>(async connection =>
@@ -134,6 +120,17 @@ public sealed class SqliteTopicStore(SqliteDatabase database) : ITopicStore
             }
 
             return matches;
+        }, cancellationToken);
+
+    /// <summary>Deletes one row by key and bumps the topics version in the same transaction; false when there was no such row.</summary>
+    private Task<bool> DeleteAndBumpAsync(string deleteSql, string key, CancellationToken cancellationToken) =>
+        database.WithTransactionAsync(async (connection, transaction) =>
+        {
+            using var delete = connection.Command(deleteSql, transaction).With("$key", key);
+            var removed = await delete.ExecuteNonQueryAsync(cancellationToken) > 0;
+            using var bump = connection.Command(BumpVersion, transaction);
+            await bump.ExecuteNonQueryAsync(cancellationToken);
+            return removed;
         }, cancellationToken);
 
     private static async Task<IReadOnlyList<Topic>> ReadTopicsAsync(SqliteCommand command, CancellationToken cancellationToken)
