@@ -18,15 +18,15 @@ public sealed class SqliteClaimStore(SqliteDatabase database) : IClaimStore
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public Task<IReadOnlyList<ClaimCluster>> FindCandidatesAsync(string topicId, IReadOnlyCollection<string> indexKeys, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> FindCandidateIdsAsync(string topicId, IReadOnlyCollection<string> indexKeys, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(indexKeys);
         if (indexKeys.Count == 0 || limit <= 0)
         {
-            return Task.FromResult<IReadOnlyList<ClaimCluster>>([]);
+            return Task.FromResult<IReadOnlyList<string>>([]);
         }
 
-        return database.WithConnectionAsync<IReadOnlyList<ClaimCluster>>(async connection =>
+        return database.WithConnectionAsync<IReadOnlyList<string>>(async connection =>
         {
             var lengths = await PostingLengthsAsync(connection, topicId, indexKeys, cancellationToken);
             var rare = lengths.Where(l => l.Value <= InMemoryClaimIndex.MaxPostingsRead).Select(l => l.Key).ToList();
@@ -45,13 +45,21 @@ public sealed class SqliteClaimStore(SqliteDatabase database) : IClaimStore
                 }
             }
 
-            var best = hits.OrderByDescending(h => h.Value).ThenBy(h => h.Key, StringComparer.Ordinal).Take(limit).Select(h => h.Key).ToList();
-            var clusters = new List<ClaimCluster>(best.Count);
-            foreach (var id in best)
+            return hits.OrderByDescending(h => h.Value).ThenBy(h => h.Key, StringComparer.Ordinal).Take(limit).Select(h => h.Key).ToList();
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyDictionary<string, ClaimCluster>> GetClustersAsync(IReadOnlyCollection<string> clusterIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clusterIds);
+        return database.WithConnectionAsync<IReadOnlyDictionary<string, ClaimCluster>>(async connection =>
+        {
+            var clusters = new Dictionary<string, ClaimCluster>(StringComparer.Ordinal);
+            foreach (var id in clusterIds.Distinct(StringComparer.Ordinal))
             {
                 if (await GetAsync(connection, id, cancellationToken) is { } cluster)
                 {
-                    clusters.Add(cluster);
+                    clusters[id] = cluster;
                 }
             }
 

@@ -19,21 +19,27 @@ public sealed class PrefetchedClaimIndex : IClaimIndex
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(signatures);
-        var index = new PrefetchedClaimIndex();
+        var idsBySignature = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var signature in signatures)
         {
             var key = KeyOf(signature);
-            if (index._bySignature.ContainsKey(key))
+            if (!idsBySignature.ContainsKey(key))
             {
-                continue;
+                idsBySignature[key] = await store.FindCandidateIdsAsync(topicId, signature.IndexKeys().ToList(), limit, cancellationToken);
             }
+        }
 
-            var candidates = await store.FindCandidatesAsync(topicId, signature.IndexKeys().ToList(), limit, cancellationToken);
-            index._bySignature[key] = candidates;
-            foreach (var cluster in candidates)
-            {
-                index._union.Upsert(cluster);
-            }
+        // Claims of one article share most candidates: each cluster is read once.
+        var clusters = await store.GetClustersAsync(idsBySignature.Values.SelectMany(ids => ids).ToHashSet(StringComparer.Ordinal), cancellationToken);
+        var index = new PrefetchedClaimIndex();
+        foreach (var (key, ids) in idsBySignature)
+        {
+            index._bySignature[key] = ids.Where(clusters.ContainsKey).Select(id => clusters[id]).ToList();
+        }
+
+        foreach (var cluster in clusters.Values)
+        {
+            index._union.Upsert(cluster);
         }
 
         return index;

@@ -13,12 +13,15 @@ public sealed record StoredTopicEvent(long Seq, string Id, long ArticleId, DateT
 public interface IClaimStore
 {
     /// <summary>
-    /// The clusters of the topic that share the most index keys with <paramref name="indexKeys"/>, at most
+    /// The ids of the clusters of the topic that share the most index keys with <paramref name="indexKeys"/>, at most
     /// <paramref name="limit"/>: posting lists of at most <see cref="InMemoryClaimIndex.MaxPostingsRead"/>
     /// entries are used when there are any, else the most recent entries of the longer ones (the same rule
     /// as <see cref="InMemoryClaimIndex"/>).
     /// </summary>
-    Task<IReadOnlyList<ClaimCluster>> FindCandidatesAsync(string topicId, IReadOnlyCollection<string> indexKeys, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> FindCandidateIdsAsync(string topicId, IReadOnlyCollection<string> indexKeys, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The clusters with these ids that exist, by id.</summary>
+    Task<IReadOnlyDictionary<string, ClaimCluster>> GetClustersAsync(IReadOnlyCollection<string> clusterIds, CancellationToken cancellationToken);
 
     Task<bool> IsArticleProcessedAsync(long articleId, string topicId, CancellationToken cancellationToken);
 

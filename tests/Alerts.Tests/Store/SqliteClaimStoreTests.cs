@@ -21,10 +21,10 @@ public class SqliteClaimStoreTests
 
         (await store.SaveArticleResultAsync(1, "ports", result, Day, TestContext.Current.CancellationToken)).ShouldBeTrue();
         var cluster = result.Clusters[0];
-        var found = await store.FindCandidatesAsync("ports", cluster.IndexKeys().ToList(), 32, TestContext.Current.CancellationToken);
+        var found = await store.FindCandidateIdsAsync("ports", cluster.IndexKeys().ToList(), 32, TestContext.Current.CancellationToken);
 
-        found.Select(c => c.Id).ShouldContain(cluster.Id);
-        (await store.FindCandidatesAsync("other-topic", cluster.IndexKeys().ToList(), 32, TestContext.Current.CancellationToken)).ShouldBeEmpty();
+        found.ShouldContain(cluster.Id);
+        (await store.FindCandidateIdsAsync("other-topic", cluster.IndexKeys().ToList(), 32, TestContext.Current.CancellationToken)).ShouldBeEmpty();
         (await store.GetClusterAsync(cluster.Id, TestContext.Current.CancellationToken))!.IndexKeys().ShouldBe(cluster.IndexKeys());
     }
 
@@ -71,8 +71,8 @@ public class SqliteClaimStoreTests
 
         }, TestContext.Current.CancellationToken);
 
-        var found = await store.FindCandidatesAsync("ports", signature.IndexKeys().ToList(), 5, TestContext.Current.CancellationToken);
+        var found = await store.FindCandidateIdsAsync("ports", signature.IndexKeys().ToList(), 5, TestContext.Current.CancellationToken);
 
-        found[0].Id.ShouldBe("ports:rare");
+        found[0].ShouldBe("ports:rare");
     }
 }
