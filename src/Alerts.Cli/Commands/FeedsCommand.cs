@@ -23,7 +23,7 @@ public static class FeedsCommand
 
     private static Command BuildAdd()
     {
-        var url = new Argument<string>("url") { Description = "Feed URL (http or https), or a local feed file." };
+        var url = new Argument<string>("url") { Description = "Feed URL (http or https). Local feed files go in the configuration file." };
         var title = new Option<string?>("--title") { Description = "Display name; default: the feed's own title." };
         var command = new Command("add", "Add a feed (adding it again un-parks it).") { url, title };
         command.SetAction((parse, ct) => AlertsCommandLine.WithHostAsync(parse, async (host, _, token) =>
@@ -31,7 +31,8 @@ public static class FeedsCommand
             var output = parse.InvocationConfiguration.Output;
             try
             {
-                var feed = await host.Services.GetRequiredService<ManageFeeds>().AddAsync(parse.GetValue(url)!, parse.GetValue(title), allowFile: true, token);
+                // Local files are accepted only from the configuration file (feeds:), never as an argument.
+                var feed = await host.Services.GetRequiredService<ManageFeeds>().AddAsync(parse.GetValue(url)!, parse.GetValue(title), allowFile: false, token);
                 await output.WriteLineAsync($"feeds: added {feed.Url} (id {feed.Id})");
                 return ExitCodes.Success;
             }

@@ -165,4 +165,28 @@ public sealed class CliTests : IDisposable
         output.ShouldContain("Paragraph 8 of the story");
         output.ShouldNotContain("Home");
     }
+
+    [Fact]
+    public async Task FeedsAddRefusesLocalFilesWhichBelongInTheConfigurationFile()
+    {
+        var (exit, _, error) = await RunAsync("feeds", "add", Path.Combine(_folder, "samples", "feeds", "city-desk.json"), "--config", Config);
+
+        exit.ShouldBe(ExitCodes.Usage);
+        error.ShouldContain("feeds: local files are accepted only from the CLI's own configuration");
+    }
+
+    [Fact]
+    public async Task FeedsAddAndRemoveAnHttpFeed()
+    {
+        var added = await RunAsync("feeds", "add", "https://news.example/feed.xml", "--title", "Example", "--config", Config);
+        var listed = await RunAsync("feeds", "list", "--json", "--config", Config);
+        var removed = await RunAsync("feeds", "remove", "https://news.example/feed.xml", "--config", Config);
+        var again = await RunAsync("feeds", "remove", "https://news.example/feed.xml", "--config", Config);
+
+        added.Exit.ShouldBe(ExitCodes.Success, added.Err);
+        listed.Out.ShouldContain("\"url\": \"https://news.example/feed.xml\"");
+        removed.Exit.ShouldBe(ExitCodes.Success);
+        again.Exit.ShouldBe(ExitCodes.Failures);
+        again.Err.ShouldContain("feeds: no such feed");
+    }
 }
