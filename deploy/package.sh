@@ -6,10 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-output="${1:-artifacts/alerts-functions.zip}"
-publish="artifacts/publish/functions-linux-x64"
+root="$PWD"
+output="$(realpath -m "${1:-artifacts/alerts-functions.zip}")"
+publish="$root/artifacts/publish/functions-linux-x64"
 
 rm -rf "$publish"
 dotnet publish src/Alerts.Functions -c Release -r linux-x64 --self-contained true -o "$publish" -p:DebugType=none -nologo -v quiet
+# Absolute paths: `dotnet run` may start the command in another working directory.
 # The zip is written by the same C# packager the package test drives (Alerts.Functions.Packaging.FunctionPackager).
-dotnet run --project src/Alerts.Functions -c Release -- package --publish "$publish" --root . --output "$output"
+dotnet run --project src/Alerts.Functions -c Release -- package --publish "$publish" --root "$root" --output "$output"

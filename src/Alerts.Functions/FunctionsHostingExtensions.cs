@@ -22,6 +22,9 @@ public static partial class FunctionsHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.WebHost.ConfigureKestrel((context, kestrel) => kestrel.Listen(IPAddress.Loopback, HandlerPort(context.Configuration)));
+        // The host forwards the handler's console to Application Insights: per-request framework lines would
+        // only add cost. The reply's Logs and the pipeline's own log lines say what each invocation did.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddAlertsStore();
         builder.Services.AddTransient<ScheduleFunction>();
         builder.Services.AddTransient<PollFeedFunction>();

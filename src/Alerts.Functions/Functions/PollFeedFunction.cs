@@ -18,7 +18,7 @@ public sealed class PollFeedFunction(PollFeed poll) : IAlertsFunction
         var result = await poll.RunAsync(message, trigger.DequeueCount, cancellationToken);
         return new InvocationReply()
             .Log(string.Create(CultureInfo.InvariantCulture,
-                $"pollfeed: feed {result.FeedId} {result.Url}: {result.Outcome}, {result.NewArticles} new, {result.Articles.Count} queued{(result.Error is null ? "" : ": " + result.Error)}"))
+                $"pollfeed: feed {result.FeedId}{(result.Url.Length == 0 ? "" : " " + result.Url)}: {result.Outcome}, {result.NewArticles} new, {result.Articles.Count} queued{(result.Error is null ? "" : ": " + result.Error)}"))
             .QueueOutput("articles", result.Articles.Select(PipelineMessage.Serialize));
     }
 }

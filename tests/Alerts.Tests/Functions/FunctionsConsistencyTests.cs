@@ -1,7 +1,11 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Alerts.Functions.Functions;
+using Alerts.Pipeline.Articles;
+using Alerts.Pipeline.Feeds;
+using Alerts.Pipeline.Fetching;
 using Alerts.Pipeline.Queues;
+using Alerts.Sqlite;
 using Microsoft.AspNetCore.Routing;
 
 namespace Alerts.Tests.Functions;
@@ -181,6 +185,22 @@ public partial class FunctionsConsistencyTests
         // The handler's port comes from the host, never from app settings.
         infra.ShouldNotContainKey(FunctionSettings.HandlerPort);
         LocalSettings()["FUNCTIONS_WORKER_RUNTIME"].ShouldBe("custom");
+    }
+
+    [Fact]
+    public void SectionSettingsInTheInfrastructureNameSectionsTheAppBinds()
+    {
+        var bound = new[] { PollingOptions.Section, ArticleOptions.Section, FetchOptions.SectionName, SqliteOptions.SectionName };
+        // Host connection settings, and the sections the digest and subscription functions (later issues) read.
+        var other = new[] { FunctionSettings.StorageConnection, "Mail", "SendGrid", "Tokens" };
+
+        foreach (var name in InfraSettings().Keys.Concat(LocalSettings().Keys).Where(n => n.Contains("__", StringComparison.Ordinal)))
+        {
+            var section = name[..name.IndexOf("__", StringComparison.Ordinal)];
+            bound.Concat(other).ShouldContain(section, $"app setting {name}: no options section '{section}' (a misspelt setting is silently ignored)");
+        }
+
+        InfraSettings()[$"{SqliteOptions.SectionName}__{nameof(SqliteOptions.Path)}"].ShouldStartWith("'/tmp/", customMessage: "Flex Consumption instances may only write under /tmp");
     }
 
     [Fact]
