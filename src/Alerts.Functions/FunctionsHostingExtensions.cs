@@ -25,6 +25,12 @@ public static partial class FunctionsHostingExtensions
         // The host forwards the handler's console to Application Insights: per-request framework lines would
         // only add cost. The reply's Logs and the pipeline's own log lines say what each invocation did.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            // One line per entry: the host turns each console line into one trace.
+            console.SingleLine = true;
+            console.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+        });
         builder.AddAlertsStore();
         builder.Services.AddTransient<ScheduleFunction>();
         builder.Services.AddTransient<PollFeedFunction>();

@@ -230,6 +230,25 @@ public partial class FunctionsConsistencyTests
         typeof(FunctionSettings).Assembly.GetName().Name.ShouldBe("Alerts.Functions");
     }
 
+    [Fact]
+    public void AzdAndTheWorkflowDeployTheZipThePackageStepWrites()
+    {
+        var azd = File.ReadAllText(Path.Combine(Root, "azure.yaml"));
+        var workflow = File.ReadAllText(Path.Combine(Root, ".github", "workflows", "deploy.yml"));
+        var script = File.ReadAllText(Path.Combine(Root, "deploy", "package.sh"));
+
+        script.ShouldContain("artifacts/alerts-functions.zip");
+        script.ShouldContain("-r linux-x64 --self-contained true");
+        azd.ShouldContain("project: ./src/Alerts.Functions");
+        azd.ShouldContain("dist: ../../artifacts/alerts-functions.zip");
+        azd.ShouldContain("run: ../../deploy/package.sh");
+        azd.ShouldContain("host: function");
+        workflow.ShouldContain("id-token: write");
+        workflow.ShouldContain("./deploy/package.sh artifacts/alerts-functions.zip");
+        workflow.ShouldContain("--src-path artifacts/alerts-functions.zip");
+        Bicep.ShouldContain("'azd-service-name': 'functions'");
+    }
+
     [GeneratedRegex(@"^\s*\{\s*name:\s*'(?<name>[^']+)'\s*,\s*value:\s*(?<value>.+?)\s*\}\s*$", RegexOptions.Multiline)]
     private static partial Regex BicepAppSetting();
 

@@ -152,6 +152,22 @@ public class FunctionsContractTests
     }
 
     [Fact]
+    public async Task TheDequeueCountStringReachesPollFeedAndARedeliveryRequeuesEveryItem()
+    {
+        await using var news = await StartNewsServerAsync();
+        await using var host = await FunctionsTestHost.StartAsync();
+        var feed = await host.Get<ManageFeeds>().AddAsync(news.Url("/feed.xml").AbsoluteUri, null, allowFile: false, Ct);
+        var message = $"{{\"feedId\":{feed.Id},\"v\":1}}";
+        (await host.InvokeAsync("PollFeed", HostPayloads.Queue("PollFeed", message))).Output("articles").Count.ShouldBe(2);
+
+        var again = await host.InvokeAsync("PollFeed", HostPayloads.Queue("PollFeed", message, dequeueCount: 1));
+        var redelivered = await host.InvokeAsync("PollFeed", HostPayloads.Queue("PollFeed", message, dequeueCount: 2));
+
+        again.Output("articles").ShouldBeEmpty();
+        redelivered.Output("articles").Count.ShouldBe(2, "a redelivered poll may have died before its outputs were queued");
+    }
+
+    [Fact]
     public async Task ScheduleOutputsPassedOnAsInvocationsStoreAndProcessTheFeedsArticles()
     {
         await using var news = await StartNewsServerAsync();
