@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Alerts.Functions.Functions;
+using Alerts.Functions.Invocations;
+using Alerts.Pipeline.Messages;
+using Alerts.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Functions;
+
+public static partial class FunctionsHostingExtensions
+{
+    /// <summary>Port used when the handler runs without the Functions host (FUNCTIONS_CUSTOMHANDLER_PORT unset).</summary>
+    public const int LocalPort = 7071;
+
+    /// <summary>
+    /// The custom handler's process: Kestrel on 127.0.0.1 and the port the host passes in
+    /// FUNCTIONS_CUSTOMHANDLER_PORT (0 picks a free port, for tests), the store, and one class per function.
+    /// </summary>
+    public static WebApplicationBuilder AddAlertsFunctionsHost(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.WebHost.ConfigureKestrel((context, kestrel) => kestrel.Listen(IPAddress.Loopback, HandlerPort(context.Configuration)));
+        // The host forwards the handler's console to Application Insights: per-request framework lines would
+        // only add cost. The reply's Logs and the pipeline's own log lines say what each invocation did.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            // One line per entry: the host turns each console line into one trace.
+            console.SingleLine = true;
+            console.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+        });
+        builder.AddAlertsStore();
+        builder.Services.AddTransient<ScheduleFunction>();
+        builder.Services.AddTransient<PollFeedFunction>();
+        builder.Services.AddTransient<ProcessArticleFunction>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The one place the store is chosen. The embedded SQLite store for now; this line becomes
+    /// <c>builder.AddAzureStorage()</c> when the Azure Table and Queue adapters land.
+    /// </summary>
+    public static IHostApplicationBuilder AddAlertsStore(this IHostApplicationBuilder builder) => builder.AddSqliteStore();
+
+    /// <summary><c>GET /</c> (the host's readiness probe) and one <c>POST /&lt;FunctionName&gt;</c> per function.</summary>
+    public static WebApplication MapAlertsFunctions(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/", () => Results.Text("alerts functions handler", "text/plain"));
+        app.MapFunction<ScheduleFunction>();
+        app.MapFunction<PollFeedFunction>();
+        app.MapFunction<ProcessArticleFunction>();
+        return app;
+    }
+
+    private static void MapFunction<TFunction>(this WebApplication app)
+        where TFunction : class, IAlertsFunction
+    {
+        var definition = TFunction.Definition;
+        app.MapPost("/" + definition.Name, (HttpContext context, TFunction function, ILoggerFactory loggers) =>
+                InvokeAsync(context, function, definition, loggers.CreateLogger("Alerts.Functions." + definition.Name)))
+            .WithMetadata(definition);
+    }
+
+    /// <summary>
+    /// Runs one invocation. Any failure answers 500 with the reason in Logs: the host then fails the
+    /// invocation, a queue message becomes visible again, and after maxDequeueCount (host.json) it moves to
+    /// &lt;queue&gt;-poison. A message that can never succeed (not the expected JSON) takes the same path:
+    /// the poison queue is where it can be inspected.
+    /// </summary>
+    private static async Task<IResult> InvokeAsync(HttpContext context, IAlertsFunction function, FunctionDefinition definition, ILogger logger)
+    {
+        var cancellationToken = context.RequestAborted;
+        try
+        {
+            using var body = await ReadBodyAsync(context.Request, cancellationToken);
+            var reply = await function.InvokeAsync(body.RootElement, cancellationToken);
+            return reply.ToResult();
+        }
+        catch (Exception ex) when (ex is InvocationFormatException or InvalidMessageException)
+        {
+            LogUndecodable(logger, definition.Name, ex.Message);
+            return new InvocationReply()
+                .Log(string.Create(CultureInfo.InvariantCulture,
+                    $"functions: {definition.Name} cannot decode this invocation and never will: {ex.Message}. The host retries it and then moves it to the poison queue."))
+                .ToResult(StatusCodes.Status500InternalServerError);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(logger, ex, definition.Name);
+            return new InvocationReply()
+                .Log(string.Create(CultureInfo.InvariantCulture, $"functions: {definition.Name} failed: {ex.GetType().Name}: {ex.Message}"))
+                .ToResult(StatusCodes.Status500InternalServerError);
+        }
+    }
+
+    private static async Task<JsonDocument> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvocationFormatException($"functions: invocation body is not JSON: {ex.Message}", ex);
+        }
+    }
+
+    private static int HandlerPort(IConfiguration configuration)
+    {
+        var value = configuration[FunctionSettings.HandlerPort];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return LocalPort;
+        }
+
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= IPEndPoint.MaxPort
+            ? port
+            : throw new OptionsValidationException(FunctionSettings.HandlerPort, typeof(int), [$"functions: {FunctionSettings.HandlerPort} must be a port number, got '{value}'"]);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "functions: {Function} cannot decode its invocation: {Reason}")]
+    private static partial void LogUndecodable(ILogger logger, string function, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "functions: {Function} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string function);
+}
