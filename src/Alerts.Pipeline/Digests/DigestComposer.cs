@@ -69,7 +69,8 @@ public sealed class DigestComposer(
                 clusters[id] = await claims.GetClusterAsync(id, cancellationToken);
             }
 
-            var name = (await topics.GetTopicAsync(range.TopicId, cancellationToken))?.Name ?? range.TopicId;
+            // Topic names head sections in both bodies and go in the subject: one line, whatever was stored.
+            var name = MailHeaders.SingleLine((await topics.GetTopicAsync(range.TopicId, cancellationToken))?.Name ?? range.TopicId);
             var section = DigestBuilder.Build(range.TopicId, name, events, id => clusters.GetValueOrDefault(id));
             if (section.Items.Count > 0)
             {
