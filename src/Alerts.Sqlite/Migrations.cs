@@ -181,6 +181,7 @@ public static class Migrations
                 last_error TEXT
             );
             CREATE INDEX ix_digests_subscription ON digests (subscription_id, created_at);
+            CREATE INDEX ix_digests_pending ON digests (created_at) WHERE state = 'Pending';
             -- The events a digest carries: per topic, the sequence range (after_seq, through_seq].
             CREATE TABLE digest_events (
                 digest_id TEXT NOT NULL REFERENCES digests (id) ON DELETE CASCADE,

@@ -172,6 +172,30 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database, TimeProvide
             return digests;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<DigestRecord>> ListStalePendingDigestsAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync<IReadOnlyList<DigestRecord>>(async connection =>
+        {
+            var ids = new List<string>();
+            using (var command = connection.Command("""
+                SELECT id FROM digests WHERE state = 'Pending' AND created_at < $before ORDER BY created_at, id LIMIT $limit;
+                """).With("$before", createdBefore.ToUnixMs()).With("$limit", limit))
+            using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetString(0));
+                }
+            }
+
+            var digests = new List<DigestRecord>(ids.Count);
+            foreach (var id in ids)
+            {
+                digests.Add((await GetDigestAsync(connection, null, id, cancellationToken))!);
+            }
+
+            return digests;
+        }, cancellationToken);
+
     public Task<bool> MarkDigestSentAsync(string digestId, string? providerId, DateTimeOffset sentAt, CancellationToken cancellationToken) =>
         database.WithTransactionAsync(async (connection, transaction) =>
         {

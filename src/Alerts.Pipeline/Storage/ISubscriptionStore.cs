@@ -83,6 +83,9 @@ public interface ISubscriptionStore
 
     Task<IReadOnlyList<DigestRecord>> ListDigestsAsync(string subscriptionId, CancellationToken cancellationToken);
 
+    /// <summary>Digests still pending that were recorded before <paramref name="createdBefore"/> (their message gave up), oldest first.</summary>
+    Task<IReadOnlyList<DigestRecord>> ListStalePendingDigestsAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken);
+
     /// <summary>Marks a pending digest sent; false when it was not pending.</summary>
     Task<bool> MarkDigestSentAsync(string digestId, string? providerId, DateTimeOffset sentAt, CancellationToken cancellationToken);
 

@@ -124,6 +124,30 @@ public class SendDigestTests
     }
 
     [Fact]
+    public async Task ADigestLeftPendingIsAskedForAgainAfterHalfAnHourAndSentOnce()
+    {
+        await using var harness = await DigestHarness.StartAsync();
+        var subscription = await harness.AddActiveAsync("reader@example.org", DigestFrequency.Daily);
+        await TopicEvents.AddTerminalClaimAsync(harness.Get<IClaimStore>(), "ports", 1, Ct);
+        var schedule = harness.Get<DigestSchedule>();
+        var message = (await schedule.RunAsync(Ct)).Single();
+
+        // The message's tries all failed after the claim: the digest is pending, its message is gone.
+        await harness.Get<ISubscriptionStore>().ClaimDigestAsync(subscription.Id, message.WindowKey, DigestRecord.IdFor(subscription.Id, message.WindowKey), harness.App.Clock.GetUtcNow(), Ct);
+        var soon = await schedule.RunAsync(Ct);
+        harness.App.Clock.Advance(DigestSchedule.StalePending + TimeSpan.FromMinutes(1));
+        var later = await schedule.RunAsync(Ct);
+        var sent = await harness.Get<SendDigest>().RunAsync(later.Single(), Ct);
+        var afterwards = await schedule.RunAsync(Ct);
+
+        soon.ShouldBeEmpty();
+        later.Single().ShouldBe(message);
+        sent.Outcome.ShouldBe(SendDigestOutcome.Sent);
+        afterwards.ShouldBeEmpty();
+        harness.OutboxFiles().Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task AMalformedMessageIsRefusedAsInvalid()
     {
         await using var harness = await DigestHarness.StartAsync();
