@@ -34,6 +34,9 @@ public static class AlertsCommandLine
             TopicsCommand.Build(),
             ClaimsCommand.Build(input),
             ReplayCommand.Build(),
+            SubscriptionsCommand.BuildSubscribe(),
+            SubscriptionsCommand.Build(),
+            DigestCommand.Build(),
         };
         return root;
     }

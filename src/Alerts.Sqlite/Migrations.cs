@@ -142,6 +142,61 @@ public static class Migrations
             );
             CREATE INDEX ix_topic_events_topic ON topic_events (topic_id, seq);
             """),
+        new(4, "subscriptions, digest cursors and digests", """
+            -- One row per address (email is normalised: domain lower-case punycode). topics is a JSON array of
+            -- topic ids. start_seq is the newest topic event when the subscription became active: a topic's
+            -- cursor starts there until a digest moves it.
+            CREATE TABLE subscriptions (
+                id TEXT PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                topics TEXT NOT NULL,
+                frequency TEXT NOT NULL,
+                hour INTEGER NOT NULL,
+                day_of_week INTEGER NOT NULL,
+                time_zone TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                confirmed_at INTEGER,
+                unsubscribed_at INTEGER,
+                start_seq INTEGER NOT NULL DEFAULT 0,
+                last_window_key TEXT
+            );
+            CREATE INDEX ix_subscriptions_state ON subscriptions (state, created_at);
+            -- The last topic event put in a digest, per (subscription, topic).
+            CREATE TABLE subscription_cursors (
+                subscription_id TEXT NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+                topic_id TEXT NOT NULL,
+                last_seq INTEGER NOT NULL,
+                PRIMARY KEY (subscription_id, topic_id)
+            );
+            -- id is stable: <subscription id>-<window key>. state: Pending, Sent, Failed.
+            CREATE TABLE digests (
+                id TEXT PRIMARY KEY,
+                subscription_id TEXT NOT NULL,
+                window_key TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                sent_at INTEGER,
+                provider_id TEXT,
+                last_error TEXT
+            );
+            CREATE INDEX ix_digests_subscription ON digests (subscription_id, created_at);
+            CREATE INDEX ix_digests_pending ON digests (created_at) WHERE state = 'Pending';
+            -- The events a digest carries: per topic, the sequence range (after_seq, through_seq].
+            CREATE TABLE digest_events (
+                digest_id TEXT NOT NULL REFERENCES digests (id) ON DELETE CASCADE,
+                topic_id TEXT NOT NULL,
+                after_seq INTEGER NOT NULL,
+                through_seq INTEGER NOT NULL,
+                PRIMARY KEY (digest_id, topic_id)
+            );
+            -- Secrets the store generates for itself (the link-signing key when none is configured).
+            CREATE TABLE store_secrets (
+                id TEXT PRIMARY KEY,
+                secret TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            """),
     ];
 
     /// <summary>The schema version this build knows: the number of the last migration.</summary>

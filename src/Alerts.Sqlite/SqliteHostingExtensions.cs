@@ -28,11 +28,13 @@ public static class SqliteHostingExtensions
         services.TryAddSingleton<SqliteWorkQueue>();
         services.TryAddSingleton<SqliteTopicStore>();
         services.TryAddSingleton<SqliteClaimStore>();
+        services.TryAddSingleton<SqliteSubscriptionStore>();
         services.TryAddSingleton<IFeedStore>(provider => provider.GetRequiredService<SqliteFeedStore>());
         services.TryAddSingleton<IArticleStore>(provider => provider.GetRequiredService<SqliteArticleStore>());
         services.TryAddSingleton<IWorkQueue>(provider => provider.GetRequiredService<SqliteWorkQueue>());
         services.TryAddSingleton<ITopicStore>(provider => provider.GetRequiredService<SqliteTopicStore>());
         services.TryAddSingleton<IClaimStore>(provider => provider.GetRequiredService<SqliteClaimStore>());
+        services.TryAddSingleton<ISubscriptionStore>(provider => provider.GetRequiredService<SqliteSubscriptionStore>());
         return builder;
     }
 }

@@ -65,7 +65,8 @@ public static class RunCommand
         await output.WriteLineAsync(
             $"run: {report.FeedsScheduled} feeds due, {report.FeedsFetched} fetched, {report.FeedsNotModified} not modified, " +
             $"{report.FeedFailures.Count} failed; {report.NewArticles} new articles, {report.ArticlesProcessed} processed, " +
-            $"{report.Copies} syndicated copies, {report.TopicMatches} topic matches, {report.TopicEvents} topic events");
+            $"{report.Copies} syndicated copies, {report.TopicMatches} topic matches, {report.TopicEvents} topic events; " +
+            $"{report.DigestsSent} digests sent");
         foreach (var failure in report.FeedFailures)
         {
             await output.WriteLineAsync($"  failed: {failure.Url}: {failure.Error}");

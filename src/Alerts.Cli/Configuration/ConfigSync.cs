@@ -1,6 +1,8 @@
+using Alerts.Core.Subscriptions;
 using Alerts.Core.Topics;
 using Alerts.Pipeline.Feeds;
 using Alerts.Pipeline.Storage;
+using Alerts.Pipeline.Subscriptions;
 using Alerts.Pipeline.Topics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,9 +24,26 @@ public sealed class ConfiguredTopic
     public List<string> Languages { get; set; } = [];
 }
 
+/// <summary>A subscriber listed under <c>subscribers:</c>: the operator's own, active without confirmation.</summary>
+public sealed class ConfiguredSubscriber
+{
+    public string Email { get; set; } = "";
+
+    public List<string> Topics { get; set; } = [];
+
+    public DigestFrequency Frequency { get; set; } = DigestFrequency.Daily;
+
+    public int Hour { get; set; } = 8;
+
+    public DayOfWeek Day { get; set; } = DayOfWeek.Monday;
+
+    public string TimeZone { get; set; } = "UTC";
+}
+
 /// <summary>
 /// Brings what the configuration file lists into the store before a command uses it: feeds are added
-/// (or un-parked), alias groups and topics are added or updated. Removing an entry from the file does not
+/// (or un-parked), alias groups and topics are added or updated, subscribers are added active (an address that
+/// unsubscribed stays unsubscribed). Removing an entry from the file does not
 /// delete it from the store; <c>alerts feeds remove</c> and <c>alerts topics remove</c> do.
 /// </summary>
 public static class ConfigSync
@@ -38,6 +57,34 @@ public static class ConfigSync
         await SyncFeedsAsync(host, configuration, settings, cancellationToken);
         await SyncAliasesAsync(host, configuration, cancellationToken);
         await SyncTopicsAsync(host, configuration, cancellationToken);
+        await SyncSubscribersAsync(host, configuration, cancellationToken);
+    }
+
+    private static async Task SyncSubscribersAsync(IHost host, IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        List<ConfiguredSubscriber> configured;
+        try
+        {
+            configured = configuration.GetSection("Subscribers").Get<List<ConfiguredSubscriber>>() ?? [];
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ConfigurationFileException($"config: subscribers: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+
+        var subscriptions = host.Services.GetRequiredService<ManageSubscriptions>();
+        foreach (var entry in configured)
+        {
+            try
+            {
+                await subscriptions.EnsureOperatorSubscriberAsync(
+                    new SubscriptionRequest(entry.Email, entry.Topics, entry.Frequency, entry.Hour, entry.Day, entry.TimeZone), cancellationToken);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ConfigurationFileException($"config: subscriber '{entry.Email}': {ex.Message}", ex);
+            }
+        }
     }
 
     private static async Task SyncFeedsAsync(IHost host, IConfiguration configuration, CliSettings settings, CancellationToken cancellationToken)

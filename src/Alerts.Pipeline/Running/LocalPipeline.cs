@@ -1,4 +1,5 @@
 using Alerts.Pipeline.Articles;
+using Alerts.Pipeline.Digests;
 using Alerts.Pipeline.Feeds;
 using Alerts.Pipeline.Messages;
 using Alerts.Pipeline.Queues;
@@ -16,21 +17,24 @@ public sealed record CycleReport(
     int Copies,
     int TopicMatches,
     int TopicEvents,
-    int MessagesFailed);
+    int MessagesFailed,
+    int DigestsSent = 0);
 
 /// <summary>What the CLI shows while a cycle runs.</summary>
 public sealed record CycleProgress(string Stage, int Done, int Total);
 
 /// <summary>
 /// One pass of the pipeline on the local host, over the same queues and use cases the Functions app uses:
-/// Schedule → feed-poll → PollFeed → articles → ProcessArticle. Later stages join here as they exist.
+/// Schedule → feed-poll → PollFeed → articles → ProcessArticle → DigestSchedule → digests → SendDigest.
 /// </summary>
 public sealed class LocalPipeline(
     IWorkQueue queue,
     QueueWorker worker,
     ScheduleFeedPolls schedule,
     PollFeed pollFeed,
-    ProcessArticle processArticle)
+    ProcessArticle processArticle,
+    DigestSchedule digestSchedule,
+    SendDigest sendDigest)
 {
     public async Task<CycleReport> RunOnceAsync(TimeSpan retryDelay, IProgress<CycleProgress>? progress, CancellationToken cancellationToken)
     {
@@ -76,6 +80,22 @@ public sealed class LocalPipeline(
             retryDelay,
             cancellationToken);
 
+        progress?.Report(new CycleProgress("scheduling digests", 0, 0));
+        await digestSchedule.RunAndEnqueueAsync(queue, cancellationToken);
+        var digestsSent = 0;
+        var digestTotal = await queue.CountAsync(QueueNames.Digests, cancellationToken);
+        var (_, digestFailures) = await worker.DrainAsync(
+            QueueNames.Digests,
+            async (message, ct) =>
+            {
+                progress?.Report(new CycleProgress("sending digests", digestsSent, digestTotal));
+                var request = PipelineMessage.Deserialize(message.Body, DigestJsonContext.Default.SendDigestMessage);
+                var result = await sendDigest.RunAsync(request, ct);
+                digestsSent += result.Outcome == SendDigestOutcome.Sent ? 1 : 0;
+            },
+            retryDelay,
+            cancellationToken);
+
         return new CycleReport(
             scheduled,
             polls.Count(p => p.Outcome == PollOutcome.Fetched),
@@ -86,6 +106,7 @@ public sealed class LocalPipeline(
             copies,
             matches,
             events,
-            pollFailures + articleFailures);
+            pollFailures + articleFailures + digestFailures,
+            digestsSent);
     }
 }

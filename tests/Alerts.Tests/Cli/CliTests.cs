@@ -11,7 +11,9 @@ public sealed class CliTests : IDisposable
     {
         CopySamples(Path.Combine(TestEnvironment.RepositoryRoot, "samples"), Path.Combine(_folder, "samples"));
         var config = Path.Combine(_folder, "samples", "alerts.yaml");
-        File.WriteAllText(config, File.ReadAllText(config).Replace("./data/alerts.db", Path.Combine(_folder, "data", "alerts.db"), StringComparison.Ordinal));
+        File.WriteAllText(config, File.ReadAllText(config)
+            .Replace("./data/alerts.db", Path.Combine(_folder, "data", "alerts.db"), StringComparison.Ordinal)
+            .Replace("./outbox", Path.Combine(_folder, "outbox"), StringComparison.Ordinal));
     }
 
     private string Config => Path.Combine(_folder, "samples", "alerts.yaml");

@@ -1,0 +1,286 @@
+using System.Globalization;
+using System.Net;
+using Alerts.Core.Mail;
+using Alerts.Core.Subscriptions;
+using Alerts.Pipeline.Mail;
+using Alerts.Pipeline.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Pipeline.Subscriptions;
+
+/// <summary>What a person asks for: an address, topic ids and when to get the digest.</summary>
+public sealed record SubscriptionRequest(
+    string Email,
+    IReadOnlyList<string> Topics,
+    DigestFrequency Frequency = DigestFrequency.Daily,
+    int Hour = 8,
+    DayOfWeek DayOfWeek = DayOfWeek.Monday,
+    string TimeZone = "UTC");
+
+public enum SubscribeOutcome
+{
+    /// <summary>A new (or renewed) pending subscription; the confirmation email went out.</summary>
+    ConfirmationSent,
+
+    /// <summary>The address is already waiting for its confirmation; nothing changed, nothing sent.</summary>
+    AlreadyPending,
+
+    /// <summary>The address is already subscribed; nothing changed, nothing sent (preferences change through a manage link).</summary>
+    AlreadyActive,
+}
+
+public sealed record SubscribeResult(SubscribeOutcome Outcome, Subscription Subscription);
+
+/// <summary>The outcome of a link: the subscription when the token was good, else the reason.</summary>
+public sealed record LinkResult(Subscription? Subscription, string? Error)
+{
+    public bool Ok => Subscription is not null;
+}
+
+/// <summary>
+/// Subscribing with double opt-in, confirming, unsubscribing and listing; the operator's own subscribers from
+/// the configuration file. The CLI and the HTTP API call these.
+/// </summary>
+/// <remarks>
+/// A self-service subscription starts pending and gets one email, the confirmation; nothing else is sent
+/// until it is confirmed, and it is deleted when it stays pending for <see cref="PendingLifetime"/>. Subscribing
+/// an address again is idempotent: a pending or active subscription is left as it is (so nobody can change
+/// another person's preferences by subscribing their address). An unsubscribed address that subscribes again
+/// is pending again and needs a new confirmation; a confirmation link issued before that does not count.
+/// </remarks>
+public sealed class ManageSubscriptions(
+    ISubscriptionStore store,
+    ITopicStore topics,
+    IMailSender mail,
+    SubscriptionLinks links,
+    IOptions<MailOptions> mailOptions,
+    TimeProvider clock)
+{
+    public static readonly TimeSpan PendingLifetime = TimeSpan.FromDays(7);
+
+    /// <exception cref="ArgumentException">The address, a topic, the time zone or the hour is not valid; the message says which.</exception>
+    public async Task<SubscribeResult> SubscribeAsync(SubscriptionRequest request, CancellationToken cancellationToken)
+    {
+        var checkedRequest = await CheckAsync(request, cancellationToken);
+        var now = clock.GetUtcNow();
+        var existing = await store.FindByEmailAsync(checkedRequest.Email, cancellationToken);
+        if (existing is { State: SubscriptionState.Pending } && existing.CreatedAt + PendingLifetime > now)
+        {
+            return new SubscribeResult(SubscribeOutcome.AlreadyPending, existing);
+        }
+
+        if (existing is { State: SubscriptionState.Active or SubscriptionState.Paused })
+        {
+            return new SubscribeResult(SubscribeOutcome.AlreadyActive, existing);
+        }
+
+        var subscription = Build(existing?.Id ?? Subscription.NewId(), checkedRequest, SubscriptionState.Pending, now);
+        await store.SaveAsync(subscription, startFromNow: false, cancellationToken);
+        await SendConfirmationAsync(subscription, cancellationToken);
+        return new SubscribeResult(SubscribeOutcome.ConfirmationSent, subscription);
+    }
+
+    /// <summary>
+    /// An operator's subscriber (from the configuration file): active at once, no confirmation. Its preferences
+    /// follow the file; an address that unsubscribed stays unsubscribed.
+    /// </summary>
+    public async Task<Subscription> EnsureOperatorSubscriberAsync(SubscriptionRequest request, CancellationToken cancellationToken)
+    {
+        var checkedRequest = await CheckAsync(request, cancellationToken);
+        var now = clock.GetUtcNow();
+        var existing = await store.FindByEmailAsync(checkedRequest.Email, cancellationToken);
+        if (existing is { State: SubscriptionState.Unsubscribed or SubscriptionState.Paused })
+        {
+            return existing;
+        }
+
+        var wanted = Build(existing?.Id ?? Subscription.NewId(), checkedRequest, SubscriptionState.Active, existing?.CreatedAt ?? now)
+            with { ConfirmedAt = existing?.ConfirmedAt ?? now };
+        if (existing is not null && SamePreferences(existing, wanted) && existing.State == SubscriptionState.Active)
+        {
+            return existing;
+        }
+
+        // A new subscriber (or a pending one the operator now lists) starts with what happens from now on.
+        await store.SaveAsync(wanted, startFromNow: existing is not { State: SubscriptionState.Active }, cancellationToken);
+        return wanted;
+    }
+
+    public async Task<LinkResult> ConfirmAsync(string token, CancellationToken cancellationToken)
+    {
+        var check = (await links.TokensAsync(cancellationToken)).Verify(token, TokenPurpose.Confirm);
+        if (!check.IsValid)
+        {
+            return new LinkResult(null, check.Error);
+        }
+
+        var subscription = await store.GetAsync(check.SubscriptionId!, cancellationToken);
+        if (subscription is null)
+        {
+            return new LinkResult(null, "subscriptions: this subscription no longer exists (a pending one expires after 7 days); please subscribe again");
+        }
+
+        if (subscription.State == SubscriptionState.Active)
+        {
+            return new LinkResult(subscription, null);
+        }
+
+        // The token must belong to the current pending period: seconds, because tokens carry unix seconds.
+        var now = clock.GetUtcNow();
+        if (subscription.State != SubscriptionState.Pending
+            || check.IssuedAt < DateTimeOffset.FromUnixTimeSeconds(subscription.CreatedAt.ToUnixTimeSeconds())
+            || subscription.CreatedAt + PendingLifetime <= now)
+        {
+            return new LinkResult(null, "subscriptions: this confirmation link is no longer valid; please subscribe again");
+        }
+
+        var active = subscription with { State = SubscriptionState.Active, ConfirmedAt = now, UnsubscribedAt = null };
+        await store.SaveAsync(active, startFromNow: true, cancellationToken);
+        return new LinkResult(active, null);
+    }
+
+    /// <summary>The one-click and mailto unsubscribe: always works for a genuine token, however old; repeating it changes nothing.</summary>
+    public async Task<LinkResult> UnsubscribeByTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var check = (await links.TokensAsync(cancellationToken)).Verify(token, TokenPurpose.Unsubscribe);
+        if (!check.IsValid)
+        {
+            return new LinkResult(null, check.Error);
+        }
+
+        var subscription = await UnsubscribeAsync(check.SubscriptionId!, cancellationToken);
+        return subscription is null
+            ? new LinkResult(null, "subscriptions: this subscription no longer exists")
+            : new LinkResult(subscription, null);
+    }
+
+    /// <summary>Unsubscribes by subscription id or address (the operator's way); null when there is no such subscription.</summary>
+    public async Task<Subscription?> UnsubscribeAsync(string idOrEmail, CancellationToken cancellationToken)
+    {
+        var subscription = await FindAsync(idOrEmail, cancellationToken);
+        if (subscription is null || subscription.State == SubscriptionState.Unsubscribed)
+        {
+            return subscription;
+        }
+
+        var unsubscribed = subscription with { State = SubscriptionState.Unsubscribed, UnsubscribedAt = clock.GetUtcNow() };
+        await store.SaveAsync(unsubscribed, startFromNow: false, cancellationToken);
+        return unsubscribed;
+    }
+
+    /// <summary>A subscription by id, or by address (normalised first).</summary>
+    public async Task<Subscription?> FindAsync(string idOrEmail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(idOrEmail);
+        if (idOrEmail.Contains('@', StringComparison.Ordinal))
+        {
+            return EmailAddress.TryNormalize(idOrEmail, out var email, out _) ? await store.FindByEmailAsync(email, cancellationToken) : null;
+        }
+
+        return await store.GetAsync(idOrEmail.Trim(), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Subscription>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
+
+    /// <summary>Deletes subscriptions left pending longer than <see cref="PendingLifetime"/>; returns how many.</summary>
+    public Task<int> ExpirePendingAsync(CancellationToken cancellationToken) =>
+        store.DeleteExpiredPendingAsync(clock.GetUtcNow() - PendingLifetime, cancellationToken);
+
+    private async Task<SubscriptionRequest> CheckAsync(SubscriptionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!EmailAddress.TryNormalize(request.Email, out var email, out var error))
+        {
+            throw new ArgumentException(error, nameof(request));
+        }
+
+        var topicIds = request.Topics.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (topicIds.Count == 0)
+        {
+            throw new ArgumentException("subscriptions: name at least one topic", nameof(request));
+        }
+
+        foreach (var id in topicIds)
+        {
+            if (await topics.GetTopicAsync(id, cancellationToken) is null)
+            {
+                throw new ArgumentException($"subscriptions: there is no topic '{id}' (see 'alerts topics list')", nameof(request));
+            }
+        }
+
+        if (request.Hour is < 0 or > 23)
+        {
+            throw new ArgumentException($"subscriptions: hour {request.Hour} is outside 0-23", nameof(request));
+        }
+
+        if (!DigestWindows.TryFindTimeZone(request.TimeZone, out _, out var zoneError))
+        {
+            throw new ArgumentException(zoneError, nameof(request));
+        }
+
+        return request with { Email = email, Topics = topicIds, TimeZone = request.TimeZone.Trim() };
+    }
+
+    private static Subscription Build(string id, SubscriptionRequest request, SubscriptionState state, DateTimeOffset createdAt) => new()
+    {
+        Id = id,
+        Email = request.Email,
+        Topics = request.Topics,
+        Frequency = request.Frequency,
+        Hour = request.Hour,
+        DayOfWeek = request.DayOfWeek,
+        TimeZone = request.TimeZone,
+        State = state,
+        CreatedAt = createdAt,
+    };
+
+    private static bool SamePreferences(Subscription a, Subscription b) =>
+        a.Topics.SequenceEqual(b.Topics, StringComparer.Ordinal) && a.Frequency == b.Frequency && a.Hour == b.Hour
+        && a.DayOfWeek == b.DayOfWeek && a.TimeZone == b.TimeZone;
+
+    private async Task SendConfirmationAsync(Subscription subscription, CancellationToken cancellationToken)
+    {
+        var url = await links.ConfirmUrlAsync(subscription.Id, cancellationToken);
+        var names = new List<string>();
+        foreach (var id in subscription.Topics)
+        {
+            names.Add((await topics.GetTopicAsync(id, cancellationToken))?.Name ?? id);
+        }
+
+        var topicList = string.Join(", ", names);
+        var text = $"""
+            Someone (hopefully you) asked to receive Alerts digests at {subscription.Email} for: {topicList}.
+
+            To confirm, open this link within 7 days:
+            {url}
+
+            If you did not ask for this, ignore this email: nothing else will be sent to you.
+            """;
+        var html = $"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>Confirm your subscription</title></head>
+            <body style="margin:0;padding:16px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;word-break:break-word;overflow-wrap:anywhere;">
+            <p>Someone (hopefully you) asked to receive Alerts digests at {WebUtility.HtmlEncode(subscription.Email)} for: <strong>{WebUtility.HtmlEncode(topicList)}</strong>.</p>
+            <p><a href="{WebUtility.HtmlEncode(url)}">Confirm the subscription</a> (the link works for 7 days).</p>
+            <p>If you did not ask for this, ignore this email: nothing else will be sent to you.</p>
+            </body></html>
+            """;
+        // One key per pending period: a repeated send of the same confirmation is de-duplicated by the provider.
+        var key = "confirm-" + subscription.Id + "-" + subscription.CreatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var message = new MailMessage
+        {
+            From = mailOptions.Value.SenderAddress(),
+            To = new MailboxAddress(subscription.Email),
+            Subject = "Confirm your Alerts subscription: " + topicList,
+            Date = clock.GetUtcNow(),
+            MessageId = MailMessage.MessageIdFor(key, links.MailDomain),
+            TextBody = text,
+            HtmlBody = html,
+        };
+        var result = await mail.SendAsync(message, key, cancellationToken);
+        if (result.Outcome == MailSendOutcome.PermanentFailure)
+        {
+            throw new InvalidOperationException($"subscriptions: the confirmation email to {subscription.Email} was refused: {result.Reason}");
+        }
+    }
+}
