@@ -53,13 +53,13 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
 
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            // Feed item first, then URL: the same order of precedence as the SQLite store.
-            foreach (var (key, outcome) in keys)
+            if (await FindOwnerAsync(keysTable, keys, keys.Count, cancellationToken) is { } found)
             {
-                if (await Client.GetAsync(keysTable, key, KeyRow, cancellationToken) is { } row && row.GetInt64("ArticleId") is { } owner)
-                {
-                    return await DuplicateOfAsync(article, keys, owner, outcome, cancellationToken);
-                }
+                // Writers claim in key order, so a key found later may have been claimed after an earlier one
+                // was read as free: read the earlier ones again, so the outcome is the one SQLite would give.
+                var earlier = found.Index > 0 ? await FindOwnerAsync(keysTable, keys, found.Index, cancellationToken) : null;
+                var (_, owner, outcome) = earlier ?? found;
+                return await DuplicateOfAsync(article, keys, owner, outcome, cancellationToken);
             }
 
             var id = await tables.NextIdAsync(ArticlesTable, cancellationToken);
@@ -226,6 +226,21 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
         }
 
         return keys;
+    }
+
+    /// <summary>The owner of the first of the first <paramref name="count"/> keys that has one (feed item first, then URL, as in SQLite).</summary>
+    private async Task<(int Index, long Owner, ArticleInsertOutcome Outcome)?> FindOwnerAsync(string keysTable,
+        List<(string Key, ArticleInsertOutcome Outcome)> keys, int count, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (await Client.GetAsync(keysTable, keys[i].Key, KeyRow, cancellationToken) is { } row && row.GetInt64("ArticleId") is { } owner)
+            {
+                return (i, owner, keys[i].Outcome);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -59,7 +59,7 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
     public async Task UpsertAliasAsync(AliasDefinition definition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var entity = new TableEntity(Partition, AliasPrefix + TableKeys.EncodeKey(definition.Name))
+        var entity = new TableEntity(Partition, AliasKey(definition.Name))
         {
             ["Name"] = definition.Name,
             ["Members"] = definition.Members,
@@ -70,13 +70,13 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
     public Task<bool> RemoveAliasAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return ChangeAsync(new TableBatchOperation(TableBatchKind.Delete, new TableEntity(Partition, AliasPrefix + TableKeys.EncodeKey(name))), cancellationToken);
+        return ChangeAsync(new TableBatchOperation(TableBatchKind.Delete, new TableEntity(Partition, AliasKey(name))), cancellationToken);
     }
 
     public async Task<IReadOnlyList<AliasDefinition>> ListAliasesAsync(CancellationToken cancellationToken) =>
         (await ListRowsAsync(AliasPrefix, cancellationToken))
         .Select(e => new AliasDefinition(e.GetString("Name") ?? string.Empty, e.GetString("Members") ?? string.Empty))
-        .OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        .OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToList();
 
     public async Task<long> GetTopicsVersionAsync(CancellationToken cancellationToken)
     {
@@ -169,6 +169,9 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
 
         return rows;
     }
+
+    /// <summary>Alias names are case-insensitive (as in SQLite, where the column is NOCASE): the key is the upper-cased name.</summary>
+    private static string AliasKey(string name) => AliasPrefix + TableKeys.EncodeKey(name.ToUpperInvariant());
 
     private static Topic ReadTopic(TableEntity entity) =>
         new(entity.GetString("Id") ?? string.Empty, entity.GetString("Name") ?? string.Empty, entity.GetString("Query") ?? string.Empty)
