@@ -32,8 +32,6 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
     private const string BandsTable = "fingerprints";
     private const string Partition = "article";
     private const string KeyRow = "key";
-    private const int TextChunk = 30_000;
-    private const int MaxTextChunks = 30;
     private const int MaxAttempts = 20;
 
     private AzureTableClient Client => tables.Client;
@@ -335,45 +333,13 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
             ["HasFullText"] = article.HasFullText,
             ["FetchedAt"] = article.FetchedAt,
         };
-        var chunks = SplitText(article.Text);
-        if (chunks.Count > MaxTextChunks)
-        {
-            throw new InvalidOperationException($"store: the text of article {article.Id} ({article.Text.Length} characters) is too long for a table entity");
-        }
-
-        entity["TextParts"] = chunks.Count;
-        for (var i = 0; i < chunks.Count; i++)
-        {
-            entity["Text" + i.ToString(CultureInfo.InvariantCulture)] = chunks[i];
-        }
-
+        AzureStoreTables.SetLongText(entity, "Text", article.Text);
         return entity;
-    }
-
-    /// <summary>Pieces of at most <see cref="TextChunk"/> characters, never splitting a surrogate pair.</summary>
-    private static List<string> SplitText(string text)
-    {
-        var chunks = new List<string>();
-        var start = 0;
-        while (start < text.Length)
-        {
-            var length = Math.Min(TextChunk, text.Length - start);
-            if (start + length < text.Length && char.IsHighSurrogate(text[start + length - 1]))
-            {
-                length--;
-            }
-
-            chunks.Add(text.Substring(start, length));
-            start += length;
-        }
-
-        return chunks;
     }
 
     private static Article FromEntity(TableEntity entity)
     {
-        var parts = (int)(entity.GetInt64("TextParts") ?? 0);
-        var text = string.Concat(Enumerable.Range(0, parts).Select(i => entity.GetString("Text" + i.ToString(CultureInfo.InvariantCulture))));
+        var text = AzureStoreTables.GetLongText(entity, "Text");
         return new Article
         {
             Id = entity.GetInt64("Id") ?? 0,

@@ -21,9 +21,9 @@ public static class AzureStorageHostingExtensions
     /// <c>__clientId</c> / <c>__queueServiceUri</c> / <c>__tableServiceUri</c> settings), validated at
     /// start-up; the <see cref="StorageAccount"/>, signer and transport; <see cref="AzureQueueClient"/>,
     /// <see cref="AzureTableClient"/>; <see cref="AzureWorkQueue"/> as the <see cref="IWorkQueue"/> and the Azure Table
-    /// stores as <see cref="IFeedStore"/>, <see cref="IArticleStore"/> and <see cref="ITopicStore"/>, each replacing
-    /// the one registered before (so they win over the SQLite store whichever is added first). The claim
-    /// store stays the SQLite one when that is added: there is no Azure Table claim store yet.
+    /// stores as <see cref="IFeedStore"/>, <see cref="IArticleStore"/>, <see cref="ITopicStore"/> and
+    /// <see cref="IClaimStore"/>, each replacing the one registered before (so they win over the SQLite store
+    /// whichever is added first).
     /// </summary>
     public static IHostApplicationBuilder AddAzureStorage(this IHostApplicationBuilder builder)
     {
@@ -57,6 +57,7 @@ public static class AzureStorageHostingExtensions
         services.TryAddSingleton<AzureFeedStore>();
         services.TryAddSingleton<AzureArticleStore>();
         services.TryAddSingleton<AzureTopicStore>();
+        services.TryAddSingleton<AzureClaimStore>();
         services.RemoveAll<IWorkQueue>();
         services.AddSingleton<IWorkQueue>(provider => provider.GetRequiredService<AzureWorkQueue>());
         services.RemoveAll<IFeedStore>();
@@ -65,6 +66,8 @@ public static class AzureStorageHostingExtensions
         services.AddSingleton<IArticleStore>(provider => provider.GetRequiredService<AzureArticleStore>());
         services.RemoveAll<ITopicStore>();
         services.AddSingleton<ITopicStore>(provider => provider.GetRequiredService<AzureTopicStore>());
+        services.RemoveAll<IClaimStore>();
+        services.AddSingleton<IClaimStore>(provider => provider.GetRequiredService<AzureClaimStore>());
         return builder;
     }
 

@@ -14,6 +14,8 @@ public sealed class AzureStoreTables
     private const string CountersTable = "counters";
     private const string IdsPartition = "ids";
     private const int MaxAttempts = 200;
+    private const int TextChunk = 30_000;
+    private const int MaxTextChunks = 30;
 
     private readonly ConcurrentDictionary<string, Task> _created = new(StringComparer.Ordinal);
     private readonly string _prefix;
@@ -96,4 +98,47 @@ public sealed class AzureStoreTables
     /// the lower-case hex SHA-256 of its UTF-8. The value itself is stored in the entity too.
     /// </summary>
     public static string HashKey(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+
+    /// <summary>
+    /// Stores <paramref name="text"/> in properties <paramref name="name"/>0, 1, ... (<paramref name="name"/>Parts
+    /// says how many): a string property holds at most 64 KiB, 32 K UTF-16 characters. Pieces are at most 30,000
+    /// characters and never split a surrogate pair; more than 30 pieces would exceed the 1 MiB entity limit.
+    /// </summary>
+    public static void SetLongText(TableEntity entity, string name, string text)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(text);
+        var chunks = new List<string>();
+        var start = 0;
+        while (start < text.Length)
+        {
+            var length = Math.Min(TextChunk, text.Length - start);
+            if (start + length < text.Length && char.IsHighSurrogate(text[start + length - 1]))
+            {
+                length--;
+            }
+
+            chunks.Add(text.Substring(start, length));
+            start += length;
+        }
+
+        if (chunks.Count > MaxTextChunks)
+        {
+            throw new InvalidOperationException($"store: a text of {text.Length} characters is too long for a table entity");
+        }
+
+        entity[name + "Parts"] = chunks.Count;
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            entity[name + i.ToString(CultureInfo.InvariantCulture)] = chunks[i];
+        }
+    }
+
+    /// <summary>The text <see cref="SetLongText"/> stored.</summary>
+    public static string GetLongText(TableEntity entity, string name)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var parts = (int)(entity.GetInt64(name + "Parts") ?? 0);
+        return string.Concat(Enumerable.Range(0, parts).Select(i => entity.GetString(name + i.ToString(CultureInfo.InvariantCulture))));
+    }
 }

@@ -17,7 +17,7 @@ internal sealed class AzureStores(AzuriteFixture azurite)
     public StoreSet OpenAgain()
     {
         var tables = new AzureStoreTables(new AzureTableClient(azurite.CreateTransport()), _prefix ?? throw new InvalidOperationException("tests: Create first"));
-        return new StoreSet(new AzureFeedStore(tables), new AzureArticleStore(tables), new AzureTopicStore(tables));
+        return new StoreSet(new AzureFeedStore(tables), new AzureArticleStore(tables), new AzureTopicStore(tables), new AzureClaimStore(tables));
     }
 }
 
@@ -43,6 +43,16 @@ public sealed class AzureArticleStoreContractTests(AzuriteFixture azurite) : Art
 
 [Collection(AzuriteCollection.Name)]
 public sealed class AzureTopicStoreContractTests(AzuriteFixture azurite) : TopicStoreContract
+{
+    private readonly AzureStores _stores = new(azurite);
+
+    protected override Task<StoreSet> CreateStoresAsync() => Task.FromResult(_stores.Create());
+
+    protected override StoreSet OpenAgain() => _stores.OpenAgain();
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureClaimStoreContractTests(AzuriteFixture azurite) : ClaimStoreContract
 {
     private readonly AzureStores _stores = new(azurite);
 

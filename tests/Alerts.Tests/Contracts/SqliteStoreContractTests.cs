@@ -15,7 +15,7 @@ internal sealed class SqliteStores : IDisposable
     public void Dispose() => _temp.Dispose();
 
     private static StoreSet Of(SqliteDatabase database) =>
-        new(new SqliteFeedStore(database), new SqliteArticleStore(database), new SqliteTopicStore(database));
+        new(new SqliteFeedStore(database), new SqliteArticleStore(database), new SqliteTopicStore(database), new SqliteClaimStore(database));
 }
 
 public sealed class SqliteFeedStoreContractTests : FeedStoreContract, IDisposable
@@ -41,6 +41,17 @@ public sealed class SqliteArticleStoreContractTests : ArticleStoreContract, IDis
 }
 
 public sealed class SqliteTopicStoreContractTests : TopicStoreContract, IDisposable
+{
+    private readonly SqliteStores _stores = new();
+
+    protected override Task<StoreSet> CreateStoresAsync() => Task.FromResult(_stores.Create());
+
+    protected override StoreSet OpenAgain() => _stores.OpenAgain();
+
+    public void Dispose() => _stores.Dispose();
+}
+
+public sealed class SqliteClaimStoreContractTests : ClaimStoreContract, IDisposable
 {
     private readonly SqliteStores _stores = new();
 
