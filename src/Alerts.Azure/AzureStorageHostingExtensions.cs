@@ -1,4 +1,5 @@
 using Alerts.Pipeline.Queues;
+using Alerts.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,8 +20,10 @@ public static class AzureStorageHostingExtensions
     /// connection string or its <c>AzureWebJobsStorage__accountName</c> / <c>__credential</c> /
     /// <c>__clientId</c> / <c>__queueServiceUri</c> / <c>__tableServiceUri</c> settings), validated at
     /// start-up; the <see cref="StorageAccount"/>, signer and transport; <see cref="AzureQueueClient"/>,
-    /// <see cref="AzureTableClient"/>; and <see cref="AzureWorkQueue"/> as the <see cref="IWorkQueue"/>, replacing
-    /// any queue registered before (so it wins over the SQLite queue whichever is added first).
+    /// <see cref="AzureTableClient"/>; <see cref="AzureWorkQueue"/> as the <see cref="IWorkQueue"/> and the Azure Table
+    /// stores as <see cref="IFeedStore"/>, <see cref="IArticleStore"/>, <see cref="ITopicStore"/> and
+    /// <see cref="IClaimStore"/>, each replacing the one registered before (so they win over the SQLite store
+    /// whichever is added first).
     /// </summary>
     public static IHostApplicationBuilder AddAzureStorage(this IHostApplicationBuilder builder)
     {
@@ -49,8 +52,22 @@ public static class AzureStorageHostingExtensions
         services.TryAddSingleton(provider => new AzureWorkQueue(provider.GetRequiredService<AzureQueueClient>(),
             provider.GetRequiredService<IOptions<AzureStorageOptions>>().Value.QueueNamePrefix,
             provider.GetRequiredService<ILogger<AzureWorkQueue>>()));
+        services.TryAddSingleton(provider => new AzureStoreTables(provider.GetRequiredService<AzureTableClient>(),
+            provider.GetRequiredService<IOptions<AzureStorageOptions>>().Value.TableNamePrefix));
+        services.TryAddSingleton<AzureFeedStore>();
+        services.TryAddSingleton<AzureArticleStore>();
+        services.TryAddSingleton<AzureTopicStore>();
+        services.TryAddSingleton<AzureClaimStore>();
         services.RemoveAll<IWorkQueue>();
         services.AddSingleton<IWorkQueue>(provider => provider.GetRequiredService<AzureWorkQueue>());
+        services.RemoveAll<IFeedStore>();
+        services.AddSingleton<IFeedStore>(provider => provider.GetRequiredService<AzureFeedStore>());
+        services.RemoveAll<IArticleStore>();
+        services.AddSingleton<IArticleStore>(provider => provider.GetRequiredService<AzureArticleStore>());
+        services.RemoveAll<ITopicStore>();
+        services.AddSingleton<ITopicStore>(provider => provider.GetRequiredService<AzureTopicStore>());
+        services.RemoveAll<IClaimStore>();
+        services.AddSingleton<IClaimStore>(provider => provider.GetRequiredService<AzureClaimStore>());
         return builder;
     }
 

@@ -40,6 +40,13 @@ public sealed class AzureStorageOptions : IValidatableObject
     [RegularExpression("^[a-z0-9-]{0,40}$")]
     public string QueueNamePrefix { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Prepended to every store table name (letters and digits, starting with a letter), so that several
+    /// deployments or test runs can share one account. Empty by default.
+    /// </summary>
+    [RegularExpression("^([A-Za-z][A-Za-z0-9]{0,40})?$")]
+    public string TableNamePrefix { get; set; } = string.Empty;
+
     /// <summary>Time limit of one attempt, response body included.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,5 +1,6 @@
 using Alerts.Azure;
 using Alerts.Pipeline.Queues;
+using Alerts.Pipeline.Storage;
 using Alerts.Sqlite;
 using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,51 @@ public class AzureHostingTests(AzuriteFixture azurite)
         (await queues.CreateQueueAsync(prefix + QueueNames.FeedPoll, Ct)).ShouldBeFalse();
         (await host.Services.GetRequiredService<AzureTableClient>().CreateTableAsync(AzuriteFixture.UniqueName("h"), Ct)).ShouldBeTrue();
         await host.StopAsync(Ct);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AddAzureStorageReplacesTheSqliteStoresWhicheverIsAddedFirst(bool azureFirst)
+    {
+        azurite.CreateAccount();
+        var prefix = AzuriteFixture.UniqueName("h");
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration["AzureStorage:ConnectionString"] = azurite.ConnectionString;
+        builder.Configuration["AzureStorage:TableNamePrefix"] = prefix;
+        builder.Configuration["Store:Path"] = Path.Combine(Path.GetTempPath(), "never-created", "alerts.db");
+        if (azureFirst)
+        {
+            builder.AddAzureStorage();
+            builder.AddSqliteStore();
+        }
+        else
+        {
+            builder.AddSqliteStore();
+            builder.AddAzureStorage();
+        }
+
+        using var host = builder.Build();
+
+        host.Services.GetRequiredService<IFeedStore>().ShouldBeSameAs(host.Services.GetRequiredService<AzureFeedStore>());
+        host.Services.GetRequiredService<IArticleStore>().ShouldBeSameAs(host.Services.GetRequiredService<AzureArticleStore>());
+        host.Services.GetRequiredService<ITopicStore>().ShouldBeSameAs(host.Services.GetRequiredService<AzureTopicStore>());
+        host.Services.GetRequiredService<IClaimStore>().ShouldBeSameAs(host.Services.GetRequiredService<AzureClaimStore>());
+        host.Services.GetServices<IFeedStore>().ShouldHaveSingleItem();
+        host.Services.GetRequiredService<IWorkQueue>().ShouldBeSameAs(host.Services.GetRequiredService<AzureWorkQueue>());
+        var feed = await host.Services.GetRequiredService<IFeedStore>().AddFeedAsync("https://example.org/feed", null, DateTimeOffset.UnixEpoch, Ct);
+        // The prefix names the tables: the feed is in "<prefix>feeds".
+        var tables = host.Services.GetRequiredService<AzureTableClient>();
+        (await tables.GetAsync(prefix + "feeds", "feed", AzureStoreTables.IdKey(feed.Id), Ct)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void AnInvalidTableNamePrefixFailsValidation()
+    {
+        using var host = Build(("AzureStorage:ConnectionString", "UseDevelopmentStorage=true"), ("AzureStorage:TableNamePrefix", "9-bad"));
+
+        Should.Throw<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<AzureStorageOptions>>().Value)
+            .Message.ShouldContain("TableNamePrefix");
     }
 
     [Fact]

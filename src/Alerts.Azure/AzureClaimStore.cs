@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Alerts.Core.Claims;
+using Alerts.Pipeline.Storage;
+
+namespace Alerts.Azure;
+
+/// <summary>
+/// Claim clusters, postings and topic events in Azure tables.
+/// <list type="bullet">
+/// <item><c>claimclusters</c>: PartitionKey the encoded cluster id, RowKey "cluster", the cluster as JSON (in pieces).</item>
+/// <item><c>claimpostings</c>: one partition per (topic, index key), "p-" + SHA-256: a membership row "m-" +
+/// cluster id, a recency row "r-" + inverted recorded time + cluster id, and the row "count" with the list's
+/// length. A new posting writes all three in one batch (the membership Insert makes it happen once), so
+/// a list's length is always exact.</item>
+/// <item><c>claimarticles</c>: processed marks, PartitionKey the padded article id, RowKey the topic id.</item>
+/// <item><c>topicevents</c>: PartitionKey "e-" + topic id, RowKey the padded sequence number from the "events"
+/// counter; <c>topiceventids</c> maps each event's id (topic/article/index) to its sequence number.</item>
+/// </list>
+/// Tables have no transaction across these, so <see cref="SaveArticleResultAsync"/> writes in an order a
+/// redelivery repairs: clusters and postings (idempotent), then each event's id claim and the event at the
+/// claimed number (a retry reuses the number), and the processed mark last.
+/// </summary>
+public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
+{
+    private const string ClustersTable = "claimclusters";
+    private const string PostingsTable = "claimpostings";
+    private const string ArticlesTable = "claimarticles";
+    private const string EventsTable = "topicevents";
+    private const string EventIdsTable = "topiceventids";
+    private const string ClusterRow = "cluster";
+    private const string CountRow = "count";
+    private const string IdRow = "id";
+    private const int MaxAttempts = 50;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private AzureTableClient Client => tables.Client;
+
+    /// <summary>See <see cref="IClaimStore.FindCandidateIdsAsync"/>: list lengths from the count rows, then the newest entries of the lists read.</summary>
+    public async Task<IReadOnlyList<string>> FindCandidateIdsAsync(string topicId, IReadOnlyCollection<string> indexKeys, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topicId);
+        ArgumentNullException.ThrowIfNull(indexKeys);
+        if (indexKeys.Count == 0 || limit <= 0)
+        {
+            return [];
+        }
+
+        var postings = await tables.TableAsync(PostingsTable, cancellationToken);
+        var lengths = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var key in indexKeys.Distinct(StringComparer.Ordinal))
+        {
+            if ((await Client.GetAsync(postings, PostingPartition(topicId, key), CountRow, cancellationToken))?.GetInt64("Value") is { } length)
+            {
+                lengths[key] = length;
+            }
+        }
+
+        var rare = lengths.Where(l => l.Value <= InMemoryClaimIndex.MaxPostingsRead).Select(l => l.Key).ToList();
+        var hits = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var key in rare.Count > 0 ? rare : lengths.Keys.ToList())
+        {
+            var filter = AzureTableClient.PartitionFilter(PostingPartition(topicId, key)) + " and RowKey ge 'r-' and RowKey lt 'r.'";
+            var page = await Client.QueryAsync(postings, filter, InMemoryClaimIndex.MaxPostingsRead, null, cancellationToken);
+            foreach (var id in page.Entities.Select(e => e.GetString("ClusterId")).OfType<string>())
+            {
+                hits[id] = hits.GetValueOrDefault(id) + 1;
+            }
+        }
+
+        return hits.OrderByDescending(h => h.Value).ThenBy(h => h.Key, StringComparer.Ordinal).Take(limit).Select(h => h.Key).ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<string, ClaimCluster>> GetClustersAsync(IReadOnlyCollection<string> clusterIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clusterIds);
+        var clusters = new Dictionary<string, ClaimCluster>(StringComparer.Ordinal);
+        foreach (var id in clusterIds.Distinct(StringComparer.Ordinal))
+        {
+            if (await GetClusterAsync(id, cancellationToken) is { } cluster)
+            {
+                clusters[id] = cluster;
+            }
+        }
+
+        return clusters;
+    }
+
+    public async Task<bool> IsArticleProcessedAsync(long articleId, string topicId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topicId);
+        var table = await tables.TableAsync(ArticlesTable, cancellationToken);
+        return articleId >= 0 && await Client.GetAsync(table, AzureStoreTables.IdKey(articleId), TableKeys.EncodeKey(topicId), cancellationToken) is not null;
+    }
+
+    /// <summary>See <see cref="IClaimStore.SaveArticleResultAsync"/>; the write order is described on the class.</summary>
+    public async Task<bool> SaveArticleResultAsync(long articleId, string topicId, TopicProcessResult result, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topicId);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentOutOfRangeException.ThrowIfNegative(articleId);
+        if (await IsArticleProcessedAsync(articleId, topicId, cancellationToken))
+        {
+            return false;
+        }
+
+        foreach (var cluster in result.Clusters)
+        {
+            await UpsertClusterAsync(cluster, recordedAt, cancellationToken);
+        }
+
+        var events = await tables.TableAsync(EventsTable, cancellationToken);
+        var eventIds = await tables.TableAsync(EventIdsTable, cancellationToken);
+        for (var i = 0; i < result.Events.Count; i++)
+        {
+            var topicEvent = result.Events[i];
+            var id = string.Create(CultureInfo.InvariantCulture, $"{topicId}/{articleId}/{i}");
+            var seq = await ClaimEventSeqAsync(eventIds, id, cancellationToken);
+            var entity = new TableEntity(EventPartition(topicId), AzureStoreTables.IdKey(seq))
+            {
+                ["Seq"] = seq,
+                ["Id"] = id,
+                ["TopicId"] = topicId,
+                ["ClusterId"] = topicEvent.ClusterId,
+                ["ArticleId"] = articleId,
+                ["Type"] = topicEvent.Type.ToString(),
+                ["RecordedAt"] = recordedAt,
+            };
+            AzureStoreTables.SetLongText(entity, "Body", JsonSerializer.Serialize(topicEvent, Json));
+            await Client.UpsertAsync(events, entity, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        var articles = await tables.TableAsync(ArticlesTable, cancellationToken);
+        var mark = new TableEntity(AzureStoreTables.IdKey(articleId), TableKeys.EncodeKey(topicId))
+        {
+            ["ArticleId"] = articleId,
+            ["TopicId"] = topicId,
+            ["ProcessedAt"] = recordedAt,
+        };
+        // A 409 here is a concurrent redelivery that finished first; what both wrote is the same.
+        return (await Client.InsertAsync(articles, mark, cancellationToken)).Written;
+    }
+
+    public async Task<IReadOnlyList<StoredTopicEvent>> ListEventsAsync(string topicId, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topicId);
+        var result = new List<StoredTopicEvent>();
+        if (limit <= 0)
+        {
+            return result;
+        }
+
+        var table = await tables.TableAsync(EventsTable, cancellationToken);
+        var filter = AzureTableClient.PartitionFilter(EventPartition(topicId));
+        if (afterSeq >= 0)
+        {
+            filter += " and RowKey gt " + AzureTableClient.Quote(AzureStoreTables.IdKey(afterSeq));
+        }
+
+        TableContinuation? continuation = null;
+        do
+        {
+            var page = await Client.QueryAsync(table, filter, Math.Min(limit - result.Count, 1000), continuation, cancellationToken);
+            foreach (var entity in page.Entities)
+            {
+                var body = JsonSerializer.Deserialize<TopicEvent>(AzureStoreTables.GetLongText(entity, "Body"), Json)
+                           ?? throw new InvalidOperationException($"store: topic event {entity.GetString("Id")} has an empty body");
+                result.Add(new StoredTopicEvent(entity.GetInt64("Seq") ?? 0, entity.GetString("Id") ?? string.Empty, entity.GetInt64("ArticleId") ?? 0,
+                    entity.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue, body));
+            }
+
+            continuation = page.Continuation;
+        }
+        while (continuation is not null && result.Count < limit);
+
+        return result;
+    }
+
+    public async Task<ClaimCluster?> GetClusterAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clusterId);
+        var table = await tables.TableAsync(ClustersTable, cancellationToken);
+        var entity = await Client.GetAsync(table, TableKeys.EncodeKey(clusterId), ClusterRow, cancellationToken);
+        return entity is null ? null : JsonSerializer.Deserialize<ClaimCluster>(AzureStoreTables.GetLongText(entity, "Body"), Json);
+    }
+
+    /// <summary>A scan of the clusters table (one partition per cluster): slow on a large store, used only for status output.</summary>
+    public async Task<long> CountClustersAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.TableAsync(ClustersTable, cancellationToken);
+        long count = 0;
+        await foreach (var _ in Client.QueryAllAsync(table, null, cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Replaces the cluster, then posts each of its keys it is not yet posted under (idempotent, so a redelivery may repeat it).</summary>
+    private async Task UpsertClusterAsync(ClaimCluster cluster, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    {
+        var clusters = await tables.TableAsync(ClustersTable, cancellationToken);
+        var entity = new TableEntity(TableKeys.EncodeKey(cluster.Id), ClusterRow) { ["TopicId"] = cluster.TopicId, ["UpdatedAt"] = recordedAt };
+        AzureStoreTables.SetLongText(entity, "Body", JsonSerializer.Serialize(cluster, Json));
+        await Client.UpsertAsync(clusters, entity, TableUpdateMode.Replace, cancellationToken);
+
+        var postings = await tables.TableAsync(PostingsTable, cancellationToken);
+        foreach (var key in cluster.IndexKeys())
+        {
+            await PostAsync(postings, cluster, key, recordedAt, cancellationToken);
+        }
+    }
+
+    /// <summary>One batch: the membership row (Insert: a 409 means already posted), the recency row and the list length (If-Match).</summary>
+    private async Task PostAsync(string postings, ClaimCluster cluster, string key, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    {
+        var partition = PostingPartition(cluster.TopicId, key);
+        var clusterKey = TableKeys.EncodeKey(cluster.Id);
+        var recency = "r-" + AzureStoreTables.InvertedIdKey(recordedAt.UtcTicks) + "-" + clusterKey;
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var count = await Client.GetAsync(postings, partition, CountRow, cancellationToken);
+            var next = new TableEntity(partition, CountRow) { ["Value"] = (count?.GetInt64("Value") ?? 0) + 1, ["Key"] = key, ETag = count?.ETag };
+            var result = await Client.ExecuteBatchAsync(postings,
+            [
+                new TableBatchOperation(TableBatchKind.Insert, new TableEntity(partition, "m-" + clusterKey) { ["RecencyKey"] = recency }),
+                new TableBatchOperation(TableBatchKind.UpsertReplace, new TableEntity(partition, recency) { ["ClusterId"] = cluster.Id }),
+                new TableBatchOperation(count is null ? TableBatchKind.Insert : TableBatchKind.UpdateReplace, next),
+            ], cancellationToken);
+            if (result.Written || result.FailedIndex == 0)
+            {
+                return;
+            }
+
+            if (result.FailedIndex is null && await Client.GetAsync(postings, partition, "m-" + clusterKey, cancellationToken) is not null)
+            {
+                return;
+            }
+
+            await AzureStoreTables.BackOffAsync(attempt, cancellationToken);
+        }
+
+        throw new AzureStorageException($"store: could not post cluster {cluster.Id} under {key} after {MaxAttempts} attempts (too much contention)");
+    }
+
+    /// <summary>The sequence number of the event <paramref name="id"/>: the one claimed before (a redelivery), or a new one claimed now.</summary>
+    private async Task<long> ClaimEventSeqAsync(string eventIds, string id, CancellationToken cancellationToken)
+    {
+        var key = TableKeys.EncodeKey(id);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if ((await Client.GetAsync(eventIds, key, IdRow, cancellationToken))?.GetInt64("Seq") is { } existing)
+            {
+                return existing;
+            }
+
+            var seq = await tables.NextIdAsync(EventsTable, cancellationToken);
+            if ((await Client.InsertAsync(eventIds, new TableEntity(key, IdRow) { ["Seq"] = seq }, cancellationToken)).Written)
+            {
+                return seq;
+            }
+        }
+
+        throw new AzureStorageException($"store: could not number topic event {id} after {MaxAttempts} attempts (too much contention)");
+    }
+
+    private static string PostingPartition(string topicId, string key) => "p-" + AzureStoreTables.HashKey(topicId + "\n" + key);
+
+    private static string EventPartition(string topicId) => "e-" + TableKeys.EncodeKey(topicId);
+}

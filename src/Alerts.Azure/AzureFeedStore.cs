@@ -1,0 +1,249 @@
+using System.Globalization;
+using Alerts.Pipeline.Storage;
+
+namespace Alerts.Azure;
+
+/// <summary>
+/// Feeds in Azure tables: <c>feeds</c> (partition "feed", RowKey the zero-padded id, so a partition query
+/// lists them by id) and the unique-URL index <c>feedurls</c> (PartitionKey the URL's SHA-256, RowKey "url",
+/// the feed id). Ids come from the "feeds" counter. A feed's URL is claimed in the index with Insert before
+/// its entity is written, so two concurrent adds of one URL give one feed. Every write order below leaves,
+/// after a crash, at most an index row whose feed is missing or has another URL; the next add of that URL
+/// repairs it.
+/// </summary>
+public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
+{
+    private const string FeedsTable = "feeds";
+    private const string UrlsTable = "feedurls";
+    private const string Partition = "feed";
+    private const string UrlRow = "url";
+    private const int MaxAttempts = 50;
+
+    private AzureTableClient Client => tables.Client;
+
+    public async Task<FeedRecord> AddFeedAsync(string url, string? title, DateTimeOffset nextCheckAt, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        var feeds = await tables.TableAsync(FeedsTable, cancellationToken);
+        var urls = await tables.TableAsync(UrlsTable, cancellationToken);
+        var urlKey = AzureStoreTables.HashKey(url);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var index = await Client.GetAsync(urls, urlKey, UrlRow, cancellationToken);
+            if (index is null)
+            {
+                var id = await tables.NextIdAsync(FeedsTable, cancellationToken);
+                var claim = new TableEntity(urlKey, UrlRow) { ["FeedId"] = id, ["Url"] = url };
+                if (!(await Client.InsertAsync(urls, claim, cancellationToken)).Written)
+                {
+                    continue;
+                }
+
+                var created = new FeedRecord { Id = id, Url = url, Title = title, NextCheckAt = nextCheckAt };
+                if ((await Client.InsertAsync(feeds, ToEntity(created), cancellationToken)).Written)
+                {
+                    return created;
+                }
+
+                continue;
+            }
+
+            var feedId = index.GetInt64("FeedId") ?? throw new InvalidOperationException($"store: feed url index row for {url} has no FeedId");
+            var entity = await Client.GetAsync(feeds, Partition, AzureStoreTables.IdKey(feedId), cancellationToken);
+            if (entity is null)
+            {
+                // Claimed but not written: an add in flight, or one that crashed. Writing it is the same add.
+                var created = new FeedRecord { Id = feedId, Url = url, Title = title, NextCheckAt = nextCheckAt };
+                if ((await Client.InsertAsync(feeds, ToEntity(created), cancellationToken)).Written)
+                {
+                    return created;
+                }
+
+                continue;
+            }
+
+            var existing = FromEntity(entity);
+            if (!string.Equals(existing.Url, url, StringComparison.Ordinal))
+            {
+                // Left behind by an interrupted URL change or removal: the URL is free again.
+                await Client.DeleteAsync(urls, urlKey, UrlRow, index.ETag, cancellationToken);
+                continue;
+            }
+
+            // Re-adding keeps the feed's state, except that a parked feed starts afresh (as in SQLite).
+            var readded = existing with
+            {
+                Title = existing.Title ?? title,
+                NextCheckAt = existing.Parked ? nextCheckAt : existing.NextCheckAt,
+                ConsecutiveErrors = existing.Parked ? 0 : existing.ConsecutiveErrors,
+                ConsecutiveParseFailures = existing.Parked ? 0 : existing.ConsecutiveParseFailures,
+                Parked = false,
+                ParkedReason = null,
+            };
+            if (readded == existing)
+            {
+                return existing;
+            }
+
+            var update = ToEntity(readded);
+            update.ETag = entity.ETag;
+            if ((await Client.UpdateAsync(feeds, update, TableUpdateMode.Replace, cancellationToken)).Written)
+            {
+                return readded;
+            }
+
+            await AzureStoreTables.BackOffAsync(attempt, cancellationToken);
+        }
+
+        throw new AzureStorageException($"store: could not add feed {url} after {MaxAttempts} attempts (too much contention)");
+    }
+
+    public async Task<FeedRecord?> GetFeedAsync(long id, CancellationToken cancellationToken)
+    {
+        var feeds = await tables.TableAsync(FeedsTable, cancellationToken);
+        var entity = id < 0 ? null : await Client.GetAsync(feeds, Partition, AzureStoreTables.IdKey(id), cancellationToken);
+        return entity is null ? null : FromEntity(entity);
+    }
+
+    public Task<IReadOnlyList<FeedRecord>> ListFeedsAsync(CancellationToken cancellationToken) =>
+        QueryAsync(AzureTableClient.PartitionFilter(Partition), cancellationToken);
+
+    /// <summary>
+    /// A filtered scan of the feeds partition (feed counts are small: hundreds, not millions), sorted here
+    /// by next check time and id, as the service returns entities in key order only.
+    /// </summary>
+    public async Task<IReadOnlyList<FeedRecord>> ListDueFeedsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var filter = AzureTableClient.PartitionFilter(Partition) + " and Parked eq false and NextCheckAt le datetime'" +
+                     now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + "'";
+        var due = await QueryAsync(filter, cancellationToken);
+        return due.OrderBy(f => f.NextCheckAt).ThenBy(f => f.Id).Take(limit).ToList();
+    }
+
+    /// <summary>
+    /// Writes every field but the id; a feed removed meanwhile is not an error (as in SQLite). A new URL is
+    /// claimed in the index before the feed changes and the old claim released after, so a crash leaves an
+    /// extra claim that the next add of that URL clears. A URL another feed has is an error.
+    /// </summary>
+    public async Task UpdateFeedAsync(FeedRecord feed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        var feeds = await tables.TableAsync(FeedsTable, cancellationToken);
+        var urls = await tables.TableAsync(UrlsTable, cancellationToken);
+        var current = await GetFeedAsync(feed.Id, cancellationToken);
+        if (current is null)
+        {
+            return;
+        }
+
+        var urlChanged = !string.Equals(current.Url, feed.Url, StringComparison.Ordinal);
+        if (urlChanged)
+        {
+            await ClaimUrlAsync(urls, feed, cancellationToken);
+        }
+
+        var result = await Client.UpdateAsync(feeds, ToEntity(feed), TableUpdateMode.Replace, cancellationToken);
+        if (result.Written && urlChanged)
+        {
+            await ReleaseUrlAsync(urls, current.Url, feed.Id, cancellationToken);
+        }
+    }
+
+    /// <summary>Deletes the feed, then its index row (a crash in between leaves a claim the next add repairs). Its articles stay.</summary>
+    public async Task<bool> RemoveFeedAsync(string url, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        var feeds = await tables.TableAsync(FeedsTable, cancellationToken);
+        var urls = await tables.TableAsync(UrlsTable, cancellationToken);
+        var index = await Client.GetAsync(urls, AzureStoreTables.HashKey(url), UrlRow, cancellationToken);
+        if (index?.GetInt64("FeedId") is not { } id)
+        {
+            return false;
+        }
+
+        var feed = await GetFeedAsync(id, cancellationToken);
+        var removed = false;
+        if (feed is not null && string.Equals(feed.Url, url, StringComparison.Ordinal))
+        {
+            removed = (await Client.DeleteAsync(feeds, Partition, AzureStoreTables.IdKey(id), null, cancellationToken)).Written;
+        }
+
+        await Client.DeleteAsync(urls, index.PartitionKey, UrlRow, index.ETag, cancellationToken);
+        return removed;
+    }
+
+    private async Task ClaimUrlAsync(string urls, FeedRecord feed, CancellationToken cancellationToken)
+    {
+        var key = AzureStoreTables.HashKey(feed.Url);
+        var claim = new TableEntity(key, UrlRow) { ["FeedId"] = feed.Id, ["Url"] = feed.Url };
+        if ((await Client.InsertAsync(urls, claim, cancellationToken)).Written)
+        {
+            return;
+        }
+
+        var index = await Client.GetAsync(urls, key, UrlRow, cancellationToken);
+        if (index?.GetInt64("FeedId") is { } owner && owner != feed.Id && await GetFeedAsync(owner, cancellationToken) is { } other &&
+            string.Equals(other.Url, feed.Url, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"store: feed {other.Id} already has the url {feed.Url}");
+        }
+
+        await Client.UpsertAsync(urls, claim, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    private async Task ReleaseUrlAsync(string urls, string url, long feedId, CancellationToken cancellationToken)
+    {
+        var key = AzureStoreTables.HashKey(url);
+        var index = await Client.GetAsync(urls, key, UrlRow, cancellationToken);
+        if (index?.GetInt64("FeedId") == feedId)
+        {
+            await Client.DeleteAsync(urls, key, UrlRow, index.ETag, cancellationToken);
+        }
+    }
+
+    private async Task<IReadOnlyList<FeedRecord>> QueryAsync(string filter, CancellationToken cancellationToken)
+    {
+        var feeds = await tables.TableAsync(FeedsTable, cancellationToken);
+        var result = new List<FeedRecord>();
+        await foreach (var entity in Client.QueryAllAsync(feeds, filter, cancellationToken))
+        {
+            result.Add(FromEntity(entity));
+        }
+
+        return result;
+    }
+
+    // The HTTP validator is stored as "HttpETag": "ETag" would read like the entity's own version.
+    private static TableEntity ToEntity(FeedRecord feed) => new(Partition, AzureStoreTables.IdKey(feed.Id))
+    {
+        ["Id"] = feed.Id,
+        ["Url"] = feed.Url,
+        ["Title"] = feed.Title,
+        ["HttpETag"] = feed.ETag,
+        ["LastModified"] = feed.LastModified,
+        ["NextCheckAt"] = feed.NextCheckAt,
+        ["LastCheckedAt"] = feed.LastCheckedAt,
+        ["ConsecutiveErrors"] = feed.ConsecutiveErrors,
+        ["ConsecutiveParseFailures"] = feed.ConsecutiveParseFailures,
+        ["LastError"] = feed.LastError,
+        ["Parked"] = feed.Parked,
+        ["ParkedReason"] = feed.ParkedReason,
+    };
+
+    private static FeedRecord FromEntity(TableEntity entity) => new()
+    {
+        Id = entity.GetInt64("Id") ?? 0,
+        Url = entity.GetString("Url") ?? string.Empty,
+        Title = entity.GetString("Title"),
+        ETag = entity.GetString("HttpETag"),
+        LastModified = entity.GetString("LastModified"),
+        NextCheckAt = entity.GetDateTimeOffset("NextCheckAt") ?? DateTimeOffset.MinValue,
+        LastCheckedAt = entity.GetDateTimeOffset("LastCheckedAt"),
+        ConsecutiveErrors = (int)(entity.GetInt64("ConsecutiveErrors") ?? 0),
+        ConsecutiveParseFailures = (int)(entity.GetInt64("ConsecutiveParseFailures") ?? 0),
+        LastError = entity.GetString("LastError"),
+        Parked = entity["Parked"] is true,
+        ParkedReason = entity.GetString("ParkedReason"),
+    };
+}
