@@ -35,11 +35,7 @@ public sealed partial class OutboxMailSender(IOptions<MailOptions> options, ILog
         {
             Directory.CreateDirectory(folder);
             await File.WriteAllBytesAsync(temp, bytes, cancellationToken);
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
+            if (!ExclusiveFile.TryPublish(temp, path))
             {
                 LogAlreadySent(logger, idempotencyKey, path);
                 return MailSendResult.AlreadySent();
