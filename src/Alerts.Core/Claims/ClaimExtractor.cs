@@ -20,6 +20,8 @@ public static class ClaimExtractor
         var claims = new List<Claim>();
         SentenceFeatures? previous = null;
         Attribution? carried = null;
+        Attribution? institution = null;
+        var spokespeople = new Dictionary<string, Attribution>(StringComparer.Ordinal);
         var paragraph = -1;
         foreach (var unit in context.Units)
         {
@@ -36,7 +38,16 @@ public static class ClaimExtractor
             if (unit.Paragraph != paragraph)
             {
                 carried = null;
+                institution = null;
                 paragraph = unit.Paragraph;
+            }
+
+            // Background in the outlet's own voice (an old date, "the following year") is context, not news:
+            // it is no claim, and an agency cited earlier in the paragraph does not carry over onto it.
+            if (features.Attribution is null && !unit.IsHeadline && IsBackground(features, article.Published))
+            {
+                previous = features;
+                continue;
             }
 
             var attribution = features.Attribution;
@@ -55,6 +66,24 @@ public static class ClaimExtractor
             {
                 carried = attribution;
             }
+            else if (features.Attribution is not null)
+            {
+                // Another speaker takes the floor: what follows is no longer the agency's report.
+                carried = null;
+            }
+
+            if (attribution is { Kind: AttributionKind.Official } official && features.Attribution is not null)
+            {
+                // "The ministry denied it. Spokesperson Jane Roe said ...": the spokesperson speaks for the ministry,
+                // and goes on doing so when named again ("Roe added").
+                attribution = spokespeople.GetValueOrDefault(official.SourceKey) ?? SpokespersonFor(official, institution);
+                if (attribution.SourceKey != official.SourceKey)
+                {
+                    spokespeople[official.SourceKey] = attribution;
+                }
+
+                institution = IsInstitution(official.Source) ? attribution : institution;
+            }
 
             var claim = features.ToClaim(article, attribution ?? context.OutletAttribution, claims);
             previous = features with { Claim = claim };
@@ -69,6 +98,83 @@ public static class ClaimExtractor
         }
 
         return claims;
+    }
+
+    /// <summary>
+    /// Context rather than a new development: every date it gives is well before the article, or it narrates
+    /// an earlier time ("the following year", "at the time"), or its only predicates are participles and
+    /// nominalisations ("balances between East and West by avoiding sanctions").
+    /// </summary>
+    private static bool IsBackground(SentenceFeatures features, DateTimeOffset? published)
+    {
+        var folded = features.Folded;
+        if (Lexicon.NarrativePastPhrases.Any(p => Lexicon.ContainsWords(folded, p)))
+        {
+            return true;
+        }
+
+        // A second clause ("... but is also seeking a refund") left its auxiliary in the joint.
+        if (features.OnlyNonFinitePredicates && !features.Unit.ContinuesPrevious && features.Quantities.Count == 0 && features.Polarity == Polarity.Asserted)
+        {
+            return true;
+        }
+
+        var dates = features.Quantities.Where(q => q.Kind == QuantityKind.Date).ToList();
+        if (published is not { } now || dates.Count == 0 || features.FutureTense)
+        {
+            return false;
+        }
+
+        return dates.All(d => DaysBefore(d.UpperValue, now) > BackgroundAgeDays);
+    }
+
+    /// <summary>A date this many days before publication is history, not news.</summary>
+    private const int BackgroundAgeDays = 60;
+
+    /// <summary>How long before <paramref name="now"/> a date ordinal (yyyymmdd, zeros for unknown parts; year 0 = the latest such month) ends.</summary>
+    private static double DaysBefore(double ordinal, DateTimeOffset now)
+    {
+        var value = (int)ordinal;
+        int year = value / 10000, month = value / 100 % 100;
+        if (year == 0)
+        {
+            year = month > now.Month ? now.Year - 1 : now.Year;
+        }
+
+        if (year < 1 || year > 9999)
+        {
+            return 0;
+        }
+
+        // The end of the period named: the whole year, or the whole month.
+        var end = month == 0 ? new DateTimeOffset(year, 12, 31, 0, 0, 0, TimeSpan.Zero) : new DateTimeOffset(year, month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1).AddDays(-1);
+        return (now - end).TotalDays;
+    }
+
+    /// <summary>A spokesperson with no institution of their own speaks for the institution that spoke just before in the paragraph, or the one named before their title ("Kremlin spokesman").</summary>
+    private static Attribution SpokespersonFor(Attribution official, Attribution? institution)
+    {
+        var words = Tokenizer.Terms(official.Source).ToList();
+        var title = words.FindIndex(Lexicon.SpokesTitles.Contains);
+        if (title < 0)
+        {
+            return official;
+        }
+
+        if (title > 0)
+        {
+            var named = string.Join(' ', words.Take(title));
+            return official with { SourceKey = named };
+        }
+
+        return institution is null ? official : official with { SourceKey = institution.SourceKey, Source = institution.Source + " " + official.Source.ToLowerInvariant()[..1] + official.Source[1..] };
+    }
+
+    /// <summary>A country, a seat of government or an organisation ("Kremlin", "the Defence Ministry"), not a person.</summary>
+    private static bool IsInstitution(string source)
+    {
+        var folded = TextFolding.Fold(source);
+        return Lexicon.Aliases.ContainsKey(folded) || Lexicon.OrganisationWords.Contains(folded.Split(' ')[^1]);
     }
 
     /// <summary>What each headline and sentence says, check-worthy or not (relate reads the outlet's speculation too).</summary>
@@ -100,9 +206,13 @@ public static class ClaimExtractor
             var index = units.Count;
             for (var p = 0; p < lines.Length; p++)
             {
-                foreach (var sentence in SentenceSplitter.Split(lines[p]))
+                var sentences = SentenceSplitter.Split(lines[p]);
+                for (var k = 0; k < sentences.Count; k++)
                 {
-                    if (TextFolding.Fold(sentence.Text) == foldedTitle)
+                    var sentence = sentences[k];
+                    // A sub-heading glued onto the next sentence ("... talks with PutinErdogan asked") ends with no stop.
+                    var gluedHeading = k < sentences.Count - 1 && sentence.Text.TrimEnd() is var trimmed && trimmed.Length > 0 && trimmed[^1] is not ('.' or '!' or '?' or '…' or '"' or '\u201d' or '\u2019' or ')' or ':');
+                    if (gluedHeading || TextFolding.Fold(sentence.Text) == foldedTitle)
                     {
                         continue;
                     }

@@ -155,10 +155,32 @@ internal static class Lexicon
         "remain unchanged", "remains constant", "has not changed", "have not changed", "no change", "fake news",
         "no deal has been done", "no deal has been agreed", "not true", "no truth", "is not for sale",
         "no plans to", "no plan to", "has no plans", "was not discussed", "were not discussed", "did not include",
-        "does not have the right", "no such request", "categorically", "firmly rejected", "pure speculation",
+        "no such request", "categorically", "firmly rejected", "pure speculation",
         "nothing has changed", "rules out", "ruled out", "rule out", "ruling out", "called the reports", "dismissed the reports",
         "mere speculation",
     ];
+
+    /// <summary>Phrases that state a rule forbidding something: the claim asserts a ban.</summary>
+    public static IReadOnlyList<string> ProhibitionPhrases { get; } =
+    [
+        "does not have the right to", "do not have the right to", "has no right to", "have no right to",
+        "is not allowed to", "are not allowed to", "is not permitted to", "are not permitted to", "is prohibited from",
+        "are prohibited from", "is forbidden to", "are forbidden to", "is forbidden from", "is barred from", "are barred from",
+    ];
+
+    /// <summary>Phrases that narrate an earlier time: the sentence is background to the news.</summary>
+    public static IReadOnlyList<string> NarrativePastPhrases { get; } =
+    [
+        "the following year", "the previous year", "the year before", "a year later", "years later", "at the time",
+        "back then", "in the past", "historically", "decades ago", "for years",
+    ];
+
+    /// <summary>Words that look ahead: a dated sentence with one of them is a plan or a forecast, not history.</summary>
+    public static FrozenSet<string> FutureWords { get; } = Set(
+        "will", "would", "shall", "expects", "expected", "expect", "plans", "planned", "scheduled", "upcoming", "until");
+
+    /// <summary>Titles of those who speak for an institution rather than for themselves.</summary>
+    public static FrozenSet<string> SpokesTitles { get; } = Set("spokesman", "spokeswoman", "spokesperson", "spokespeople", "press");
 
     /// <summary>Cues that make a claim speculative rather than stated.</summary>
     public static FrozenSet<string> SpeculativeWords { get; } = Set(

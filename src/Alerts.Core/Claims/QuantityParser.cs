@@ -132,7 +132,8 @@ public static class QuantityParser
                 used++;
             }
 
-            if (day == 0 && year == 0)
+            // "in September", "last March": a month of the latest such year (year 0 = not said).
+            if (day == 0 && year == 0 && !(i > 0 && tokens[i - 1].Text is "in" or "last" or "since" or "early" or "late" or "mid"))
             {
                 return null;
             }

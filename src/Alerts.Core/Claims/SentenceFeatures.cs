@@ -23,6 +23,12 @@ internal sealed record SentenceFeatures
     public bool PronounSpeaker { get; init; }
     public Attribution? ReportsPrevious { get; init; }
     public string? DropReason { get; init; }
+    /// <summary>The sentence's folded words, space-separated with a space at each end (for whole-word phrase search).</summary>
+    public string Folded { get; init; } = " ";
+    /// <summary>Every predicate is a participle without an auxiliary or a nominalisation: the sentence describes, it reports no event.</summary>
+    public bool OnlyNonFinitePredicates { get; init; }
+    /// <summary>The sentence looks ahead (will, expects, plans): a date in it is not history.</summary>
+    public bool FutureTense { get; init; }
     public Claim? Claim { get; init; }
 
     /// <param name="inherited">For the second clause of a sentence ("... but is also seeking a refund"): the first clause's entities, used when it names none.</param>
@@ -46,6 +52,7 @@ internal sealed record SentenceFeatures
             entities.AddRange(inherited);
         }
 
+        var finite = 0;
         var predicateIndexes = new HashSet<int>();
         var predicates = new List<string>();
         var nominal = new List<string>();
@@ -65,6 +72,11 @@ internal sealed record SentenceFeatures
 
             // "since its purchase", "the return of": a nominalised predicate usually refers to background, so verbs come first.
             var target = i > 0 && words[i - 1] is "the" or "its" or "their" or "his" or "her" or "a" or "an" or "this" or "that" or "these" or "our" or "such" ? nominal : predicates;
+            if (target == predicates && !IsBareParticiple(words, i))
+            {
+                finite++;
+            }
+
             if (!predicates.Contains(found.Head) && !nominal.Contains(found.Head))
             {
                 target.Add(found.Head);
@@ -72,6 +84,8 @@ internal sealed record SentenceFeatures
         }
 
         predicates.AddRange(nominal);
+        var objects = new List<string>();
+        var prohibition = Lexicon.ProhibitionPhrases.FirstOrDefault(p => Lexicon.ContainsWords(folded, p));
 
         var polarity = Polarity.Asserted;
         foreach (var phrase in Lexicon.DenialPhrases)
@@ -99,13 +113,24 @@ internal sealed record SentenceFeatures
             }
         }
 
+        if (prohibition is not null)
+        {
+            // "X does not have the right to sell": a rule that asserts a ban, not a denial of selling.
+            polarity = Polarity.Asserted;
+            cues.RemoveAll(c => prohibition.Contains(c, StringComparison.Ordinal));
+            cues.Add(prohibition);
+            // What is banned is the object of the rule, not a predicate of its own.
+            objects.AddRange(predicates.Where(p => p != "ban"));
+            predicates.Clear();
+            predicates.Add("ban");
+        }
+
         if (folded.Contains(" unchanged ", StringComparison.Ordinal) || folded.Contains(" remains constant ", StringComparison.Ordinal) || folded.Contains(" has not changed ", StringComparison.Ordinal) || folded.Contains(" nothing has changed ", StringComparison.Ordinal))
         {
             // A status quo statement denies a change.
             predicates.Add("change");
         }
 
-        var objects = new List<string>();
         for (var i = 0; i < tokens.Count; i++)
         {
             var w = words[i];
@@ -140,6 +165,13 @@ internal sealed record SentenceFeatures
             if (polarity == Polarity.Denied && words[i] is "speculation" or "rumors" or "rumours" or "rumor" or "rumour" or "unverified" or "unconfirmed")
             {
                 continue;
+            }
+
+            // "would" without anyone saying it is a hypothesis ("such a deal would require talks"); after a reporting verb it is reported speech.
+            if (words[i] == "would" && !words.Any(w => Lexicon.ReportingVerbs.Contains(w) || Lexicon.DenialWords.Contains(w)) && !Lexicon.AnonymousSources.Any(a => Lexicon.ContainsWords(folded, a)))
+            {
+                cues.Add("would");
+                modality = Modality.Speculative;
             }
 
             if (Lexicon.SpeculativeWords.Contains(words[i]) && !(words[i] == "may" && (nameLike[i] || i + 1 < words.Count && words[i + 1].Any(char.IsDigit))))
@@ -188,6 +220,9 @@ internal sealed record SentenceFeatures
             PronounSpeaker = pronoun,
             ReportsPrevious = reportsPrevious,
             DropReason = FindDropReason(unit, folded, words.Count, entities, predicates, quantities, polarity, pointsBack),
+            Folded = folded,
+            OnlyNonFinitePredicates = predicates.Count > 0 && finite == 0 && prohibition is null,
+            FutureTense = words.Any(Lexicon.FutureWords.Contains),
         };
     }
 
@@ -257,6 +292,14 @@ internal sealed record SentenceFeatures
         if (Lexicon.TeaserStarts.Any(t => folded.StartsWith(" " + t.TrimEnd(':'), StringComparison.Ordinal)))
         {
             return "teaser";
+        }
+
+        // "- Cost of the plant: $2 billion": a fact box sums up the background in label: value lines.
+        var trimmed = unit.Text.TrimStart();
+        var colon = trimmed.IndexOf(':', StringComparison.Ordinal);
+        if (trimmed.Length > 2 && trimmed[0] is '-' or '\u2022' or '*' && trimmed[1] == ' ' && colon > 0 && trimmed[..colon].Count(c => c == ' ') <= 6)
+        {
+            return "fact box";
         }
 
         if (unit.Text.TrimEnd().EndsWith('?'))
@@ -539,7 +582,7 @@ internal sealed record SentenceFeatures
             var outletName = " " + TextFolding.Fold(article.OutletAttribution.Source) + " ";
             return after.Key is null || outletName.Contains(" " + after.Key.Split(' ')[^1] + " ", StringComparison.Ordinal)
                 ? (cited, false, cues)
-                : (Official(text, tokens, after), false, cues);
+                : (Official(text, tokens, after, spans), false, cues);
         }
 
         if (verb > 0 && words[verb - 1] is "he" or "she" || verb > 1 && words[verb - 2] is "he" or "she")
@@ -577,7 +620,7 @@ internal sealed record SentenceFeatures
                 return (new Attribution(roleKey, AttributionKind.Official, roleKey), false, cues);
             }
 
-            return (Official(text, tokens, span), false, cues);
+            return (Official(text, tokens, span, spans), false, cues);
         }
 
         var titleIndex = Enumerable.Range(0, verb).LastOrDefault(k => Lexicon.Titles.Contains(words[k]) && words[k] is not ("state" or "former" or "top" or "senior" or "press"), -1);
@@ -591,14 +634,26 @@ internal sealed record SentenceFeatures
         return (cited, false, cues);
     }
 
+    /// <summary>"by avoiding", "while supplying": an -ing form with no form of "be" before it heads no clause of its own.</summary>
+    private static bool IsBareParticiple(List<string> words, int i) =>
+        words[i].EndsWith("ing", StringComparison.Ordinal) && words[i].Length > 5
+        && !(i > 0 && words[i - 1] is "is" or "are" or "was" or "were" or "be" or "been" or "am" or "s" or "re")
+        && !(i > 1 && words[i - 2] is "is" or "are" or "was" or "were" or "be" or "been");
+
     private static bool IsDeterminer(string word) => word is "the" or "a" or "an" or "this" or "these" or "those" or "such" or "that";
 
-    private static Attribution Official(string text, List<Token> tokens, (int Start, int End, string Key, bool Alias) span)
+    private static Attribution Official(string text, List<Token> tokens, (int Start, int End, string Key, bool Alias) span, List<(int Start, int End, string Key, bool Alias)> spans)
     {
         var start = span.Start;
         while (start > 0 && Lexicon.Titles.Contains(tokens[start - 1].Text))
         {
             start--;
+        }
+
+        // "Kremlin spokesman Dmitry Peskov": the institution before the title belongs to the source's name.
+        if (start < span.Start && spans.FindIndex(s => s.End == start - 1) is var owner and >= 0)
+        {
+            start = spans[owner].Start;
         }
 
         var display = text.Substring(tokens[start].Start, tokens[span.End].Start + tokens[span.End].Length - tokens[start].Start);

@@ -187,9 +187,15 @@ public static class TopicClaimEngine
         var earlierSide = side.Where(s => s.ArticleKey != claim.ArticleKey).ToList();
         // A source contradicting itself counts when it changed its position in an earlier article (a reversal).
         var opposite = cluster.Side(Opposite(claim.Polarity)).Where(s => s.SourceKey != attribution.SourceKey || s.ArticleKey != claim.ArticleKey).ToList();
-        if (side.Any(s => s.SourceKey == attribution.SourceKey || s.SourceKey == attribution.Via))
+        var sameSide = side.Where(s => s.SourceKey == attribution.SourceKey || s.SourceKey == attribution.Via).ToList();
+        if (sameSide.Count > 0)
         {
-            return (null, null, "repeat: same source");
+            // An institution's position known from reports, now put on record by its named spokesperson.
+            var onRecord = attribution.Kind == AttributionKind.Official && sameSide.Any(s => s.ArticleKey != claim.ArticleKey)
+                && sameSide.All(s => attribution.Source.StartsWith(s.Source + " ", StringComparison.Ordinal));
+            return onRecord
+                ? (TopicEventType.Corroboration, sameSide.First(s => s.ArticleKey != claim.ArticleKey), $"{sameSide[0].Source}'s position, now on record from {attribution.Source}")
+                : (null, null, "repeat: same source");
         }
 
         if (earlierSide.Count > 0 && attribution.Kind == AttributionKind.Outlet)
