@@ -311,7 +311,8 @@ public static class TopicClaimEngine
         new(claim.Key, claim.ArticleKey, claim.Text, claim.Polarity, signature);
 
     private static SourceSighting Sighting(Claim claim) =>
-        new(claim.Attribution.SourceKey, claim.Attribution.Source, claim.Attribution.Kind, claim.Polarity, claim.Key, claim.ArticleKey, claim.Text, claim.Published, claim.Outlet, claim.Url);
+        new(claim.Attribution.SourceKey, claim.Attribution.Source, claim.Attribution.Kind, claim.Polarity, claim.Key, claim.ArticleKey, claim.Text, claim.Published, claim.Outlet, claim.Url,
+            claim.Attribution.Kind == AttributionKind.Outlet ? claim.Attribution.Via : null);
 
     private static Polarity Opposite(Polarity polarity) => polarity == Polarity.Asserted ? Polarity.Denied : Polarity.Asserted;
 
