@@ -151,7 +151,7 @@ public static class ClaimExtractor
         return (now - end).TotalDays;
     }
 
-    /// <summary>A spokesperson with no institution of their own speaks for the institution that spoke just before in the paragraph, or the one named before their title ("Kremlin spokesman").</summary>
+    /// <summary>A spokesperson with no institution of their own speaks for the institution that spoke just before in the paragraph, or the one named before their title ("Ministry spokesman").</summary>
     private static Attribution SpokespersonFor(Attribution official, Attribution? institution)
     {
         var words = Tokenizer.Terms(official.Source).ToList();
@@ -170,7 +170,7 @@ public static class ClaimExtractor
         return institution is null ? official : official with { SourceKey = institution.SourceKey, Source = institution.Source + " " + official.Source.ToLowerInvariant()[..1] + official.Source[1..] };
     }
 
-    /// <summary>A country, a seat of government or an organisation ("Kremlin", "the Defence Ministry"), not a person.</summary>
+    /// <summary>A country, a seat of government or an organisation ("the Elysee", "the Defence Ministry"), not a person.</summary>
     private static bool IsInstitution(string source)
     {
         var folded = TextFolding.Fold(source);
@@ -210,7 +210,7 @@ public static class ClaimExtractor
                 for (var k = 0; k < sentences.Count; k++)
                 {
                     var sentence = sentences[k];
-                    // A sub-heading glued onto the next sentence ("... talks with PutinErdogan asked") ends with no stop.
+                    // A sub-heading glued onto the next sentence ("... talks with MartinSchmidt asked") ends with no stop.
                     var gluedHeading = k < sentences.Count - 1 && sentence.Text.TrimEnd() is var trimmed && trimmed.Length > 0 && trimmed[^1] is not ('.' or '!' or '?' or '…' or '"' or '\u201d' or '\u2019' or ')' or ':');
                     if (gluedHeading || TextFolding.Fold(sentence.Text) == foldedTitle)
                     {

@@ -4,8 +4,8 @@ namespace Alerts.Core.Claims;
 
 /// <summary>
 /// The engine's knowledge of English news language: synonym sets of common predicates, reporting verbs,
-/// denial, negation, modality and status-quo cues, titles, and general aliases (country names, demonyms,
-/// capitals and seats of government). Nothing here is about a particular story. All entries are folded.
+/// denial, negation, modality and status-quo cues, titles and news agencies; place names are in the
+/// <see cref="Gazetteer"/>. Nothing here is about a particular story. All entries are folded.
 /// </summary>
 internal static class Lexicon
 {
@@ -267,8 +267,8 @@ internal static class Lexicon
         "officials said", "people with knowledge", "according to sources", "the article",
     ];
 
-    /// <summary>Country names, demonyms, capitals and seats of government folded onto one key per country.</summary>
-    public static FrozenDictionary<string, string> Aliases { get; } = BuildAliases();
+    /// <summary>Country names, demonyms, capitals and seats of government folded onto one key per country (see <see cref="Gazetteer"/>).</summary>
+    public static FrozenDictionary<string, string> Aliases => Gazetteer.Aliases;
 
     /// <summary>Capitalised words that are not names: function words, months, days, sentence openers.</summary>
     public static FrozenSet<string> NotNames { get; } = Set(
@@ -279,7 +279,7 @@ internal static class Lexicon
         "which", "under", "over", "about", "amid", "amidst", "recently", "earlier", "later", "last", "next", "every",
         "one", "two", "three", "four", "five", "some", "many", "most", "all", "both", "each", "another", "other",
         "such", "given", "therefore", "consequently", "additionally", "moreover", "background", "impact", "date",
-        "cost", "response", "rumors", "missiles", "liked", "become", "more", "latest", "comments", "no", "not",
+        "cost", "response", "rumors", "liked", "become", "more", "latest", "comments", "no", "not",
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
         "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr",
@@ -405,102 +405,5 @@ internal static class Lexicon
             yield return verb + "ed";
             yield return verb + "ing";
         }
-    }
-
-    private static FrozenDictionary<string, string> BuildAliases()
-    {
-        // Each row: the key, then its other names (demonyms, capitals, seats of government).
-        string[][] rows =
-        [
-            ["united states", "us", "u.s", "usa", "u.s.a", "america", "american", "americans", "washington", "white house", "pentagon"],
-            ["united kingdom", "uk", "u.k", "britain", "great britain", "british", "london", "downing street", "whitehall"],
-            ["russia", "russian", "russians", "russian federation", "moscow", "kremlin"],
-            ["turkey", "turkiye", "turkish", "turks", "ankara"],
-            ["ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"],
-            ["china", "chinese", "beijing", "prc"],
-            ["france", "french", "paris", "elysee"],
-            ["germany", "german", "germans", "berlin"],
-            ["italy", "italian", "rome"],
-            ["spain", "spanish", "madrid"],
-            ["japan", "japanese", "tokyo"],
-            ["india", "indian", "new delhi", "delhi"],
-            ["iran", "iranian", "tehran"],
-            ["israel", "israeli", "israelis"],
-            ["syria", "syrian", "damascus"],
-            ["iraq", "iraqi", "baghdad"],
-            ["egypt", "egyptian", "cairo"],
-            ["saudi arabia", "saudi", "riyadh"],
-            ["greece", "greek", "athens"],
-            ["poland", "polish", "warsaw"],
-            ["canada", "canadian", "ottawa"],
-            ["mexico", "mexican"],
-            ["brazil", "brazilian", "brasilia"],
-            ["argentina", "argentine", "argentinian", "buenos aires"],
-            ["australia", "australian", "canberra"],
-            ["north korea", "north korean", "pyongyang"],
-            ["south korea", "south korean", "seoul"],
-            ["pakistan", "pakistani", "islamabad"],
-            ["afghanistan", "afghan", "kabul"],
-            ["netherlands", "dutch", "the hague", "holland"],
-            ["belgium", "belgian", "brussels"],
-            ["sweden", "swedish", "stockholm"],
-            ["norway", "norwegian", "oslo"],
-            ["finland", "finnish", "helsinki"],
-            ["denmark", "danish", "copenhagen"],
-            ["switzerland", "swiss", "bern"],
-            ["austria", "austrian", "vienna"],
-            ["portugal", "portuguese", "lisbon"],
-            ["ireland", "irish", "dublin"],
-            ["hungary", "hungarian", "budapest"],
-            ["romania", "romanian", "bucharest"],
-            ["belarus", "belarusian", "minsk"],
-            ["georgia", "georgian", "tbilisi"],
-            ["armenia", "armenian", "yerevan"],
-            ["azerbaijan", "azerbaijani", "baku"],
-            ["kazakhstan", "kazakh", "astana"],
-            ["turkmenistan", "turkmen", "ashgabat"],
-            ["uzbekistan", "uzbek", "tashkent"],
-            ["qatar", "qatari", "doha"],
-            ["united arab emirates", "uae", "emirati", "abu dhabi"],
-            ["nigeria", "nigerian", "abuja"],
-            ["south africa", "south african", "pretoria"],
-            ["kenya", "kenyan", "nairobi"],
-            ["ethiopia", "ethiopian", "addis ababa"],
-            ["indonesia", "indonesian", "jakarta"],
-            ["vietnam", "vietnamese", "hanoi"],
-            ["philippines", "filipino", "philippine", "manila"],
-            ["thailand", "thai", "bangkok"],
-            ["taiwan", "taiwanese", "taipei"],
-            ["venezuela", "venezuelan", "caracas"],
-            ["colombia", "colombian", "bogota"],
-            ["chile", "chilean", "santiago"],
-            ["peru", "peruvian", "lima"],
-            ["morocco", "moroccan", "rabat"],
-            ["algeria", "algerian", "algiers"],
-            ["libya", "libyan", "tripoli"],
-            ["lebanon", "lebanese", "beirut"],
-            ["jordan", "jordanian", "amman"],
-            ["yemen", "yemeni", "sanaa"],
-            ["cyprus", "cypriot", "nicosia"],
-            ["serbia", "serbian", "belgrade"],
-            ["croatia", "croatian", "zagreb"],
-            ["bulgaria", "bulgarian", "sofia"],
-            ["czech republic", "czech", "czechia", "prague"],
-            ["slovakia", "slovak", "bratislava"],
-            ["european union", "eu", "e.u", "brussels"],
-            ["united nations", "un", "u.n"],
-            ["nato", "north atlantic treaty organization", "alliance"],
-        ];
-
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var row in rows)
-        {
-            foreach (var name in row)
-            {
-                map.TryAdd(name, row[0]);
-            }
-        }
-
-        return map.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

@@ -650,7 +650,7 @@ internal sealed record SentenceFeatures
             start--;
         }
 
-        // "Kremlin spokesman Dmitry Peskov": the institution before the title belongs to the source's name.
+        // "Ministry spokesman Jan Novak": the institution before the title belongs to the source's name.
         if (start < span.Start && spans.FindIndex(s => s.End == start - 1) is var owner and >= 0)
         {
             start = spans[owner].Start;

@@ -194,4 +194,20 @@ public class ClaimExtractionTests
         Extract("Estavia sells jets to NorlandEstavia sold 12 jets to Norland on Monday, the ministry said.")
             .ShouldHaveSingleItem().Text.ShouldStartWith("Estavia sold 12 jets");
     }
+
+    [Theory]
+    [InlineData("Kyiv", "ukraine")]
+    [InlineData("Downing Street", "united kingdom")]
+    [InlineData("Zhongnanhai", "china")]
+    [InlineData("the Élysée", "france")]
+    [InlineData("the Germans", "germany")]
+    [InlineData("Tuvalu", "tuvalu")]
+    [InlineData("Ouagadougou", "burkina faso")]
+    [InlineData("the Knesset", "israel")]
+    [InlineData("Paraguayan buyers", "paraguay")]
+    [InlineData("the White House", "united states")]
+    public void TheGazetteerFoldsPlacesDemonymsAndSeatsOfGovernmentOntoTheirState(string name, string key)
+    {
+        Extract($"Norland sold 12 jets to {name} on Monday.").ShouldHaveSingleItem().Entities.ShouldContain(key);
+    }
 }
