@@ -150,9 +150,11 @@ internal sealed record SentenceFeatures
 
         var quantities = QuantityParser.Parse(text, tokens);
         var modality = Modality.Fact;
+        var figure = quantities.Any(q => q.Kind != QuantityKind.Date);
         foreach (var phrase in Lexicon.SpeculativePhrases)
         {
-            if (Lexicon.ContainsWords(folded, phrase))
+            // "is expected to cost 182 million" states an estimate: the figure is checkable.
+            if (Lexicon.ContainsWords(folded, phrase) && !(figure && phrase.EndsWith("expected to", StringComparison.Ordinal)))
             {
                 cues.Add(phrase);
                 modality = Modality.Speculative;
@@ -226,6 +228,9 @@ internal sealed record SentenceFeatures
         };
     }
 
+    /// <summary>An amount, count, percent or duration: checkable even when the sentence names no one.</summary>
+    private bool HasFigure => Quantities.Any(q => q.Kind != QuantityKind.Date);
+
     /// <summary>The claim this sentence makes, or null when it is not check-worthy.</summary>
     public Claim? ToClaim(ArticleInput article, Attribution attribution, IReadOnlyList<Claim> earlier)
     {
@@ -234,8 +239,9 @@ internal sealed record SentenceFeatures
             return null;
         }
 
-        // The outlet's own speculation ("might consider", "could lead to") is analysis, not a claim.
-        if (Modality == Modality.Speculative && attribution.Kind == AttributionKind.Outlet)
+        // The outlet's own speculation ("might consider", "could lead to") is analysis, not a claim; but a figure,
+        // even hedged ("could cost more than 230 million"), can contradict a known one.
+        if (Modality == Modality.Speculative && attribution.Kind == AttributionKind.Outlet && !HasFigure)
         {
             return null;
         }
@@ -260,7 +266,7 @@ internal sealed record SentenceFeatures
             predicates = target.PredicateTerms.Union(Predicates.Where(p => !MetaPredicates.Contains(p))).ToList();
             objects = target.ObjectTerms.ToList();
         }
-        else if (Entities.Count == 0)
+        else if (Entities.Count == 0 && !HasFigure)
         {
             return null;
         }
@@ -327,7 +333,7 @@ internal sealed record SentenceFeatures
             return "too short";
         }
 
-        if (entities.Count == 0 && !pointsBack)
+        if (entities.Count == 0 && !pointsBack && !quantities.Any(q => q.Kind != QuantityKind.Date))
         {
             return "no named entity";
         }

@@ -43,19 +43,59 @@ public sealed record TopicEvent(
 }
 
 /// <summary>
-/// The terms that put a claim in a topic's scope (the topic's positive query terms, folded; aliases apply,
-/// so "Germany" covers "German" and "Berlin"). A claim is in scope when its entities, predicates or objects
-/// share a term with the topic, or when it points back to a claim that is.
+/// The terms that put a claim in a topic's scope: the topic's positive query words, folded, with aliases
+/// ("Germany" covers "German" and "Berlin") and predicate heads ("cost" covers "paid"), and the prefixes of
+/// its wildcards ("tram*" covers "trams" and "tramway"). A claim is in scope when its entities, predicates
+/// or objects hold a term or start with a prefix, or when it points back to a claim that is.
 /// </summary>
 public sealed record TopicScope(IReadOnlySet<string> Terms)
 {
-    public static TopicScope Of(params string[] terms) =>
-        new(terms.Select(t => TextFolding.Fold(t)).Select(t => Lexicon.Aliases.GetValueOrDefault(t) ?? t).ToHashSet(StringComparer.Ordinal));
+    public IReadOnlyList<string> Prefixes { get; init; } = [];
 
-    public bool Covers(Claim claim)
+    public static TopicScope Of(params string[] terms) => Of(terms, []);
+
+    public static TopicScope Of(IEnumerable<string> terms, IEnumerable<string> prefixes)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(prefixes);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var folded in terms.Select(t => TextFolding.Fold(t)))
+        {
+            set.Add(Lexicon.Aliases.GetValueOrDefault(folded) ?? folded);
+            if (Lexicon.Predicates.TryGetValue(folded, out var head))
+            {
+                set.Add(head);
+            }
+        }
+
+        return new TopicScope(set) { Prefixes = prefixes.Select(p => TextFolding.Fold(p)).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).ToList() };
+    }
+
+    public bool Covers(Claim claim) => Matches(claim).Any();
+
+    /// <summary>The claim's entities, predicates and objects that put it in scope.</summary>
+    public IEnumerable<string> Matches(Claim claim)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        return claim.Entities.Any(Terms.Contains) || claim.PredicateTerms.Any(Terms.Contains) || claim.ObjectTerms.Any(Terms.Contains);
+        return claim.Entities.Concat(claim.PredicateTerms).Concat(claim.ObjectTerms).Where(Holds);
+    }
+
+    private bool Holds(string term)
+    {
+        if (Terms.Contains(term))
+        {
+            return true;
+        }
+
+        foreach (var prefix in Prefixes)
+        {
+            if (term.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 
@@ -109,6 +149,14 @@ public static class TopicClaimEngine
 
             inScope.Add(claim.Key);
             var signature = ClaimSignature.Of(claim);
+            if (claim.Entities.Count == 0 && scope is not null)
+            {
+                // A figure that names no one ("the line could cost 230 million") is about the topic's subject:
+                // the topic terms it holds stand in for its entities.
+                var subject = scope.Matches(claim).Distinct(StringComparer.Ordinal).ToList();
+                signature = new ClaimSignature(subject, signature.Predicates, signature.Objects.Where(o => !subject.Contains(o)).ToList(), signature.Quantities, signature.MainPredicate);
+            }
+
             var (cluster, similarity) = claim.RefersTo is not null && assigned.TryGetValue(claim.RefersTo, out var referred)
                 ? (changed[referred], ForcedSimilarity(signature, changed[referred]))
                 : BestCluster(topicId, signature, index, changed, created);
