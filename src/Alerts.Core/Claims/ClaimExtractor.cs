@@ -186,7 +186,17 @@ public static class ClaimExtractor
 
     /// <summary>A headline or body sentence with the paragraph it sits in.</summary>
     /// <summary>A headline, sentence or clause; <see cref="Sentence"/> is the whole sentence a clause came from, shown to readers.</summary>
-    internal sealed record TextUnit(int Index, string Text, bool IsHeadline, int Paragraph, bool IsTitleCase, bool ContinuesPrevious = false, string? Sentence = null);
+    internal sealed record TextUnit(int Index, string Text, bool IsHeadline, int Paragraph, bool IsTitleCase, bool ContinuesPrevious = false, string? Sentence = null)
+    {
+        private List<Token>? _tokens;
+        private string? _folded;
+
+        /// <summary>The unit's whole tokens (no hyphen parts), tokenised once: names, relays and features all read them.</summary>
+        public List<Token> Tokens => _tokens ??= Tokenizer.Tokenize(Text).Where(t => !t.IsPart).ToList();
+
+        /// <summary>The folded words, space-separated with a space at each end (for whole-word phrase search).</summary>
+        public string Folded => _folded ??= " " + string.Join(' ', Tokens.Select(t => t.Text)) + " ";
+    }
 
     /// <summary>What the whole article tells about each sentence: names seen mid-sentence, the outlet and the source it relays.</summary>
     /// <param name="LowerWords">Words the article writes in lower case somewhere: a capitalised sentence opener that is one of them is not a name.</param>
@@ -212,7 +222,7 @@ public static class ClaimExtractor
                     var sentence = sentences[k];
                     // A sub-heading glued onto the next sentence ("... talks with MartinSchmidt asked") ends with no stop.
                     var gluedHeading = k < sentences.Count - 1 && sentence.Text.TrimEnd() is var trimmed && trimmed.Length > 0 && trimmed[^1] is not ('.' or '!' or '?' or '…' or '"' or '\u201d' or '\u2019' or ')' or ':');
-                    if (gluedHeading || TextFolding.Fold(sentence.Text) == foldedTitle)
+                    if (gluedHeading || IsTitleAgain(sentence.Text, title, foldedTitle))
                     {
                         continue;
                     }
@@ -230,7 +240,7 @@ public static class ClaimExtractor
             var lower = new HashSet<string>(StringComparer.Ordinal);
             foreach (var unit in units.Where(u => !u.IsTitleCase))
             {
-                foreach (var token in Tokenizer.Tokenize(unit.Text).Where(t => !t.IsPart))
+                foreach (var token in unit.Tokens)
                 {
                     if (char.IsLower(unit.Text[token.Start]))
                     {
@@ -249,6 +259,10 @@ public static class ClaimExtractor
             var outletAttribution = new Attribution(outlet, AttributionKind.Outlet, wire ?? TextFolding.Fold(outlet), via);
             return new ArticleAnalysis(units, names, lower, outletAttribution);
         }
+
+        /// <summary>The headline repeated as the first line of the text (folding is costly: only sentences of about its length are folded).</summary>
+        private static bool IsTitleAgain(string sentence, string title, string foldedTitle) =>
+            title.Length > 0 && Math.Abs(sentence.Length - title.Length) <= 4 + title.Length / 10 && TextFolding.Fold(sentence) == foldedTitle;
 
         /// <summary>"not only X but also Y", "X; Y": two propositions in one sentence become two claims.</summary>
         private static IEnumerable<string> Clauses(string sentence)
@@ -309,12 +323,12 @@ public static class ClaimExtractor
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var unit in units)
             {
-                var folded = " " + string.Join(' ', Tokenizer.Terms(unit.Text)) + " ";
-                foreach (var (name, key) in Lexicon.Agencies)
+                var tokens = unit.Tokens;
+                for (var i = 0; i < tokens.Count; i++)
                 {
-                    if (Lexicon.ContainsWords(folded, name))
+                    if (Lexicon.AgencyAt(tokens, i) is { } found)
                     {
-                        counts[key] = counts.GetValueOrDefault(key) + (unit.IsHeadline ? 2 : 1);
+                        counts[found.Key] = counts.GetValueOrDefault(found.Key) + (unit.IsHeadline ? 2 : 1);
                     }
                 }
             }
@@ -325,8 +339,18 @@ public static class ClaimExtractor
         /// <summary>Headlines and sub-headings in Title Case capitalise common words, so names there need confirming elsewhere.</summary>
         private static bool IsTitleCase(string text)
         {
-            var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3 && char.IsLetter(w[0])).ToList();
-            return words.Count >= 3 && words.Count(w => char.IsUpper(w[0])) >= 0.75 * words.Count;
+            int words = 0, upper = 0;
+            foreach (var range in text.AsSpan().Split(' '))
+            {
+                var word = text.AsSpan(range);
+                if (word.Length >= 3 && char.IsLetter(word[0]))
+                {
+                    words++;
+                    upper += char.IsUpper(word[0]) ? 1 : 0;
+                }
+            }
+
+            return words >= 3 && upper >= 0.75 * words;
         }
     }
 }

@@ -259,6 +259,44 @@ internal static class Lexicon
         ["guardian"] = "guardian", ["sky news"] = "sky news", ["al jazeera"] = "al jazeera",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>Agency names by their first word, longest first: a token that starts no name is rejected by one lookup.</summary>
+    private static readonly FrozenDictionary<string, (string[] Words, string Name, string Key)[]> AgenciesByFirstWord =
+        Agencies.Select(a => (Words: a.Key.Split(' '), Name: a.Key, Key: a.Value))
+            .GroupBy(a => a.Words[0], StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(a => a.Words.Length).ToArray(), StringComparer.Ordinal);
+
+    /// <summary>The agency whose name starts at token <paramref name="i"/> (whole words), if any.</summary>
+    public static (string Name, string Key)? AgencyAt(IReadOnlyList<Alerts.Core.Text.Token> tokens, int i)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (!AgenciesByFirstWord.TryGetValue(tokens[i].Text, out var candidates))
+        {
+            return null;
+        }
+
+        foreach (var (words, name, key) in candidates)
+        {
+            var k = 1;
+            while (k < words.Length && i + k < tokens.Count && tokens[i + k].Text == words[k])
+            {
+                k++;
+            }
+
+            if (k == words.Length)
+            {
+                return (name, key);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><see cref="NonClaimPhrases"/> with a leading space (a phrase starts a word).</summary>
+    public static IReadOnlyList<string> PaddedNonClaimPhrases { get; } = [.. NonClaimPhrases.Select(p => " " + p)];
+
+    /// <summary><see cref="TeaserStarts"/> as the start of padded folded text.</summary>
+    public static IReadOnlyList<string> PaddedTeaserStarts { get; } = [.. TeaserStarts.Select(t => " " + t.TrimEnd(':'))];
+
     /// <summary>Anonymous sources: the claim is attributed to whoever the article cites them through.</summary>
     public static IReadOnlyList<string> AnonymousSources { get; } =
     [

@@ -35,9 +35,14 @@ internal sealed record SentenceFeatures
     public static SentenceFeatures Of(ClaimExtractor.TextUnit unit, ClaimExtractor.ArticleAnalysis article, IReadOnlyList<string>? inherited = null)
     {
         var text = unit.Text;
-        var tokens = Tokenizer.Tokenize(text).Where(t => !t.IsPart).ToList();
-        var words = tokens.Select(t => t.Text).ToList();
-        var folded = " " + string.Join(' ', words) + " ";
+        var tokens = unit.Tokens;
+        var words = new List<string>(tokens.Count);
+        foreach (var token in tokens)
+        {
+            words.Add(token.Text);
+        }
+
+        var folded = unit.Folded;
         var cues = new List<string>();
 
         var nameLike = new bool[tokens.Count];
@@ -134,7 +139,7 @@ internal sealed record SentenceFeatures
         for (var i = 0; i < tokens.Count; i++)
         {
             var w = words[i];
-            if (nameLike[i] || predicateIndexes.Contains(i) || w.Length < 3 || w.Any(char.IsDigit) || Lexicon.IsStop(w)
+            if (nameLike[i] || predicateIndexes.Contains(i) || w.Length < 3 || w.AsSpan().IndexOfAnyInRange('0', '9') >= 0 || Lexicon.IsStop(w)
                 || Lexicon.ReportingVerbs.Contains(w) || Lexicon.Titles.Contains(w) || Lexicon.DenialWords.Contains(w)
                 || Lexicon.SpeculativeWords.Contains(w) || Lexicon.Months.ContainsKey(w) || Lexicon.Aliases.ContainsKey(w) || Lexicon.Agencies.ContainsKey(w))
             {
@@ -176,14 +181,14 @@ internal sealed record SentenceFeatures
                 modality = Modality.Speculative;
             }
 
-            if (Lexicon.SpeculativeWords.Contains(words[i]) && !(words[i] == "may" && (nameLike[i] || i + 1 < words.Count && words[i + 1].Any(char.IsDigit))))
+            if (Lexicon.SpeculativeWords.Contains(words[i]) && !(words[i] == "may" && (nameLike[i] || i + 1 < words.Count && words[i + 1].AsSpan().IndexOfAnyInRange('0', '9') >= 0)))
             {
                 cues.Add(words[i]);
                 modality = Modality.Speculative;
             }
         }
 
-        var (attribution, pronoun, attributionCues) = Attribute(text, tokens, words, nameLike, spans, article);
+        var (attribution, pronoun, attributionCues) = Attribute(text, folded, tokens, words, nameLike, spans, article);
         cues.AddRange(attributionCues);
         if (attribution is { Kind: AttributionKind.Official } && entities.Count > 1)
         {
@@ -252,7 +257,7 @@ internal sealed record SentenceFeatures
         string? refersTo = null;
         if (PointsBack && earlier.Count > 0)
         {
-            var own = new ClaimSignature(Entities.ToHashSet(), Predicates.ToHashSet(), Objects.ToHashSet(), Quantities);
+            var own = new ClaimSignature(Entities, Predicates, Objects, Quantities);
             var referent = earlier
                 .Select(c => (Claim: c, Score: ClaimSimilarity.Compare(own, ClaimSignature.Of(c)).Score
                     + (c.Polarity == Polarity.Asserted ? 0.2 : 0)
@@ -295,7 +300,7 @@ internal sealed record SentenceFeatures
 
     private static string? FindDropReason(ClaimExtractor.TextUnit unit, string folded, int wordCount, List<string> entities, List<string> predicates, IReadOnlyList<Quantity> quantities, Polarity polarity, bool pointsBack)
     {
-        if (Lexicon.TeaserStarts.Any(t => folded.StartsWith(" " + t.TrimEnd(':'), StringComparison.Ordinal)))
+        if (Lexicon.PaddedTeaserStarts.Any(t => folded.StartsWith(t, StringComparison.Ordinal)))
         {
             return "teaser";
         }
@@ -313,7 +318,7 @@ internal sealed record SentenceFeatures
             return "question";
         }
 
-        if (Lexicon.NonClaimPhrases.Any(p => folded.Contains(" " + p, StringComparison.Ordinal)))
+        if (Lexicon.PaddedNonClaimPhrases.Any(p => folded.Contains(p, StringComparison.Ordinal)))
         {
             return "boilerplate";
         }
@@ -442,7 +447,7 @@ internal sealed record SentenceFeatures
                     continue;
                 }
 
-                if (words[k].Any(char.IsDigit))
+                if (words[k].AsSpan().IndexOfAnyInRange('0', '9') >= 0)
                 {
                     Add(keys, words[k]);
                     spans.Add((start + k, start + k, words[k], false));
@@ -511,19 +516,16 @@ internal sealed record SentenceFeatures
 
     /// <summary>Who makes the claim, from the sentence alone: a cited agency, "according to X", or the subject of a reporting or denial verb.</summary>
     private static (Attribution? Attribution, bool Pronoun, List<string> Cues) Attribute(
-        string text, List<Token> tokens, List<string> words, bool[] nameLike, List<(int Start, int End, string Key, bool Alias)> spans,
+        string text, string folded, List<Token> tokens, List<string> words, bool[] nameLike, List<(int Start, int End, string Key, bool Alias)> spans,
         ClaimExtractor.ArticleAnalysis article)
     {
         var cues = new List<string>();
-        var folded = " " + string.Join(' ', words) + " ";
         (int Index, string Name, string Key)? agency = null;
-        foreach (var (name, key) in Lexicon.Agencies)
+        for (var i = 0; i < tokens.Count && agency is null; i++)
         {
-            var at = folded.IndexOf(" " + name + " ", StringComparison.Ordinal);
-            if (at >= 0)
+            if (Lexicon.AgencyAt(tokens, i) is { } named)
             {
-                agency = (folded[..at].Count(ch => ch == ' '), name, key);
-                break;
+                agency = (i, named.Name, named.Key);
             }
         }
 
