@@ -18,6 +18,7 @@ public static class ClaimExtractor
         ArgumentNullException.ThrowIfNull(article);
         var context = ArticleAnalysis.Of(article);
         var claims = new List<Claim>();
+        var signatures = new List<ClaimSignature>();
         SentenceFeatures? previous = null;
         Attribution? carried = null;
         Attribution? institution = null;
@@ -85,7 +86,7 @@ public static class ClaimExtractor
                 institution = IsInstitution(official.Source) ? attribution : institution;
             }
 
-            var claim = features.ToClaim(article, attribution ?? context.OutletAttribution, claims);
+            var claim = features.ToClaim(article, attribution ?? context.OutletAttribution, claims, signatures);
             previous = features with { Claim = claim };
             if (claim is not null)
             {

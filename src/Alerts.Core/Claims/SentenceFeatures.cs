@@ -237,7 +237,8 @@ internal sealed record SentenceFeatures
     private bool HasFigure => Quantities.Any(q => q.Kind != QuantityKind.Date);
 
     /// <summary>The claim this sentence makes, or null when it is not check-worthy.</summary>
-    public Claim? ToClaim(ArticleInput article, Attribution attribution, IReadOnlyList<Claim> earlier)
+    /// <param name="signatures">The signatures of <paramref name="earlier"/>, filled as needed and kept for the next sentence.</param>
+    public Claim? ToClaim(ArticleInput article, Attribution attribution, IReadOnlyList<Claim> earlier, List<ClaimSignature> signatures)
     {
         if (DropReason is not null)
         {
@@ -258,8 +259,13 @@ internal sealed record SentenceFeatures
         if (PointsBack && earlier.Count > 0)
         {
             var own = new ClaimSignature(Entities, Predicates, Objects, Quantities);
+            while (signatures.Count < earlier.Count)
+            {
+                signatures.Add(ClaimSignature.Of(earlier[signatures.Count]));
+            }
+
             var referent = earlier
-                .Select(c => (Claim: c, Score: ClaimSimilarity.Compare(own, ClaimSignature.Of(c)).Score
+                .Select((c, k) => (Claim: c, Score: ClaimSimilarity.Compare(own, signatures[k]).Score
                     + (c.Polarity == Polarity.Asserted ? 0.2 : 0)
                     + (c.PredicateTerms.Any(p => !MetaPredicates.Contains(p)) ? 0.3 : 0)))
                 .OrderByDescending(x => x.Score)
