@@ -233,6 +233,8 @@ internal static class Lexicon
         "must be", "arguably", "it seems", "seems determined", "the question arises", "it remains to be seen",
         "in other words", "to understand", "reflects the", "is crucial", "is sometimes referred",
         "comes amid", "this comes as", "the move comes",
+        "we are very happy", "we are happy", "we are pleased", "we are delighted", "we are proud", "we are disappointed",
+        "i am very happy", "i am happy", "i am pleased", "i am delighted", "i am proud", "i am disappointed",
     ];
 
     /// <summary>Titles and roles that precede or follow a name; they mark an official source.</summary>

@@ -139,15 +139,20 @@ public static class TopicClaimEngine
         var pending = new List<TopicEvent>();
         var assignments = new List<ClaimAssignment>();
 
+        var scopedEntities = new HashSet<string>(StringComparer.Ordinal);
+        var lastInScope = -2;
         foreach (var claim in claims)
         {
-            var covered = scope is null || scope.Covers(claim) || claim.RefersTo is not null && inScope.Contains(claim.RefersTo);
+            var covered = scope is null || scope.Covers(claim) || claim.RefersTo is not null && inScope.Contains(claim.RefersTo)
+                || Continues(claim, lastInScope, scopedEntities);
             if (!covered)
             {
                 continue;
             }
 
             inScope.Add(claim.Key);
+            lastInScope = claim.SentenceIndex;
+            scopedEntities.UnionWith(claim.Entities);
             var signature = ClaimSignature.Of(claim);
             if (claim.Entities.Count == 0 && scope is not null)
             {
@@ -200,6 +205,14 @@ public static class TopicClaimEngine
         var byCluster = claims.Where(c => assigned.ContainsKey(c.Key)).ToLookup(c => (assigned[c.Key], c.Polarity));
         return new TopicProcessResult(Collapse(pending, byCluster), changed.Values.ToList(), assignments);
     }
+
+    /// <summary>
+    /// "Halvorsen signed until 2030. The manager said the striker would make his debut.": a sentence right after
+    /// an in-scope one that brings in no new actor (besides its speaker) goes on about the same subject.
+    /// </summary>
+    private static bool Continues(Claim claim, int lastInScope, HashSet<string> scopedEntities) =>
+        claim.SentenceIndex == lastInScope + 1 && !claim.IsHeadline
+        && claim.Entities.All(e => e == claim.Attribution.SourceKey || scopedEntities.Contains(e));
 
     private static (TopicEventType? Type, SourceSighting? Other, string? Note) Decide(Claim claim, ClaimCluster cluster, SimilarityResult similarity)
     {
@@ -299,6 +312,8 @@ public static class TopicClaimEngine
                 // Without predicates to compare, the objects must share a word; a new amount needs a clear predicate match.
                 anchored &= similarity.PredicateScore != ClaimSimilarity.UncomparedPredicates || similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0;
                 anchored &= similarity.PredicateScore >= 0.7 || !NewAmount(signature, member.Signature);
+                // Figures with nothing in common ("a contract until 2030" beside "a £53m fee") are different facts.
+                anchored &= !DisjointFigures(signature, member.Signature, similarity);
                 if (similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && similarity.Score > bestSimilarity.Score)
                 {
                     best = cluster;
@@ -309,6 +324,9 @@ public static class TopicClaimEngine
 
         return (best, bestSimilarity);
     }
+
+    private static bool DisjointFigures(ClaimSignature claim, ClaimSignature member, SimilarityResult similarity) =>
+        claim.Quantities.Count > 0 && member.Quantities.Count > 0 && similarity.SameQuantities.Count == 0 && similarity.ConflictingQuantities.Count == 0;
 
     /// <summary>True when the claim states an amount in a slot the member has no value for ("the toll will be 4 euros").</summary>
     private static bool NewAmount(ClaimSignature claim, ClaimSignature member) =>

@@ -102,4 +102,28 @@ public class TopicClaimEngineTests
         contradiction.Type.ShouldBe(TopicEventType.Contradiction);
         contradiction.Explanation.Note.ShouldNotBeNull().ShouldContain("different value");
     }
+
+    [Fact]
+    public void ADifferentFigureAboutTheSameActorIsANewFactNotARepeat()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "First Daily", 1, "", "Estavia signed the purchase of the Falcon-9 jets for $2 billion, the ministry said."));
+
+        var second = Run(index, Article("b", "Second Daily", 2, "", "Estavia signed a maintenance contract for the Falcon-9 jets until 2031."));
+
+        second.Events.ShouldHaveSingleItem().Type.ShouldBe(TopicEventType.NewClaim);
+    }
+
+    [Fact]
+    public void ASentenceThatGoesOnAboutTheSubjectWithNoNewActorStaysInScope()
+    {
+        var result = TopicClaimEngine.Process("t", ClaimExtractor.Extract(Article("a", "Daily", 1, "",
+            "Estavia signed the purchase of 12 Falcon-9 jets on Monday. Defence Minister Anna Kovac said the first jets would arrive in June. Norland held elections on Sunday.")),
+            new InMemoryClaimIndex(), Scope);
+
+        result.Events.Select(e => e.Claim.Text).ShouldBe([
+            "Estavia signed the purchase of 12 Falcon-9 jets on Monday.",
+            "Defence Minister Anna Kovac said the first jets would arrive in June.",
+        ]);
+    }
 }
