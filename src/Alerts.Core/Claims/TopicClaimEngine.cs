@@ -207,11 +207,13 @@ public static class TopicClaimEngine
     }
 
     /// <summary>
-    /// "Halvorsen signed until 2030. The manager said the striker would make his debut.": a sentence right after
-    /// an in-scope one that brings in no new actor (besides its speaker) goes on about the same subject.
+    /// "Halvorsen signed until 2030. The manager said the striker would make his debut.": a named speaker's
+    /// statement or a figure right after an in-scope sentence, bringing in no new actor (besides its speaker),
+    /// goes on about the same subject. The outlet's own commentary does not.
     /// </summary>
     private static bool Continues(Claim claim, int lastInScope, HashSet<string> scopedEntities) =>
         claim.SentenceIndex == lastInScope + 1 && !claim.IsHeadline
+        && (claim.Attribution.Kind == AttributionKind.Official || claim.Quantities.Any(q => q.Kind != QuantityKind.Date))
         && claim.Entities.All(e => e == claim.Attribution.SourceKey || scopedEntities.Contains(e));
 
     private static (TopicEventType? Type, SourceSighting? Other, string? Note) Decide(Claim claim, ClaimCluster cluster, SimilarityResult similarity)
