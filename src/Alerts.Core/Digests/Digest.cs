@@ -12,7 +12,7 @@ public enum DigestStatus
 
 /// <summary>
 /// One original source on one side of a claim, with the sentence it said it in. <see cref="Via"/> lists the
-/// outlets that carried it (Bloomberg via three papers is one source, not four); <see cref="Earlier"/> marks
+/// outlets that carried it (an agency relayed by three papers is one source, not four); <see cref="Earlier"/> marks
 /// a position taken long before the rest of the claim's sightings.
 /// </summary>
 public sealed record DigestSource(string Source, string? Outlet, DateTimeOffset? Published, string? Url, string Sentence)
@@ -143,7 +143,7 @@ public static class DigestBuilder
         return side.FirstOrDefault(s => s.ArticleKey == sighting.ArticleKey && s.Kind != AttributionKind.Outlet)?.SourceKey ?? sighting.SourceKey;
     }
 
-    /// <summary>The institution's name when a spokesperson spoke for it too ("Kremlin", not "Kremlin spokesperson ...").</summary>
+    /// <summary>The institution's name when a spokesperson spoke for it too ("the Ministry", not "the Ministry spokesperson Jane Roe").</summary>
     private static string ShortName(SourceSighting own, List<SourceSighting> group) =>
         group.Where(s => s.Kind != AttributionKind.Outlet).Select(s => s.Source).OrderBy(s => s.Length).FirstOrDefault() ?? own.Source;
 

@@ -69,7 +69,7 @@ public static class PlainTextDigest
         }
     }
 
-    /// <summary>"Bloomberg (via seed-000, seed-001; 2025-12-15)", "SSB (Turkish Minute; 2022-06-02)".</summary>
+    /// <summary>"Reuters (via Daily One, Daily Two; 2025-12-15)", "Defence Ministry (Evening Post; 2022-06-02)".</summary>
     private static string Describe(DigestSource source)
     {
         var outlets = source.Via.Count > 0 ? "via " + string.Join(", ", source.Via) : source.Outlet;
