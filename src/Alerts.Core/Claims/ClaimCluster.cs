@@ -1,6 +1,10 @@
 namespace Alerts.Core.Claims;
 
-/// <summary>One sighting of a cluster's proposition: which source took which side, in which article, when.</summary>
+/// <summary>
+/// One sighting of a cluster's proposition: which source took which side, in which article, when.
+/// <see cref="Via"/> is the source the outlet relays when the sentence is in the outlet's own voice (an
+/// agency it cites elsewhere in the article, or a wire credit).
+/// </summary>
 public sealed record SourceSighting(
     string SourceKey,
     string Source,
@@ -11,7 +15,8 @@ public sealed record SourceSighting(
     string Text,
     DateTimeOffset? Published,
     string? Outlet,
-    string? Url);
+    string? Url,
+    string? Via = null);
 
 /// <summary>A claim kept as a cluster member: its signature (what it is matched on) and where it came from.</summary>
 public sealed record ClusterMember(string ClaimKey, string ArticleKey, string Text, Polarity Polarity, ClaimSignature Signature);

@@ -18,8 +18,11 @@ public static class ClaimExtractor
         ArgumentNullException.ThrowIfNull(article);
         var context = ArticleAnalysis.Of(article);
         var claims = new List<Claim>();
+        var signatures = new List<ClaimSignature>();
         SentenceFeatures? previous = null;
         Attribution? carried = null;
+        Attribution? institution = null;
+        var spokespeople = new Dictionary<string, Attribution>(StringComparer.Ordinal);
         var paragraph = -1;
         foreach (var unit in context.Units)
         {
@@ -36,7 +39,16 @@ public static class ClaimExtractor
             if (unit.Paragraph != paragraph)
             {
                 carried = null;
+                institution = null;
                 paragraph = unit.Paragraph;
+            }
+
+            // Background in the outlet's own voice (an old date, "the following year") is context, not news:
+            // it is no claim, and an agency cited earlier in the paragraph does not carry over onto it.
+            if (features.Attribution is null && !unit.IsHeadline && IsBackground(features, article.Published))
+            {
+                previous = features;
+                continue;
             }
 
             var attribution = features.Attribution;
@@ -55,8 +67,26 @@ public static class ClaimExtractor
             {
                 carried = attribution;
             }
+            else if (features.Attribution is not null)
+            {
+                // Another speaker takes the floor: what follows is no longer the agency's report.
+                carried = null;
+            }
 
-            var claim = features.ToClaim(article, attribution ?? context.OutletAttribution, claims);
+            if (attribution is { Kind: AttributionKind.Official } official && features.Attribution is not null)
+            {
+                // "The ministry denied it. Spokesperson Jane Roe said ...": the spokesperson speaks for the ministry,
+                // and goes on doing so when named again ("Roe added").
+                attribution = spokespeople.GetValueOrDefault(official.SourceKey) ?? SpokespersonFor(official, institution);
+                if (attribution.SourceKey != official.SourceKey)
+                {
+                    spokespeople[official.SourceKey] = attribution;
+                }
+
+                institution = IsInstitution(official.Source) ? attribution : institution;
+            }
+
+            var claim = features.ToClaim(article, attribution ?? context.OutletAttribution, claims, signatures);
             previous = features with { Claim = claim };
             if (claim is not null)
             {
@@ -71,6 +101,83 @@ public static class ClaimExtractor
         return claims;
     }
 
+    /// <summary>
+    /// Context rather than a new development: every date it gives is well before the article, or it narrates
+    /// an earlier time ("the following year", "at the time"), or its only predicates are participles and
+    /// nominalisations ("balances between East and West by avoiding sanctions").
+    /// </summary>
+    private static bool IsBackground(SentenceFeatures features, DateTimeOffset? published)
+    {
+        var folded = features.Folded;
+        if (Lexicon.NarrativePastPhrases.Any(p => Lexicon.ContainsWords(folded, p)))
+        {
+            return true;
+        }
+
+        // A second clause ("... but is also seeking a refund") left its auxiliary in the joint.
+        if (features.OnlyNonFinitePredicates && !features.Unit.ContinuesPrevious && features.Quantities.Count == 0 && features.Polarity == Polarity.Asserted)
+        {
+            return true;
+        }
+
+        var dates = features.Quantities.Where(q => q.Kind == QuantityKind.Date).ToList();
+        if (published is not { } now || dates.Count == 0 || features.FutureTense)
+        {
+            return false;
+        }
+
+        return dates.All(d => DaysBefore(d.UpperValue, now) > BackgroundAgeDays);
+    }
+
+    /// <summary>A date this many days before publication is history, not news.</summary>
+    private const int BackgroundAgeDays = 60;
+
+    /// <summary>How long before <paramref name="now"/> a date ordinal (yyyymmdd, zeros for unknown parts; year 0 = the latest such month) ends.</summary>
+    private static double DaysBefore(double ordinal, DateTimeOffset now)
+    {
+        var value = (int)ordinal;
+        int year = value / 10000, month = value / 100 % 100;
+        if (year == 0)
+        {
+            year = month > now.Month ? now.Year - 1 : now.Year;
+        }
+
+        if (year < 1 || year > 9999)
+        {
+            return 0;
+        }
+
+        // The end of the period named: the whole year, or the whole month.
+        var end = month == 0 ? new DateTimeOffset(year, 12, 31, 0, 0, 0, TimeSpan.Zero) : new DateTimeOffset(year, month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1).AddDays(-1);
+        return (now - end).TotalDays;
+    }
+
+    /// <summary>A spokesperson with no institution of their own speaks for the institution that spoke just before in the paragraph, or the one named before their title ("Ministry spokesman").</summary>
+    private static Attribution SpokespersonFor(Attribution official, Attribution? institution)
+    {
+        var words = Tokenizer.Terms(official.Source).ToList();
+        var title = words.FindIndex(Lexicon.SpokesTitles.Contains);
+        if (title < 0)
+        {
+            return official;
+        }
+
+        if (title > 0)
+        {
+            var named = string.Join(' ', words.Take(title));
+            return official with { SourceKey = named };
+        }
+
+        return institution is null ? official : official with { SourceKey = institution.SourceKey, Source = institution.Source + " " + official.Source.ToLowerInvariant()[..1] + official.Source[1..] };
+    }
+
+    /// <summary>A country, a seat of government or an organisation ("the Elysee", "the Defence Ministry"), not a person.</summary>
+    private static bool IsInstitution(string source)
+    {
+        var folded = TextFolding.Fold(source);
+        return Lexicon.Aliases.ContainsKey(folded) || Lexicon.OrganisationWords.Contains(folded.Split(' ')[^1]);
+    }
+
     /// <summary>What each headline and sentence says, check-worthy or not (relate reads the outlet's speculation too).</summary>
     internal static IEnumerable<SentenceFeatures> Analyze(ArticleInput article)
     {
@@ -80,7 +187,17 @@ public static class ClaimExtractor
 
     /// <summary>A headline or body sentence with the paragraph it sits in.</summary>
     /// <summary>A headline, sentence or clause; <see cref="Sentence"/> is the whole sentence a clause came from, shown to readers.</summary>
-    internal sealed record TextUnit(int Index, string Text, bool IsHeadline, int Paragraph, bool IsTitleCase, bool ContinuesPrevious = false, string? Sentence = null);
+    internal sealed record TextUnit(int Index, string Text, bool IsHeadline, int Paragraph, bool IsTitleCase, bool ContinuesPrevious = false, string? Sentence = null)
+    {
+        private List<Token>? _tokens;
+        private string? _folded;
+
+        /// <summary>The unit's whole tokens (no hyphen parts), tokenised once: names, relays and features all read them.</summary>
+        public List<Token> Tokens => _tokens ??= Tokenizer.Tokenize(Text).Where(t => !t.IsPart).ToList();
+
+        /// <summary>The folded words, space-separated with a space at each end (for whole-word phrase search).</summary>
+        public string Folded => _folded ??= " " + string.Join(' ', Tokens.Select(t => t.Text)) + " ";
+    }
 
     /// <summary>What the whole article tells about each sentence: names seen mid-sentence, the outlet and the source it relays.</summary>
     /// <param name="LowerWords">Words the article writes in lower case somewhere: a capitalised sentence opener that is one of them is not a name.</param>
@@ -100,9 +217,13 @@ public static class ClaimExtractor
             var index = units.Count;
             for (var p = 0; p < lines.Length; p++)
             {
-                foreach (var sentence in SentenceSplitter.Split(lines[p]))
+                var sentences = SentenceSplitter.Split(lines[p]);
+                for (var k = 0; k < sentences.Count; k++)
                 {
-                    if (TextFolding.Fold(sentence.Text) == foldedTitle)
+                    var sentence = sentences[k];
+                    // A sub-heading glued onto the next sentence ("... talks with MartinSchmidt asked") ends with no stop.
+                    var gluedHeading = k < sentences.Count - 1 && sentence.Text.TrimEnd() is var trimmed && trimmed.Length > 0 && trimmed[^1] is not ('.' or '!' or '?' or '…' or '"' or '\u201d' or '\u2019' or ')' or ':');
+                    if (gluedHeading || IsTitleAgain(sentence.Text, title, foldedTitle))
                     {
                         continue;
                     }
@@ -120,7 +241,7 @@ public static class ClaimExtractor
             var lower = new HashSet<string>(StringComparer.Ordinal);
             foreach (var unit in units.Where(u => !u.IsTitleCase))
             {
-                foreach (var token in Tokenizer.Tokenize(unit.Text).Where(t => !t.IsPart))
+                foreach (var token in unit.Tokens)
                 {
                     if (char.IsLower(unit.Text[token.Start]))
                     {
@@ -139,6 +260,10 @@ public static class ClaimExtractor
             var outletAttribution = new Attribution(outlet, AttributionKind.Outlet, wire ?? TextFolding.Fold(outlet), via);
             return new ArticleAnalysis(units, names, lower, outletAttribution);
         }
+
+        /// <summary>The headline repeated as the first line of the text (folding is costly: only sentences of about its length are folded).</summary>
+        private static bool IsTitleAgain(string sentence, string title, string foldedTitle) =>
+            title.Length > 0 && Math.Abs(sentence.Length - title.Length) <= 4 + title.Length / 10 && TextFolding.Fold(sentence) == foldedTitle;
 
         /// <summary>"not only X but also Y", "X; Y": two propositions in one sentence become two claims.</summary>
         private static IEnumerable<string> Clauses(string sentence)
@@ -199,12 +324,12 @@ public static class ClaimExtractor
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var unit in units)
             {
-                var folded = " " + string.Join(' ', Tokenizer.Terms(unit.Text)) + " ";
-                foreach (var (name, key) in Lexicon.Agencies)
+                var tokens = unit.Tokens;
+                for (var i = 0; i < tokens.Count; i++)
                 {
-                    if (Lexicon.ContainsWords(folded, name))
+                    if (Lexicon.AgencyAt(tokens, i) is { } found)
                     {
-                        counts[key] = counts.GetValueOrDefault(key) + (unit.IsHeadline ? 2 : 1);
+                        counts[found.Key] = counts.GetValueOrDefault(found.Key) + (unit.IsHeadline ? 2 : 1);
                     }
                 }
             }
@@ -215,8 +340,18 @@ public static class ClaimExtractor
         /// <summary>Headlines and sub-headings in Title Case capitalise common words, so names there need confirming elsewhere.</summary>
         private static bool IsTitleCase(string text)
         {
-            var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3 && char.IsLetter(w[0])).ToList();
-            return words.Count >= 3 && words.Count(w => char.IsUpper(w[0])) >= 0.75 * words.Count;
+            int words = 0, upper = 0;
+            foreach (var range in text.AsSpan().Split(' '))
+            {
+                var word = text.AsSpan(range);
+                if (word.Length >= 3 && char.IsLetter(word[0]))
+                {
+                    words++;
+                    upper += char.IsUpper(word[0]) ? 1 : 0;
+                }
+            }
+
+            return words >= 3 && upper >= 0.75 * words;
         }
     }
 }

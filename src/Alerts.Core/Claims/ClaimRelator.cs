@@ -119,9 +119,9 @@ public static class ClaimRelator
     {
         var predicates = features.SelectMany(f => f.Predicates).ToList();
         return new ClaimSignature(
-            features.SelectMany(f => f.Entities).ToHashSet(StringComparer.Ordinal),
-            predicates.ToHashSet(StringComparer.Ordinal),
-            features.SelectMany(f => f.Objects).ToHashSet(StringComparer.Ordinal),
+            features.SelectMany(f => f.Entities).ToList(),
+            predicates,
+            features.SelectMany(f => f.Objects).ToList(),
             features.SelectMany(f => f.Quantities).ToList(),
             ClaimSignature.MainOf(predicates));
     }

@@ -11,7 +11,7 @@ public static class ClaimTerms
             return head;
         }
 
-        if (word.Length <= 4 || word.Any(char.IsDigit))
+        if (word.Length <= 4 || word.AsSpan().IndexOfAnyInRange('0', '9') >= 0)
         {
             return word;
         }
@@ -106,9 +106,9 @@ public sealed class ClaimSignature
     {
         ArgumentNullException.ThrowIfNull(claim);
         return new ClaimSignature(
-            claim.Entities.ToHashSet(StringComparer.Ordinal),
-            claim.PredicateTerms.ToHashSet(StringComparer.Ordinal),
-            claim.ObjectTerms.ToHashSet(StringComparer.Ordinal),
+            claim.Entities,
+            claim.PredicateTerms,
+            claim.ObjectTerms,
             claim.Quantities,
             MainOf(claim.PredicateTerms));
     }

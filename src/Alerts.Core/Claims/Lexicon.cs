@@ -4,8 +4,8 @@ namespace Alerts.Core.Claims;
 
 /// <summary>
 /// The engine's knowledge of English news language: synonym sets of common predicates, reporting verbs,
-/// denial, negation, modality and status-quo cues, titles, and general aliases (country names, demonyms,
-/// capitals and seats of government). Nothing here is about a particular story. All entries are folded.
+/// denial, negation, modality and status-quo cues, titles and news agencies; place names are in the
+/// <see cref="Gazetteer"/>. Nothing here is about a particular story. All entries are folded.
 /// </summary>
 internal static class Lexicon
 {
@@ -155,10 +155,32 @@ internal static class Lexicon
         "remain unchanged", "remains constant", "has not changed", "have not changed", "no change", "fake news",
         "no deal has been done", "no deal has been agreed", "not true", "no truth", "is not for sale",
         "no plans to", "no plan to", "has no plans", "was not discussed", "were not discussed", "did not include",
-        "does not have the right", "no such request", "categorically", "firmly rejected", "pure speculation",
+        "no such request", "categorically", "firmly rejected", "pure speculation",
         "nothing has changed", "rules out", "ruled out", "rule out", "ruling out", "called the reports", "dismissed the reports",
         "mere speculation",
     ];
+
+    /// <summary>Phrases that state a rule forbidding something: the claim asserts a ban.</summary>
+    public static IReadOnlyList<string> ProhibitionPhrases { get; } =
+    [
+        "does not have the right to", "do not have the right to", "has no right to", "have no right to",
+        "is not allowed to", "are not allowed to", "is not permitted to", "are not permitted to", "is prohibited from",
+        "are prohibited from", "is forbidden to", "are forbidden to", "is forbidden from", "is barred from", "are barred from",
+    ];
+
+    /// <summary>Phrases that narrate an earlier time: the sentence is background to the news.</summary>
+    public static IReadOnlyList<string> NarrativePastPhrases { get; } =
+    [
+        "the following year", "the previous year", "the year before", "a year later", "years later", "at the time",
+        "back then", "in the past", "historically", "decades ago", "for years",
+    ];
+
+    /// <summary>Words that look ahead: a dated sentence with one of them is a plan or a forecast, not history.</summary>
+    public static FrozenSet<string> FutureWords { get; } = Set(
+        "will", "would", "shall", "expects", "expected", "expect", "plans", "planned", "scheduled", "upcoming", "until");
+
+    /// <summary>Titles of those who speak for an institution rather than for themselves.</summary>
+    public static FrozenSet<string> SpokesTitles { get; } = Set("spokesman", "spokeswoman", "spokesperson", "spokespeople", "press");
 
     /// <summary>Cues that make a claim speculative rather than stated.</summary>
     public static FrozenSet<string> SpeculativeWords { get; } = Set(
@@ -211,6 +233,8 @@ internal static class Lexicon
         "must be", "arguably", "it seems", "seems determined", "the question arises", "it remains to be seen",
         "in other words", "to understand", "reflects the", "is crucial", "is sometimes referred",
         "comes amid", "this comes as", "the move comes",
+        "we are very happy", "we are happy", "we are pleased", "we are delighted", "we are proud", "we are disappointed",
+        "i am very happy", "i am happy", "i am pleased", "i am delighted", "i am proud", "i am disappointed",
     ];
 
     /// <summary>Titles and roles that precede or follow a name; they mark an official source.</summary>
@@ -237,6 +261,44 @@ internal static class Lexicon
         ["guardian"] = "guardian", ["sky news"] = "sky news", ["al jazeera"] = "al jazeera",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>Agency names by their first word, longest first: a token that starts no name is rejected by one lookup.</summary>
+    private static readonly FrozenDictionary<string, (string[] Words, string Name, string Key)[]> AgenciesByFirstWord =
+        Agencies.Select(a => (Words: a.Key.Split(' '), Name: a.Key, Key: a.Value))
+            .GroupBy(a => a.Words[0], StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(a => a.Words.Length).ToArray(), StringComparer.Ordinal);
+
+    /// <summary>The agency whose name starts at token <paramref name="i"/> (whole words), if any.</summary>
+    public static (string Name, string Key)? AgencyAt(IReadOnlyList<Alerts.Core.Text.Token> tokens, int i)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (!AgenciesByFirstWord.TryGetValue(tokens[i].Text, out var candidates))
+        {
+            return null;
+        }
+
+        foreach (var (words, name, key) in candidates)
+        {
+            var k = 1;
+            while (k < words.Length && i + k < tokens.Count && tokens[i + k].Text == words[k])
+            {
+                k++;
+            }
+
+            if (k == words.Length)
+            {
+                return (name, key);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><see cref="NonClaimPhrases"/> with a leading space (a phrase starts a word).</summary>
+    public static IReadOnlyList<string> PaddedNonClaimPhrases { get; } = [.. NonClaimPhrases.Select(p => " " + p)];
+
+    /// <summary><see cref="TeaserStarts"/> as the start of padded folded text.</summary>
+    public static IReadOnlyList<string> PaddedTeaserStarts { get; } = [.. TeaserStarts.Select(t => " " + t.TrimEnd(':'))];
+
     /// <summary>Anonymous sources: the claim is attributed to whoever the article cites them through.</summary>
     public static IReadOnlyList<string> AnonymousSources { get; } =
     [
@@ -245,8 +307,8 @@ internal static class Lexicon
         "officials said", "people with knowledge", "according to sources", "the article",
     ];
 
-    /// <summary>Country names, demonyms, capitals and seats of government folded onto one key per country.</summary>
-    public static FrozenDictionary<string, string> Aliases { get; } = BuildAliases();
+    /// <summary>Country names, demonyms, capitals and seats of government folded onto one key per country (see <see cref="Gazetteer"/>).</summary>
+    public static FrozenDictionary<string, string> Aliases => Gazetteer.Aliases;
 
     /// <summary>Capitalised words that are not names: function words, months, days, sentence openers.</summary>
     public static FrozenSet<string> NotNames { get; } = Set(
@@ -257,7 +319,7 @@ internal static class Lexicon
         "which", "under", "over", "about", "amid", "amidst", "recently", "earlier", "later", "last", "next", "every",
         "one", "two", "three", "four", "five", "some", "many", "most", "all", "both", "each", "another", "other",
         "such", "given", "therefore", "consequently", "additionally", "moreover", "background", "impact", "date",
-        "cost", "response", "rumors", "missiles", "liked", "become", "more", "latest", "comments", "no", "not",
+        "cost", "response", "rumors", "liked", "become", "more", "latest", "comments", "no", "not",
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
         "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr",
@@ -383,102 +445,5 @@ internal static class Lexicon
             yield return verb + "ed";
             yield return verb + "ing";
         }
-    }
-
-    private static FrozenDictionary<string, string> BuildAliases()
-    {
-        // Each row: the key, then its other names (demonyms, capitals, seats of government).
-        string[][] rows =
-        [
-            ["united states", "us", "u.s", "usa", "u.s.a", "america", "american", "americans", "washington", "white house", "pentagon"],
-            ["united kingdom", "uk", "u.k", "britain", "great britain", "british", "london", "downing street", "whitehall"],
-            ["russia", "russian", "russians", "russian federation", "moscow", "kremlin"],
-            ["turkey", "turkiye", "turkish", "turks", "ankara"],
-            ["ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"],
-            ["china", "chinese", "beijing", "prc"],
-            ["france", "french", "paris", "elysee"],
-            ["germany", "german", "germans", "berlin"],
-            ["italy", "italian", "rome"],
-            ["spain", "spanish", "madrid"],
-            ["japan", "japanese", "tokyo"],
-            ["india", "indian", "new delhi", "delhi"],
-            ["iran", "iranian", "tehran"],
-            ["israel", "israeli", "israelis"],
-            ["syria", "syrian", "damascus"],
-            ["iraq", "iraqi", "baghdad"],
-            ["egypt", "egyptian", "cairo"],
-            ["saudi arabia", "saudi", "riyadh"],
-            ["greece", "greek", "athens"],
-            ["poland", "polish", "warsaw"],
-            ["canada", "canadian", "ottawa"],
-            ["mexico", "mexican"],
-            ["brazil", "brazilian", "brasilia"],
-            ["argentina", "argentine", "argentinian", "buenos aires"],
-            ["australia", "australian", "canberra"],
-            ["north korea", "north korean", "pyongyang"],
-            ["south korea", "south korean", "seoul"],
-            ["pakistan", "pakistani", "islamabad"],
-            ["afghanistan", "afghan", "kabul"],
-            ["netherlands", "dutch", "the hague", "holland"],
-            ["belgium", "belgian", "brussels"],
-            ["sweden", "swedish", "stockholm"],
-            ["norway", "norwegian", "oslo"],
-            ["finland", "finnish", "helsinki"],
-            ["denmark", "danish", "copenhagen"],
-            ["switzerland", "swiss", "bern"],
-            ["austria", "austrian", "vienna"],
-            ["portugal", "portuguese", "lisbon"],
-            ["ireland", "irish", "dublin"],
-            ["hungary", "hungarian", "budapest"],
-            ["romania", "romanian", "bucharest"],
-            ["belarus", "belarusian", "minsk"],
-            ["georgia", "georgian", "tbilisi"],
-            ["armenia", "armenian", "yerevan"],
-            ["azerbaijan", "azerbaijani", "baku"],
-            ["kazakhstan", "kazakh", "astana"],
-            ["turkmenistan", "turkmen", "ashgabat"],
-            ["uzbekistan", "uzbek", "tashkent"],
-            ["qatar", "qatari", "doha"],
-            ["united arab emirates", "uae", "emirati", "abu dhabi"],
-            ["nigeria", "nigerian", "abuja"],
-            ["south africa", "south african", "pretoria"],
-            ["kenya", "kenyan", "nairobi"],
-            ["ethiopia", "ethiopian", "addis ababa"],
-            ["indonesia", "indonesian", "jakarta"],
-            ["vietnam", "vietnamese", "hanoi"],
-            ["philippines", "filipino", "philippine", "manila"],
-            ["thailand", "thai", "bangkok"],
-            ["taiwan", "taiwanese", "taipei"],
-            ["venezuela", "venezuelan", "caracas"],
-            ["colombia", "colombian", "bogota"],
-            ["chile", "chilean", "santiago"],
-            ["peru", "peruvian", "lima"],
-            ["morocco", "moroccan", "rabat"],
-            ["algeria", "algerian", "algiers"],
-            ["libya", "libyan", "tripoli"],
-            ["lebanon", "lebanese", "beirut"],
-            ["jordan", "jordanian", "amman"],
-            ["yemen", "yemeni", "sanaa"],
-            ["cyprus", "cypriot", "nicosia"],
-            ["serbia", "serbian", "belgrade"],
-            ["croatia", "croatian", "zagreb"],
-            ["bulgaria", "bulgarian", "sofia"],
-            ["czech republic", "czech", "czechia", "prague"],
-            ["slovakia", "slovak", "bratislava"],
-            ["european union", "eu", "e.u", "brussels"],
-            ["united nations", "un", "u.n"],
-            ["nato", "north atlantic treaty organization", "alliance"],
-        ];
-
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var row in rows)
-        {
-            foreach (var name in row)
-            {
-                map.TryAdd(name, row[0]);
-            }
-        }
-
-        return map.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

@@ -132,7 +132,8 @@ public static class QuantityParser
                 used++;
             }
 
-            if (day == 0 && year == 0)
+            // "in September", "last March": a month of the latest such year (year 0 = not said).
+            if (day == 0 && year == 0 && !(i > 0 && tokens[i - 1].Text is "in" or "last" or "since" or "early" or "late" or "mid"))
             {
                 return null;
             }
@@ -259,7 +260,7 @@ public static class QuantityParser
         for (var j = i + 1; glued && j < Math.Min(tokens.Count, i + 3); j++)
         {
             var w = tokens[j].Text;
-            if (w.Any(char.IsDigit) || w.Contains('-', StringComparison.Ordinal) || Lexicon.IsStop(w) && w is not "people")
+            if (w.AsSpan().IndexOfAnyInRange('0', '9') >= 0 || w.Contains('-', StringComparison.Ordinal) || Lexicon.IsStop(w) && w is not "people")
             {
                 continue;
             }
@@ -278,7 +279,7 @@ public static class QuantityParser
         for (var j = i - 1; j >= Math.Max(0, i - 3); j--)
         {
             var w = tokens[j].Text;
-            if (!Lexicon.IsStop(w) && !w.Any(char.IsDigit) && w is not ("rose" or "rises" or "risen" or "reached" or "reaches" or "climbed" or "climbs" or "stood" or "stands" or "hit" or "hits"))
+            if (!Lexicon.IsStop(w) && w.AsSpan().IndexOfAnyInRange('0', '9') < 0 && w is not ("rose" or "rises" or "risen" or "reached" or "reaches" or "climbed" or "climbs" or "stood" or "stands" or "hit" or "hits"))
             {
                 return ClaimTerms.Normalize(w);
             }

@@ -23,15 +23,26 @@ internal sealed record SentenceFeatures
     public bool PronounSpeaker { get; init; }
     public Attribution? ReportsPrevious { get; init; }
     public string? DropReason { get; init; }
+    /// <summary>The sentence's folded words, space-separated with a space at each end (for whole-word phrase search).</summary>
+    public string Folded { get; init; } = " ";
+    /// <summary>Every predicate is a participle without an auxiliary or a nominalisation: the sentence describes, it reports no event.</summary>
+    public bool OnlyNonFinitePredicates { get; init; }
+    /// <summary>The sentence looks ahead (will, expects, plans): a date in it is not history.</summary>
+    public bool FutureTense { get; init; }
     public Claim? Claim { get; init; }
 
     /// <param name="inherited">For the second clause of a sentence ("... but is also seeking a refund"): the first clause's entities, used when it names none.</param>
     public static SentenceFeatures Of(ClaimExtractor.TextUnit unit, ClaimExtractor.ArticleAnalysis article, IReadOnlyList<string>? inherited = null)
     {
         var text = unit.Text;
-        var tokens = Tokenizer.Tokenize(text).Where(t => !t.IsPart).ToList();
-        var words = tokens.Select(t => t.Text).ToList();
-        var folded = " " + string.Join(' ', words) + " ";
+        var tokens = unit.Tokens;
+        var words = new List<string>(tokens.Count);
+        foreach (var token in tokens)
+        {
+            words.Add(token.Text);
+        }
+
+        var folded = unit.Folded;
         var cues = new List<string>();
 
         var nameLike = new bool[tokens.Count];
@@ -46,6 +57,7 @@ internal sealed record SentenceFeatures
             entities.AddRange(inherited);
         }
 
+        var finite = 0;
         var predicateIndexes = new HashSet<int>();
         var predicates = new List<string>();
         var nominal = new List<string>();
@@ -65,6 +77,11 @@ internal sealed record SentenceFeatures
 
             // "since its purchase", "the return of": a nominalised predicate usually refers to background, so verbs come first.
             var target = i > 0 && words[i - 1] is "the" or "its" or "their" or "his" or "her" or "a" or "an" or "this" or "that" or "these" or "our" or "such" ? nominal : predicates;
+            if (target == predicates && !IsBareParticiple(words, i))
+            {
+                finite++;
+            }
+
             if (!predicates.Contains(found.Head) && !nominal.Contains(found.Head))
             {
                 target.Add(found.Head);
@@ -72,6 +89,8 @@ internal sealed record SentenceFeatures
         }
 
         predicates.AddRange(nominal);
+        var objects = new List<string>();
+        var prohibition = Lexicon.ProhibitionPhrases.FirstOrDefault(p => Lexicon.ContainsWords(folded, p));
 
         var polarity = Polarity.Asserted;
         foreach (var phrase in Lexicon.DenialPhrases)
@@ -99,17 +118,28 @@ internal sealed record SentenceFeatures
             }
         }
 
+        if (prohibition is not null)
+        {
+            // "X does not have the right to sell": a rule that asserts a ban, not a denial of selling.
+            polarity = Polarity.Asserted;
+            cues.RemoveAll(c => prohibition.Contains(c, StringComparison.Ordinal));
+            cues.Add(prohibition);
+            // What is banned is the object of the rule, not a predicate of its own.
+            objects.AddRange(predicates.Where(p => p != "ban"));
+            predicates.Clear();
+            predicates.Add("ban");
+        }
+
         if (folded.Contains(" unchanged ", StringComparison.Ordinal) || folded.Contains(" remains constant ", StringComparison.Ordinal) || folded.Contains(" has not changed ", StringComparison.Ordinal) || folded.Contains(" nothing has changed ", StringComparison.Ordinal))
         {
             // A status quo statement denies a change.
             predicates.Add("change");
         }
 
-        var objects = new List<string>();
         for (var i = 0; i < tokens.Count; i++)
         {
             var w = words[i];
-            if (nameLike[i] || predicateIndexes.Contains(i) || w.Length < 3 || w.Any(char.IsDigit) || Lexicon.IsStop(w)
+            if (nameLike[i] || predicateIndexes.Contains(i) || w.Length < 3 || w.AsSpan().IndexOfAnyInRange('0', '9') >= 0 || Lexicon.IsStop(w)
                 || Lexicon.ReportingVerbs.Contains(w) || Lexicon.Titles.Contains(w) || Lexicon.DenialWords.Contains(w)
                 || Lexicon.SpeculativeWords.Contains(w) || Lexicon.Months.ContainsKey(w) || Lexicon.Aliases.ContainsKey(w) || Lexicon.Agencies.ContainsKey(w))
             {
@@ -125,9 +155,11 @@ internal sealed record SentenceFeatures
 
         var quantities = QuantityParser.Parse(text, tokens);
         var modality = Modality.Fact;
+        var figure = quantities.Any(q => q.Kind != QuantityKind.Date);
         foreach (var phrase in Lexicon.SpeculativePhrases)
         {
-            if (Lexicon.ContainsWords(folded, phrase))
+            // "is expected to cost 182 million" states an estimate: the figure is checkable.
+            if (Lexicon.ContainsWords(folded, phrase) && !(figure && phrase.EndsWith("expected to", StringComparison.Ordinal)))
             {
                 cues.Add(phrase);
                 modality = Modality.Speculative;
@@ -142,14 +174,21 @@ internal sealed record SentenceFeatures
                 continue;
             }
 
-            if (Lexicon.SpeculativeWords.Contains(words[i]) && !(words[i] == "may" && (nameLike[i] || i + 1 < words.Count && words[i + 1].Any(char.IsDigit))))
+            // "would" without anyone saying it is a hypothesis ("such a deal would require talks"); after a reporting verb it is reported speech.
+            if (words[i] == "would" && !words.Any(w => Lexicon.ReportingVerbs.Contains(w) || Lexicon.DenialWords.Contains(w)) && !Lexicon.AnonymousSources.Any(a => Lexicon.ContainsWords(folded, a)))
+            {
+                cues.Add("would");
+                modality = Modality.Speculative;
+            }
+
+            if (Lexicon.SpeculativeWords.Contains(words[i]) && !(words[i] == "may" && (nameLike[i] || i + 1 < words.Count && words[i + 1].AsSpan().IndexOfAnyInRange('0', '9') >= 0)))
             {
                 cues.Add(words[i]);
                 modality = Modality.Speculative;
             }
         }
 
-        var (attribution, pronoun, attributionCues) = Attribute(text, tokens, words, nameLike, spans, article);
+        var (attribution, pronoun, attributionCues) = Attribute(text, folded, tokens, words, nameLike, spans, article);
         cues.AddRange(attributionCues);
         if (attribution is { Kind: AttributionKind.Official } && entities.Count > 1)
         {
@@ -188,19 +227,27 @@ internal sealed record SentenceFeatures
             PronounSpeaker = pronoun,
             ReportsPrevious = reportsPrevious,
             DropReason = FindDropReason(unit, folded, words.Count, entities, predicates, quantities, polarity, pointsBack),
+            Folded = folded,
+            OnlyNonFinitePredicates = predicates.Count > 0 && finite == 0 && prohibition is null,
+            FutureTense = words.Any(Lexicon.FutureWords.Contains),
         };
     }
 
+    /// <summary>An amount, count, percent or duration: checkable even when the sentence names no one.</summary>
+    private bool HasFigure => Quantities.Any(q => q.Kind != QuantityKind.Date);
+
     /// <summary>The claim this sentence makes, or null when it is not check-worthy.</summary>
-    public Claim? ToClaim(ArticleInput article, Attribution attribution, IReadOnlyList<Claim> earlier)
+    /// <param name="signatures">The signatures of <paramref name="earlier"/>, filled as needed and kept for the next sentence.</param>
+    public Claim? ToClaim(ArticleInput article, Attribution attribution, IReadOnlyList<Claim> earlier, List<ClaimSignature> signatures)
     {
         if (DropReason is not null)
         {
             return null;
         }
 
-        // The outlet's own speculation ("might consider", "could lead to") is analysis, not a claim.
-        if (Modality == Modality.Speculative && attribution.Kind == AttributionKind.Outlet)
+        // The outlet's own speculation ("might consider", "could lead to") is analysis, not a claim; but a figure,
+        // even hedged ("could cost more than 230 million"), can contradict a known one.
+        if (Modality == Modality.Speculative && attribution.Kind == AttributionKind.Outlet && !HasFigure)
         {
             return null;
         }
@@ -211,9 +258,14 @@ internal sealed record SentenceFeatures
         string? refersTo = null;
         if (PointsBack && earlier.Count > 0)
         {
-            var own = new ClaimSignature(Entities.ToHashSet(), Predicates.ToHashSet(), Objects.ToHashSet(), Quantities);
+            var own = new ClaimSignature(Entities, Predicates, Objects, Quantities);
+            while (signatures.Count < earlier.Count)
+            {
+                signatures.Add(ClaimSignature.Of(earlier[signatures.Count]));
+            }
+
             var referent = earlier
-                .Select(c => (Claim: c, Score: ClaimSimilarity.Compare(own, ClaimSignature.Of(c)).Score
+                .Select((c, k) => (Claim: c, Score: ClaimSimilarity.Compare(own, signatures[k]).Score
                     + (c.Polarity == Polarity.Asserted ? 0.2 : 0)
                     + (c.PredicateTerms.Any(p => !MetaPredicates.Contains(p)) ? 0.3 : 0)))
                 .OrderByDescending(x => x.Score)
@@ -225,7 +277,7 @@ internal sealed record SentenceFeatures
             predicates = target.PredicateTerms.Union(Predicates.Where(p => !MetaPredicates.Contains(p))).ToList();
             objects = target.ObjectTerms.ToList();
         }
-        else if (Entities.Count == 0)
+        else if (Entities.Count == 0 && !HasFigure)
         {
             return null;
         }
@@ -254,9 +306,17 @@ internal sealed record SentenceFeatures
 
     private static string? FindDropReason(ClaimExtractor.TextUnit unit, string folded, int wordCount, List<string> entities, List<string> predicates, IReadOnlyList<Quantity> quantities, Polarity polarity, bool pointsBack)
     {
-        if (Lexicon.TeaserStarts.Any(t => folded.StartsWith(" " + t.TrimEnd(':'), StringComparison.Ordinal)))
+        if (Lexicon.PaddedTeaserStarts.Any(t => folded.StartsWith(t, StringComparison.Ordinal)))
         {
             return "teaser";
+        }
+
+        // "- Cost of the plant: $2 billion": a fact box sums up the background in label: value lines.
+        var trimmed = unit.Text.TrimStart();
+        var colon = trimmed.IndexOf(':', StringComparison.Ordinal);
+        if (trimmed.Length > 2 && trimmed[0] is '-' or '\u2022' or '*' && trimmed[1] == ' ' && colon > 0 && trimmed[..colon].Count(c => c == ' ') <= 6)
+        {
+            return "fact box";
         }
 
         if (unit.Text.TrimEnd().EndsWith('?'))
@@ -264,7 +324,7 @@ internal sealed record SentenceFeatures
             return "question";
         }
 
-        if (Lexicon.NonClaimPhrases.Any(p => folded.Contains(" " + p, StringComparison.Ordinal)))
+        if (Lexicon.PaddedNonClaimPhrases.Any(p => folded.Contains(p, StringComparison.Ordinal)))
         {
             return "boilerplate";
         }
@@ -284,7 +344,7 @@ internal sealed record SentenceFeatures
             return "too short";
         }
 
-        if (entities.Count == 0 && !pointsBack)
+        if (entities.Count == 0 && !pointsBack && !quantities.Any(q => q.Kind != QuantityKind.Date))
         {
             return "no named entity";
         }
@@ -393,7 +453,7 @@ internal sealed record SentenceFeatures
                     continue;
                 }
 
-                if (words[k].Any(char.IsDigit))
+                if (words[k].AsSpan().IndexOfAnyInRange('0', '9') >= 0)
                 {
                     Add(keys, words[k]);
                     spans.Add((start + k, start + k, words[k], false));
@@ -462,19 +522,16 @@ internal sealed record SentenceFeatures
 
     /// <summary>Who makes the claim, from the sentence alone: a cited agency, "according to X", or the subject of a reporting or denial verb.</summary>
     private static (Attribution? Attribution, bool Pronoun, List<string> Cues) Attribute(
-        string text, List<Token> tokens, List<string> words, bool[] nameLike, List<(int Start, int End, string Key, bool Alias)> spans,
+        string text, string folded, List<Token> tokens, List<string> words, bool[] nameLike, List<(int Start, int End, string Key, bool Alias)> spans,
         ClaimExtractor.ArticleAnalysis article)
     {
         var cues = new List<string>();
-        var folded = " " + string.Join(' ', words) + " ";
         (int Index, string Name, string Key)? agency = null;
-        foreach (var (name, key) in Lexicon.Agencies)
+        for (var i = 0; i < tokens.Count && agency is null; i++)
         {
-            var at = folded.IndexOf(" " + name + " ", StringComparison.Ordinal);
-            if (at >= 0)
+            if (Lexicon.AgencyAt(tokens, i) is { } named)
             {
-                agency = (folded[..at].Count(ch => ch == ' '), name, key);
-                break;
+                agency = (i, named.Name, named.Key);
             }
         }
 
@@ -539,7 +596,7 @@ internal sealed record SentenceFeatures
             var outletName = " " + TextFolding.Fold(article.OutletAttribution.Source) + " ";
             return after.Key is null || outletName.Contains(" " + after.Key.Split(' ')[^1] + " ", StringComparison.Ordinal)
                 ? (cited, false, cues)
-                : (Official(text, tokens, after), false, cues);
+                : (Official(text, tokens, after, spans), false, cues);
         }
 
         if (verb > 0 && words[verb - 1] is "he" or "she" || verb > 1 && words[verb - 2] is "he" or "she")
@@ -577,7 +634,7 @@ internal sealed record SentenceFeatures
                 return (new Attribution(roleKey, AttributionKind.Official, roleKey), false, cues);
             }
 
-            return (Official(text, tokens, span), false, cues);
+            return (Official(text, tokens, span, spans), false, cues);
         }
 
         var titleIndex = Enumerable.Range(0, verb).LastOrDefault(k => Lexicon.Titles.Contains(words[k]) && words[k] is not ("state" or "former" or "top" or "senior" or "press"), -1);
@@ -591,14 +648,26 @@ internal sealed record SentenceFeatures
         return (cited, false, cues);
     }
 
+    /// <summary>"by avoiding", "while supplying": an -ing form with no form of "be" before it heads no clause of its own.</summary>
+    private static bool IsBareParticiple(List<string> words, int i) =>
+        words[i].EndsWith("ing", StringComparison.Ordinal) && words[i].Length > 5
+        && !(i > 0 && words[i - 1] is "is" or "are" or "was" or "were" or "be" or "been" or "am" or "s" or "re")
+        && !(i > 1 && words[i - 2] is "is" or "are" or "was" or "were" or "be" or "been");
+
     private static bool IsDeterminer(string word) => word is "the" or "a" or "an" or "this" or "these" or "those" or "such" or "that";
 
-    private static Attribution Official(string text, List<Token> tokens, (int Start, int End, string Key, bool Alias) span)
+    private static Attribution Official(string text, List<Token> tokens, (int Start, int End, string Key, bool Alias) span, List<(int Start, int End, string Key, bool Alias)> spans)
     {
         var start = span.Start;
         while (start > 0 && Lexicon.Titles.Contains(tokens[start - 1].Text))
         {
             start--;
+        }
+
+        // "Ministry spokesman Jan Novak": the institution before the title belongs to the source's name.
+        if (start < span.Start && spans.FindIndex(s => s.End == start - 1) is var owner and >= 0)
+        {
+            start = spans[owner].Start;
         }
 
         var display = text.Substring(tokens[start].Start, tokens[span.End].Start + tokens[span.End].Length - tokens[start].Start);

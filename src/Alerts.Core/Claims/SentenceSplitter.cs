@@ -118,10 +118,16 @@ public static class SentenceSplitter
             && !IsAbbreviationBefore(current);
     }
 
+    private static readonly char[] ClosingMarks = ['"', '\u201d', '\'', '\u2019', ')'];
+
+    /// <summary>The end of the sentence so far: enough for the word before a stop, without copying the whole sentence at every stop.</summary>
+    private static string Tail(StringBuilder current) =>
+        current.Length > 48 ? current.ToString(current.Length - 48, 48) : current.ToString();
+
     /// <summary>True when the word before the final stop is a known abbreviation or a single letter ("U.S.", "J.").</summary>
     private static bool IsAbbreviationBefore(StringBuilder current)
     {
-        var text = current.ToString().TrimEnd('"', '\u201d', '\'', '\u2019', ')');
+        var text = Tail(current).TrimEnd(ClosingMarks);
         if (!text.EndsWith('.'))
         {
             return false;
@@ -153,7 +159,7 @@ public static class SentenceSplitter
         }
 
         var word = s[next..end].ToLowerInvariant();
-        var before = current.ToString().TrimEnd();
+        var before = Tail(current).TrimEnd();
         var isCountryAbbreviation = before.EndsWith("U.S.", StringComparison.Ordinal) || before.EndsWith("U.K.", StringComparison.Ordinal);
         return isCountryAbbreviation && word is "the" or "a" or "it" or "he" or "she" or "they" or "this" or "in" or "but";
     }

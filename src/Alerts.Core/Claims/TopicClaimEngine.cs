@@ -43,19 +43,59 @@ public sealed record TopicEvent(
 }
 
 /// <summary>
-/// The terms that put a claim in a topic's scope (the topic's positive query terms, folded; aliases apply,
-/// so "Germany" covers "German" and "Berlin"). A claim is in scope when its entities, predicates or objects
-/// share a term with the topic, or when it points back to a claim that is.
+/// The terms that put a claim in a topic's scope: the topic's positive query words, folded, with aliases
+/// ("Germany" covers "German" and "Berlin") and predicate heads ("cost" covers "paid"), and the prefixes of
+/// its wildcards ("tram*" covers "trams" and "tramway"). A claim is in scope when its entities, predicates
+/// or objects hold a term or start with a prefix, or when it points back to a claim that is.
 /// </summary>
 public sealed record TopicScope(IReadOnlySet<string> Terms)
 {
-    public static TopicScope Of(params string[] terms) =>
-        new(terms.Select(t => TextFolding.Fold(t)).Select(t => Lexicon.Aliases.GetValueOrDefault(t) ?? t).ToHashSet(StringComparer.Ordinal));
+    public IReadOnlyList<string> Prefixes { get; init; } = [];
 
-    public bool Covers(Claim claim)
+    public static TopicScope Of(params string[] terms) => Of(terms, []);
+
+    public static TopicScope Of(IEnumerable<string> terms, IEnumerable<string> prefixes)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(prefixes);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var folded in terms.Select(t => TextFolding.Fold(t)))
+        {
+            set.Add(Lexicon.Aliases.GetValueOrDefault(folded) ?? folded);
+            if (Lexicon.Predicates.TryGetValue(folded, out var head))
+            {
+                set.Add(head);
+            }
+        }
+
+        return new TopicScope(set) { Prefixes = prefixes.Select(p => TextFolding.Fold(p)).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).ToList() };
+    }
+
+    public bool Covers(Claim claim) => Matches(claim).Any();
+
+    /// <summary>The claim's entities, predicates and objects that put it in scope.</summary>
+    public IEnumerable<string> Matches(Claim claim)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        return claim.Entities.Any(Terms.Contains) || claim.PredicateTerms.Any(Terms.Contains) || claim.ObjectTerms.Any(Terms.Contains);
+        return claim.Entities.Concat(claim.PredicateTerms).Concat(claim.ObjectTerms).Where(Holds);
+    }
+
+    private bool Holds(string term)
+    {
+        if (Terms.Contains(term))
+        {
+            return true;
+        }
+
+        foreach (var prefix in Prefixes)
+        {
+            if (term.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 
@@ -99,16 +139,29 @@ public static class TopicClaimEngine
         var pending = new List<TopicEvent>();
         var assignments = new List<ClaimAssignment>();
 
+        var scopedEntities = new HashSet<string>(StringComparer.Ordinal);
+        var lastInScope = -2;
         foreach (var claim in claims)
         {
-            var covered = scope is null || scope.Covers(claim) || claim.RefersTo is not null && inScope.Contains(claim.RefersTo);
+            var covered = scope is null || scope.Covers(claim) || claim.RefersTo is not null && inScope.Contains(claim.RefersTo)
+                || Continues(claim, lastInScope, scopedEntities);
             if (!covered)
             {
                 continue;
             }
 
             inScope.Add(claim.Key);
+            lastInScope = claim.SentenceIndex;
+            scopedEntities.UnionWith(claim.Entities);
             var signature = ClaimSignature.Of(claim);
+            if (claim.Entities.Count == 0 && scope is not null)
+            {
+                // A figure that names no one ("the line could cost 230 million") is about the topic's subject:
+                // the topic terms it holds stand in for its entities.
+                var subject = scope.Matches(claim).Distinct(StringComparer.Ordinal).ToList();
+                signature = new ClaimSignature(subject, signature.Predicates, signature.Objects.Where(o => !subject.Contains(o)).ToList(), signature.Quantities, signature.MainPredicate);
+            }
+
             var (cluster, similarity) = claim.RefersTo is not null && assigned.TryGetValue(claim.RefersTo, out var referred)
                 ? (changed[referred], ForcedSimilarity(signature, changed[referred]))
                 : BestCluster(topicId, signature, index, changed, created);
@@ -153,6 +206,16 @@ public static class TopicClaimEngine
         return new TopicProcessResult(Collapse(pending, byCluster), changed.Values.ToList(), assignments);
     }
 
+    /// <summary>
+    /// "Halvorsen signed until 2030. The manager said the striker would make his debut.": a named speaker's
+    /// statement or a figure right after an in-scope sentence, bringing in no new actor (besides its speaker),
+    /// goes on about the same subject. The outlet's own commentary does not.
+    /// </summary>
+    private static bool Continues(Claim claim, int lastInScope, HashSet<string> scopedEntities) =>
+        claim.SentenceIndex == lastInScope + 1 && !claim.IsHeadline
+        && (claim.Attribution.Kind == AttributionKind.Official || claim.Quantities.Any(q => q.Kind != QuantityKind.Date))
+        && claim.Entities.All(e => e == claim.Attribution.SourceKey || scopedEntities.Contains(e));
+
     private static (TopicEventType? Type, SourceSighting? Other, string? Note) Decide(Claim claim, ClaimCluster cluster, SimilarityResult similarity)
     {
         var earlier = cluster.Sightings.Where(s => s.ArticleKey != claim.ArticleKey).ToList();
@@ -187,9 +250,15 @@ public static class TopicClaimEngine
         var earlierSide = side.Where(s => s.ArticleKey != claim.ArticleKey).ToList();
         // A source contradicting itself counts when it changed its position in an earlier article (a reversal).
         var opposite = cluster.Side(Opposite(claim.Polarity)).Where(s => s.SourceKey != attribution.SourceKey || s.ArticleKey != claim.ArticleKey).ToList();
-        if (side.Any(s => s.SourceKey == attribution.SourceKey || s.SourceKey == attribution.Via))
+        var sameSide = side.Where(s => s.SourceKey == attribution.SourceKey || s.SourceKey == attribution.Via).ToList();
+        if (sameSide.Count > 0)
         {
-            return (null, null, "repeat: same source");
+            // An institution's position known from reports, now put on record by its named spokesperson.
+            var onRecord = attribution.Kind == AttributionKind.Official && sameSide.Any(s => s.ArticleKey != claim.ArticleKey)
+                && sameSide.All(s => attribution.Source.StartsWith(s.Source + " ", StringComparison.Ordinal));
+            return onRecord
+                ? (TopicEventType.Corroboration, sameSide.First(s => s.ArticleKey != claim.ArticleKey), $"{sameSide[0].Source}'s position, now on record from {attribution.Source}")
+                : (null, null, "repeat: same source");
         }
 
         if (earlierSide.Count > 0 && attribution.Kind == AttributionKind.Outlet)
@@ -245,6 +314,8 @@ public static class TopicClaimEngine
                 // Without predicates to compare, the objects must share a word; a new amount needs a clear predicate match.
                 anchored &= similarity.PredicateScore != ClaimSimilarity.UncomparedPredicates || similarity.SharedObjects.Count > 0 || similarity.SameQuantities.Count > 0;
                 anchored &= similarity.PredicateScore >= 0.7 || !NewAmount(signature, member.Signature);
+                // Figures with nothing in common ("a contract until 2030" beside "a £53m fee") are different facts.
+                anchored &= !DisjointFigures(signature, member.Signature, similarity);
                 if (similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && similarity.Score > bestSimilarity.Score)
                 {
                     best = cluster;
@@ -255,6 +326,9 @@ public static class TopicClaimEngine
 
         return (best, bestSimilarity);
     }
+
+    private static bool DisjointFigures(ClaimSignature claim, ClaimSignature member, SimilarityResult similarity) =>
+        claim.Quantities.Count > 0 && member.Quantities.Count > 0 && similarity.SameQuantities.Count == 0 && similarity.ConflictingQuantities.Count == 0;
 
     /// <summary>True when the claim states an amount in a slot the member has no value for ("the toll will be 4 euros").</summary>
     private static bool NewAmount(ClaimSignature claim, ClaimSignature member) =>
@@ -305,7 +379,8 @@ public static class TopicClaimEngine
         new(claim.Key, claim.ArticleKey, claim.Text, claim.Polarity, signature);
 
     private static SourceSighting Sighting(Claim claim) =>
-        new(claim.Attribution.SourceKey, claim.Attribution.Source, claim.Attribution.Kind, claim.Polarity, claim.Key, claim.ArticleKey, claim.Text, claim.Published, claim.Outlet, claim.Url);
+        new(claim.Attribution.SourceKey, claim.Attribution.Source, claim.Attribution.Kind, claim.Polarity, claim.Key, claim.ArticleKey, claim.Text, claim.Published, claim.Outlet, claim.Url,
+            claim.Attribution.Kind == AttributionKind.Outlet ? claim.Attribution.Via : null);
 
     private static Polarity Opposite(Polarity polarity) => polarity == Polarity.Asserted ? Polarity.Denied : Polarity.Asserted;
 

@@ -10,8 +10,20 @@ public enum DigestStatus
     Reversed,
 }
 
-/// <summary>One source on one side of a claim, with the sentence it said it in.</summary>
-public sealed record DigestSource(string Source, string? Outlet, DateTimeOffset? Published, string? Url, string Sentence);
+/// <summary>
+/// One original source on one side of a claim, with the sentence it said it in. <see cref="Via"/> lists the
+/// outlets that carried it (an agency relayed by three papers is one source, not four); <see cref="Earlier"/> marks
+/// a position taken long before the rest of the claim's sightings.
+/// </summary>
+public sealed record DigestSource(string Source, string? Outlet, DateTimeOffset? Published, string? Url, string Sentence)
+{
+    public IReadOnlyList<string> Via { get; init; } = [];
+
+    public bool Earlier { get; init; }
+
+    /// <summary>An outlet stating the claim in its own voice, citing no one: it carries the claim, it is no source of it.</summary>
+    public bool OutletVoice { get; init; }
+}
 
 /// <summary>
 /// A claim cluster as a digest shows it: the claim in one line, its status, who asserts and who disputes it,
@@ -59,12 +71,13 @@ public static class DigestBuilder
                 : contradictions.Any(IsReversal) ? DigestStatus.Reversed
                 : DigestStatus.Disputed;
             var sightings = state?.Sightings ?? [];
+            var (headline, polarity) = Headline(state, raising);
             items.Add(new DigestItem(
                 group.Key,
-                Headline(state, raising),
+                headline,
                 status,
-                Side(sightings, Polarity.Asserted),
-                Side(sightings, Polarity.Denied),
+                Side(sightings, polarity),
+                Side(sightings, polarity == Polarity.Asserted ? Polarity.Denied : Polarity.Asserted),
                 group.Count(e => e.Type == TopicEventType.Corroboration),
                 raising.Select(e => e.Why).Distinct(StringComparer.Ordinal).ToList()));
         }
@@ -81,16 +94,59 @@ public static class DigestBuilder
         contradiction.Explanation.Note?.Contains("reversal", StringComparison.OrdinalIgnoreCase) == true
         || contradiction.Why.Contains("reversal", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The cluster's first (clearest) statement, else the first raising claim.</summary>
-    private static string Headline(ClaimCluster? state, List<TopicEvent> raising) =>
-        state?.Members.FirstOrDefault(m => m.Polarity == Polarity.Asserted)?.Text ?? state?.Representative.Text ?? raising[0].Claim.Text;
+    /// <summary>The cluster's first (clearest) assertion, else its first statement, else the first raising claim; with the side it takes.</summary>
+    private static (string Text, Polarity Polarity) Headline(ClaimCluster? state, List<TopicEvent> raising)
+    {
+        var member = state?.Members.FirstOrDefault(m => m.Polarity == Polarity.Asserted) ?? state?.Representative;
+        return member is not null ? (member.Text, member.Polarity) : (raising[0].Claim.Text, raising[0].Polarity);
+    }
 
-    /// <summary>One line per source on the side, earliest first.</summary>
-    private static List<DigestSource> Side(IReadOnlyList<SourceSighting> sightings, Polarity polarity) =>
-        sightings.Where(s => s.Polarity == polarity)
-            .GroupBy(s => s.SourceKey, StringComparer.Ordinal)
-            .Select(g => g.OrderBy(s => s.Published ?? DateTimeOffset.MaxValue).First())
-            .OrderBy(s => s.Published ?? DateTimeOffset.MaxValue)
-            .Select(s => new DigestSource(s.Source, s.Outlet, s.Published, s.Url, s.Text))
+    /// <summary>
+    /// One line per original source on the side, earliest first. An outlet's own sentence counts for the source
+    /// it relays (its <see cref="SourceSighting.Via"/>, else a source it cites on this side in the same article);
+    /// the outlets that carried a source are listed with it.
+    /// </summary>
+    private static List<DigestSource> Side(IReadOnlyList<SourceSighting> sightings, Polarity polarity)
+    {
+        var side = sightings.Where(s => s.Polarity == polarity).ToList();
+        var latest = sightings.Select(s => s.Published).Max();
+        return side
+            .GroupBy(s => OriginalSource(s, side), StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var ordered = g.OrderBy(s => s.Published ?? DateTimeOffset.MaxValue).ToList();
+                var own = ordered.FirstOrDefault(s => s.Kind != AttributionKind.Outlet) ?? ordered[0];
+                var name = own.Kind != AttributionKind.Outlet || own.Via is null ? ShortName(own, ordered) : Capitalise(own.Via);
+                var via = ordered.Select(s => s.Outlet).OfType<string>().Where(o => !o.Equals(name, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.Ordinal).ToList();
+                var earlier = own.Published is { } when && latest is { } last && last - when >= TopicClaimEngine.ReversalAge;
+                var outletOnly = ordered.All(s => s.Kind == AttributionKind.Outlet && s.Via is null) && g.Key == own.SourceKey;
+                return new DigestSource(name, own.Outlet, ordered[0].Published, own.Url, own.Text) { Via = via, Earlier = earlier, OutletVoice = outletOnly };
+            })
+            .OrderBy(s => s.OutletVoice)
+            .ThenBy(s => s.Published ?? DateTimeOffset.MaxValue)
             .ToList();
+    }
+
+    /// <summary>The independence key a sighting counts for on its side.</summary>
+    private static string OriginalSource(SourceSighting sighting, List<SourceSighting> side)
+    {
+        if (sighting.Kind != AttributionKind.Outlet)
+        {
+            return sighting.SourceKey;
+        }
+
+        if (sighting.Via is { } via)
+        {
+            return via;
+        }
+
+        return side.FirstOrDefault(s => s.ArticleKey == sighting.ArticleKey && s.Kind != AttributionKind.Outlet)?.SourceKey ?? sighting.SourceKey;
+    }
+
+    /// <summary>The institution's name when a spokesperson spoke for it too ("the Ministry", not "the Ministry spokesperson Jane Roe").</summary>
+    private static string ShortName(SourceSighting own, List<SourceSighting> group) =>
+        group.Where(s => s.Kind != AttributionKind.Outlet).Select(s => s.Source).OrderBy(s => s.Length).FirstOrDefault() ?? own.Source;
+
+    private static string Capitalise(string key) =>
+        key.Length <= 4 ? key.ToUpperInvariant() : string.Join(' ', key.Split(' ').Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
 }

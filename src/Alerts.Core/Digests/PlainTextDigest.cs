@@ -16,15 +16,8 @@ public static class PlainTextDigest
             foreach (var item in topic.Items)
             {
                 text.Append(CultureInfo.InvariantCulture, $"\n[{Label(item.Status)}] {OneLine(item.Claim)}\n");
-                foreach (var source in item.Asserting)
-                {
-                    text.Append(CultureInfo.InvariantCulture, $"  asserted by {Describe(source)}\n");
-                }
-
-                foreach (var source in item.Disputing)
-                {
-                    text.Append(CultureInfo.InvariantCulture, $"  disputed by {Describe(source)}\n");
-                }
+                Sources(text, "asserted", item.Asserting);
+                Sources(text, "disputed", item.Disputing);
 
                 if (item.Corroborations > 0)
                 {
@@ -61,10 +54,28 @@ public static class PlainTextDigest
         _ => "NEW",
     };
 
+    /// <summary>Named sources one per line; outlets that only restate the claim in their own voice together on one line.</summary>
+    private static void Sources(StringBuilder text, string verb, IReadOnlyList<DigestSource> sources)
+    {
+        foreach (var source in sources.Where(s => !s.OutletVoice))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {verb}{(source.Earlier ? " earlier" : "")} by {Describe(source)}\n");
+        }
+
+        var outlets = sources.Where(s => s.OutletVoice).Select(s => OneLine(s.Source)).ToList();
+        if (outlets.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {(sources.Count > outlets.Count ? "also " : "")}{verb} by outlets in their own words: {string.Join(", ", outlets)}\n");
+        }
+    }
+
+    /// <summary>"Reuters (via Daily One, Daily Two; 2025-12-15)", "Defence Ministry (Evening Post; 2022-06-02)".</summary>
     private static string Describe(DigestSource source)
     {
-        var where = string.Join(", ", new[] { source.Outlet, source.Published?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }.Where(s => !string.IsNullOrEmpty(s)));
-        var line = where.Length > 0 ? $"{OneLine(source.Source)} ({OneLine(where)})" : OneLine(source.Source);
+        var outlets = source.Via.Count > 0 ? "via " + string.Join(", ", source.Via) : source.Outlet;
+        var date = source.Published?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var where = string.Join("; ", new[] { outlets, date }.Where(s => !string.IsNullOrEmpty(s)));
+        var line = (where.Length > 0 ? $"{OneLine(source.Source)} ({OneLine(where)})" : OneLine(source.Source));
         return source.Url is null ? line : $"{line} {source.Url}";
     }
 

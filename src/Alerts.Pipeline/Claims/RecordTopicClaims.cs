@@ -33,7 +33,7 @@ public sealed class RecordTopicClaims(IClaimStore claims, TopicMatcher matcher, 
                 continue;
             }
 
-            var scope = TopicScope.Of([.. QueryTerms.Positive(topic.Query)]);
+            var scope = TopicScope.Of(QueryTerms.Positive(topic.Query), QueryTerms.Prefixes(topic.Query));
             var index = await PrefetchedClaimIndex.LoadAsync(
                 claims, topic.Id, extracted.Select(ClaimSignature.Of), TopicClaimEngine.CandidateLimit, cancellationToken);
             var result = TopicClaimEngine.Process(topic.Id, extracted, index, scope);

@@ -80,7 +80,7 @@ public class ClaimExtractionTests
     [InlineData("Estavia is considering selling the jets to Norland, sources say.", Modality.Speculative)]
     [InlineData("Minister Anna Kovac said Estavia could sell the jets to Norland.", Modality.Speculative)]
     [InlineData("Estavia sold the jets to Norland, Reuters reported.", Modality.Reported)]
-    [InlineData("Estavia sold the jets to Norland in 2019.", Modality.Fact)]
+    [InlineData("Estavia sold the jets to Norland in 2024.", Modality.Fact)]
     public void ModalityFollowsItsCues(string sentence, Modality modality) =>
         Extract(sentence).ShouldHaveSingleItem().Modality.ShouldBe(modality);
 
@@ -99,7 +99,7 @@ public class ClaimExtractionTests
         claims[0].Attribution.ShouldBe(new Attribution("Bloomberg", AttributionKind.CitedSource, "bloomberg"));
         claims[0].PredicateTerms.ShouldContain("return");
         claims[1].Attribution.Kind.ShouldBe(AttributionKind.Official);
-        claims[1].Attribution.SourceKey.ShouldBe("peskov");
+        claims[1].Attribution.SourceKey.ShouldBe("kremlin", "a spokesperson speaks for the institution named before the title");
         claims[2].Attribution.Kind.ShouldBe(AttributionKind.Official);
         claims[2].Attribution.Source.ShouldContain("Armed Forces");
     }
@@ -134,5 +134,80 @@ public class ClaimExtractionTests
         headline.IsHeadline.ShouldBeTrue();
         headline.Polarity.ShouldBe(Polarity.Denied);
         headline.PredicateTerms.ShouldContain("return");
+    }
+
+    [Fact]
+    public void ARuleThatForbidsSomethingAssertsABan()
+    {
+        var claim = Extract("The contract states that Estavia does not have the right to sell the jets to Norland.").ShouldHaveSingleItem();
+
+        claim.Polarity.ShouldBe(Polarity.Asserted);
+        claim.PredicateTerms.ShouldBe(["ban"]);
+        claim.ObjectTerms.ShouldContain("sell");
+    }
+
+    [Theory]
+    [InlineData("Estavia bought the jets from Norland in 2019 for $2 billion.")]
+    [InlineData("The question of the jets was discussed during a meeting between Estavia and Norland in September.")]
+    [InlineData("The following year, Norland imposed sanctions on Estavia.")]
+    [InlineData("Estavia, the largest buyer in the region, balances between Norland and Ostia by avoiding sanctions while supplying jets to both.")]
+    public void BackgroundInTheOutletsVoiceIsNoClaim(string sentence)
+    {
+        Extract(sentence).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void AnOldDateStillCountsWhenASourceStatesIt()
+    {
+        Extract("Estavia bought the jets from Norland in 2019, Defence Minister Anna Kovac said.").ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void AnAgencyDoesNotCarryOverOntoBackgroundOrAnotherSpeaker()
+    {
+        var claims = Extract(
+            "Estavia wants to sell the jets to Norland, Bloomberg reported. " +
+            "Norland banned the jets from Estavia in 2019. " +
+            "Ostia has warned that Estavia will sell the jets. " +
+            "Estavia agreed to sell the tanks to Norland.");
+
+        claims.Select(c => c.Attribution.SourceKey).ShouldBe(["bloomberg", "ostia", "example times"]);
+    }
+
+    [Fact]
+    public void ASpokespersonSpeaksForTheInstitutionThatSpokeBefore()
+    {
+        var claims = Extract(
+            "The Estavian Defence Ministry denied that the jets were sold to Norland. " +
+            "Spokesperson Jana Vell said the sale of the jets to Norland was not discussed. " +
+            "Vell added that Estavia did not sell the jets to Norland.");
+
+        claims.Count.ShouldBe(3);
+        claims[1].Attribution.SourceKey.ShouldBe(claims[0].Attribution.SourceKey);
+        claims[1].Attribution.Source.ShouldContain("Vell");
+        claims[2].Attribution.SourceKey.ShouldBe(claims[0].Attribution.SourceKey);
+    }
+
+    [Fact]
+    public void AGluedSubheadingIsNoClaim()
+    {
+        Extract("Estavia sells jets to NorlandEstavia sold 12 jets to Norland on Monday, the ministry said.")
+            .ShouldHaveSingleItem().Text.ShouldStartWith("Estavia sold 12 jets");
+    }
+
+    [Theory]
+    [InlineData("Kyiv", "ukraine")]
+    [InlineData("Downing Street", "united kingdom")]
+    [InlineData("Zhongnanhai", "china")]
+    [InlineData("the Élysée", "france")]
+    [InlineData("the Germans", "germany")]
+    [InlineData("Tuvalu", "tuvalu")]
+    [InlineData("Ouagadougou", "burkina faso")]
+    [InlineData("the Knesset", "israel")]
+    [InlineData("Paraguayan buyers", "paraguay")]
+    [InlineData("the White House", "united states")]
+    public void TheGazetteerFoldsPlacesDemonymsAndSeatsOfGovernmentOntoTheirState(string name, string key)
+    {
+        Extract($"Norland sold 12 jets to {name} on Monday.").ShouldHaveSingleItem().Entities.ShouldContain(key);
     }
 }

@@ -71,4 +71,59 @@ public class TopicClaimEngineTests
         copy.IndexKeys().ShouldBe(cluster.IndexKeys());
         ClaimSimilarity.Compare(copy.Representative.Signature, cluster.Representative.Signature).Score.ShouldBeGreaterThan(0.9);
     }
+
+    [Fact]
+    public void AWildcardPrefixPutsLongerWordsInScope()
+    {
+        var scope = TopicScope.Of(["council"], ["ferr"]);
+        var claim = ClaimExtractor.Extract(Article("a", "Daily", 1, "", "Estavia will buy two ferries from Norland for 40 million euros.")).ShouldHaveSingleItem();
+
+        scope.Covers(claim).ShouldBeTrue();
+        TopicScope.Of(["ferr"], []).Covers(claim).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void AConflictingFigureThatNamesNoOneContradictsTheKnownFigure()
+    {
+        var scope = TopicScope.Of(["cost", "budget"], ["ferr"]);
+        var index = new InMemoryClaimIndex();
+        TopicProcessResult RunScoped(ArticleInput article)
+        {
+            var result = TopicClaimEngine.Process("t", ClaimExtractor.Extract(article), index, scope);
+            result.Clusters.ToList().ForEach(index.Upsert);
+            return result;
+        }
+
+        var first = RunScoped(Article("a", "Harbour News", 1, "Council backs the new ferry link", "The new ferry link is expected to cost 90 million euros, the harbour office said."));
+        var second = RunScoped(Article("b", "Harbour News", 8, "Ferry link budget under review", "The harbour office will review the ferry budget after a shipyard warned that the boats could cost more than 120 million euros."));
+
+        first.Events.ShouldContain(e => e.Type == TopicEventType.NewClaim && e.Claim.Text.Contains("90 million", StringComparison.Ordinal));
+        var contradiction = second.Events.ShouldHaveSingleItem();
+        contradiction.Type.ShouldBe(TopicEventType.Contradiction);
+        contradiction.Explanation.Note.ShouldNotBeNull().ShouldContain("different value");
+    }
+
+    [Fact]
+    public void ADifferentFigureAboutTheSameActorIsANewFactNotARepeat()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "First Daily", 1, "", "Estavia signed the purchase of the Falcon-9 jets for $2 billion, the ministry said."));
+
+        var second = Run(index, Article("b", "Second Daily", 2, "", "Estavia signed a maintenance contract for the Falcon-9 jets until 2031."));
+
+        second.Events.ShouldHaveSingleItem().Type.ShouldBe(TopicEventType.NewClaim);
+    }
+
+    [Fact]
+    public void ASentenceThatGoesOnAboutTheSubjectWithNoNewActorStaysInScope()
+    {
+        var result = TopicClaimEngine.Process("t", ClaimExtractor.Extract(Article("a", "Daily", 1, "",
+            "Estavia signed the purchase of 12 Falcon-9 jets on Monday. Defence Minister Anna Kovac said the first jets would arrive in June. Norland held elections on Sunday.")),
+            new InMemoryClaimIndex(), Scope);
+
+        result.Events.Select(e => e.Claim.Text).ShouldBe([
+            "Estavia signed the purchase of 12 Falcon-9 jets on Monday.",
+            "Defence Minister Anna Kovac said the first jets would arrive in June.",
+        ]);
+    }
 }

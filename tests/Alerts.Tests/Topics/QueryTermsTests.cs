@@ -9,6 +9,16 @@ public class QueryTermsTests
     {
         var query = QueryCompiler.Compile("\"S-400\" AND (Turkey OR Türkiye) -opinion title:sanction*");
 
-        QueryTerms.Positive(query).ShouldBe(["s-400", "400", "turkey", "turkiye", "sanction"], ignoreOrder: true);
+        QueryTerms.Positive(query).ShouldBe(["s-400", "400", "turkey", "turkiye"], ignoreOrder: true);
+        QueryTerms.Prefixes(query).ShouldBe(["sanction"]);
+    }
+
+    [Fact]
+    public void WildcardsAreReturnedAsPrefixesNotWords()
+    {
+        var query = QueryCompiler.Compile("tram* AND (council OR cost) -bus*");
+
+        QueryTerms.Positive(query).ShouldBe(["council", "cost"], ignoreOrder: true);
+        QueryTerms.Prefixes(query).ShouldBe(["tram"]);
     }
 }
