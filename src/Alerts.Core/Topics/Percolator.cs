@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Alerts.Core.Topics;
 
 /// <summary>A topic an article matched, and the clauses that made it match (the digest's "why").</summary>
@@ -18,9 +20,10 @@ public sealed class Percolator
 {
     private readonly CompiledTopic[] topics;
     private readonly TermStatistics statistics;
-    private readonly Dictionary<string, Postings> byTerm;
-    private readonly Dictionary<string, Postings> byPrefix;
-    private readonly Dictionary<string, Postings>.AlternateLookup<ReadOnlySpan<char>> byPrefixSpan;
+    // Frozen: built once per topic change, looked up for every term of every article.
+    private readonly FrozenDictionary<string, Postings> byTerm;
+    private readonly FrozenDictionary<string, Postings> byPrefix;
+    private readonly FrozenDictionary<string, Postings>.AlternateLookup<ReadOnlySpan<char>> byPrefixSpan;
     private readonly int[] prefixLengths;
     private readonly int[] alwaysEvaluated;
     private readonly bool[] singlePass;
@@ -61,8 +64,8 @@ public sealed class Percolator
 
         indexedTerms = terms.Count;
         ExpandPrefixes(terms, prefixes, this.statistics.Vocabulary);
-        byTerm = terms.ToDictionary(p => p.Key, p => p.Value.Build(), StringComparer.Ordinal);
-        byPrefix = prefixes.ToDictionary(p => p.Key, p => p.Value.Build(), StringComparer.Ordinal);
+        byTerm = terms.ToFrozenDictionary(p => p.Key, p => p.Value.Build(), StringComparer.Ordinal);
+        byPrefix = prefixes.ToFrozenDictionary(p => p.Key, p => p.Value.Build(), StringComparer.Ordinal);
         byPrefixSpan = byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
         prefixLengths = byPrefix.Keys.Select(k => k.Length).Distinct().Order().ToArray();
         alwaysEvaluated = [.. always];
