@@ -113,19 +113,22 @@ public sealed class Percolator
     /// <summary>A new percolator without the topic of that id.</summary>
     public Percolator Without(string topicId) => new(topics.Where(t => t.Id != topicId), statistics);
 
-    /// <summary>The topics the article matches, in the order the topics were given.</summary>
-    public IReadOnlyList<TopicMatch> Match(AnalyzedArticle article)
+    /// <summary>The topics the article matches, in the order the topics were given, with the clauses that matched.</summary>
+    public IReadOnlyList<TopicMatch> Match(AnalyzedArticle article) =>
+        MatchTopics(article).Select(topic => new TopicMatch(topic.Id, QueryEvaluator.ExplainMatched(topic.Query, article))).ToList();
+
+    /// <summary>The topics the article matches, in the order the topics were given: the match set alone, without explanations.</summary>
+    public IReadOnlyList<CompiledTopic> MatchTopics(AnalyzedArticle article)
     {
         ArgumentNullException.ThrowIfNull(article);
         var candidates = Candidates(article);
         Volatile.Write(ref lastCandidates, candidates.Count);
-        var matches = new List<TopicMatch>();
+        var matches = new List<CompiledTopic>();
         foreach (var i in candidates)
         {
-            var topic = topics[i];
-            if (topic.Matches(article))
+            if (topics[i].Matches(article))
             {
-                matches.Add(new TopicMatch(topic.Id, QueryEvaluator.ExplainMatched(topic.Query, article)));
+                matches.Add(topics[i]);
             }
         }
 
