@@ -38,7 +38,7 @@ public class PipelineBench
 /// Articles per second through <c>ProcessArticle</c> against a SQLite store holding 1,000 and 1,000,000
 /// generated claim clusters, measured in alternating rounds in one run; the ratio shows whether the cost per
 /// article stays flat as the store grows. The million-cluster database is generated once and kept in the
-/// temp folder (the first run pays for it and reports how long it took).
+/// temp folder (the first run pays for it and reports how long it took); each run measures a fresh copy.
 /// </summary>
 internal static class PipelineQuick
 {
@@ -71,9 +71,9 @@ internal sealed class PipelineStore : IDisposable
     private readonly IHost _host;
     private readonly IArticleStore _articles;
     private readonly ProcessArticle _process;
-    private readonly string? _scratch;
+    private readonly string _scratch;
 
-    private PipelineStore(IHost host, string? scratch)
+    private PipelineStore(IHost host, string scratch)
     {
         _host = host;
         _scratch = scratch;
@@ -83,24 +83,28 @@ internal sealed class PipelineStore : IDisposable
 
     public static PipelineStore Open(int clusters)
     {
-        // The large store is cached across runs; the small one is rebuilt each time in its own folder.
-        var cached = clusters >= 100_000;
-        var folder = cached ? Path.Combine(Path.GetTempPath(), "alerts-bench") : Path.Combine(Path.GetTempPath(), "alerts-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $"claims-{clusters.ToString(CultureInfo.InvariantCulture)}-v1.db");
-        if (!File.Exists(path))
+        // Generated stores are kept in the temp folder as baselines; each run works on a fresh copy, so the
+        // articles a run processes never make the next run's store larger than the other side's.
+        var baselines = Path.Combine(Path.GetTempPath(), "alerts-bench");
+        Directory.CreateDirectory(baselines);
+        var baseline = Path.Combine(baselines, $"claims-{clusters.ToString(CultureInfo.InvariantCulture)}-v2.db");
+        if (!File.Exists(baseline))
         {
-            var partial = path + ".partial";
+            var partial = baseline + ".partial";
             File.Delete(partial);
             using (var building = Build(partial))
             {
                 Fill(building, clusters);
             }
 
-            SqliteFileSet.Move(partial, path);
+            SqliteFileSet.Move(partial, baseline);
         }
 
-        return new PipelineStore(Build(path), cached ? null : folder);
+        var scratch = Path.Combine(Path.GetTempPath(), "alerts-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(scratch);
+        var working = Path.Combine(scratch, "claims.db");
+        File.Copy(baseline, working);
+        return new PipelineStore(Build(working), scratch);
     }
 
     public double Rate(ref int seed, TimeSpan budget)
@@ -140,10 +144,7 @@ internal sealed class PipelineStore : IDisposable
     public void Dispose()
     {
         _host.Dispose();
-        if (_scratch is not null)
-        {
-            Directory.Delete(_scratch, recursive: true);
-        }
+        Directory.Delete(_scratch, recursive: true);
     }
 
     private static IHost Build(string path)
