@@ -65,6 +65,9 @@ public static class CliHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning);
+
+        // A start-up failure (an invalid setting) is reported by the command as one "config: ..." line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         return builder;
     }
 }
