@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Alerts.Cli.Commands;
 
@@ -27,4 +29,11 @@ public static class CliJson
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
     }
+}
+
+/// <summary>Tables go to the command's own output writer (a terminal, a pipe or a test's StringWriter).</summary>
+public static class CliTable
+{
+    public static void Write(TextWriter output, IRenderable table) =>
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }).Write(table);
 }

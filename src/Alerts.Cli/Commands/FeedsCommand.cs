@@ -95,8 +95,7 @@ public static class FeedsCommand
                     Markup.Escape(feed.LastError ?? ""));
             }
 
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-            console.Write(table);
+            CliTable.Write(output, table);
             return ExitCodes.Success;
         }, ct));
         return command;

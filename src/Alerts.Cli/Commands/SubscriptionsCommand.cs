@@ -88,7 +88,7 @@ public static class SubscriptionsCommand
                 table.AddRow(Markup.Escape(s.Id), Markup.Escape(s.Email), s.State.ToString().ToLowerInvariant(), Markup.Escape(string.Join(", ", s.Topics)), Markup.Escape(schedule));
             }
 
-            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }).Write(table);
+            CliTable.Write(output, table);
             return ExitCodes.Success;
         }, ct));
         return command;

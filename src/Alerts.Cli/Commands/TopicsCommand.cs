@@ -94,8 +94,7 @@ public static class TopicsCommand
                 table.AddRow(Markup.Escape(topic.Id), Markup.Escape(topic.Name), Markup.Escape(topic.Query), Markup.Escape(restrictions));
             }
 
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-            console.Write(table);
+            CliTable.Write(output, table);
             foreach (var alias in await manage.ListAliasesAsync(token))
             {
                 await output.WriteLineAsync($"@{alias.Name} = {alias.Members}");

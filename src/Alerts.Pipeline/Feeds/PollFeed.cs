@@ -212,8 +212,7 @@ public sealed partial class PollFeed(
             return await ParkAsync(feed with { ConsecutiveParseFailures = failures }, $"{failures} consecutive parse failures, last: {error}", cancellationToken);
         }
 
-        var result = await RecordErrorAsync(feed with { ConsecutiveParseFailures = failures }, error, retryAfter: null, cancellationToken);
-        return result;
+        return await RecordErrorAsync(feed with { ConsecutiveParseFailures = failures }, error, retryAfter: null, cancellationToken);
     }
 
     private async Task<PollFeedResult> ParkAsync(FeedRecord feed, string reason, CancellationToken cancellationToken)
