@@ -22,6 +22,7 @@ public static class ClaimExtractor
         SentenceFeatures? previous = null;
         Attribution? carried = null;
         Attribution? institution = null;
+        Attribution? lastSpeaker = null;
         var spokespeople = new Dictionary<string, Attribution>(StringComparer.Ordinal);
         var paragraph = -1;
         foreach (var unit in context.Units)
@@ -57,7 +58,7 @@ public static class ClaimExtractor
                 attribution = carried;
                 features.Cues.Add("(continues " + carried.Source + ")");
             }
-            else if (attribution is null && features.PronounSpeaker && previous?.Claim?.Attribution is { Kind: AttributionKind.Official } speaker)
+            else if (attribution is null && features.PronounSpeaker && lastSpeaker is { } speaker)
             {
                 attribution = speaker;
                 features.Cues.Add("(he/she: " + speaker.Source + ")");
@@ -87,6 +88,8 @@ public static class ClaimExtractor
             }
 
             var claim = features.ToClaim(article, attribution ?? context.OutletAttribution, claims, signatures);
+            // "He" and "she" point at the last official who spoke, even past a clause in the outlet's voice.
+            lastSpeaker = claim?.Attribution is { Kind: AttributionKind.Official } spoke ? spoke : lastSpeaker;
             previous = features with { Claim = claim };
             if (claim is not null)
             {

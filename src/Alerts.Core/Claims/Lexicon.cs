@@ -247,6 +247,12 @@ internal static class Lexicon
         "police", "prosecutor", "judge", "mr", "mrs", "ms", "dr", "prof", "sheikh", "foreign", "defence", "defense",
         "press", "senior", "top", "former", "state", "sergeant", "major", "marshal");
 
+    /// <summary>Institutions that speak as a body ("the defence ministry said", "the Turkish military says").</summary>
+    public static FrozenSet<string> Institutions { get; } = Set(
+        "ministry", "agency", "office", "department", "forces", "army", "navy", "military", "government", "embassy",
+        "council", "parliament", "commission", "committee", "court", "authority", "authorities", "regulator",
+        "administration", "cabinet", "presidency", "spokesperson", "police", "officials", "company", "bank");
+
     /// <summary>News agencies and wire services: when cited, they are the original source.</summary>
     public static FrozenDictionary<string, string> Agencies { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {

@@ -586,7 +586,8 @@ internal sealed record SentenceFeatures
 
         if (verb < 0)
         {
-            return (cited, false, cues);
+            // "He called the reports baseless": no verb of saying, but the pronoun still points at the last speaker.
+            return (cited, cited is null && words.Count > 2 && words[0] is "he" or "she", cues);
         }
 
         cues.Add(words[verb]);
@@ -604,6 +605,11 @@ internal sealed record SentenceFeatures
             return (null, true, cues);
         }
 
+        // "..., officials in Washington have said", "Speaking to reporters, the agency's president said": when the
+        // clause between the last comma and the verb names a role, that role speaks, not a name before the comma.
+        var clause = FirstAfterLastComma(text, tokens, verb);
+        var clauseRole = clause > 0 && verb - clause <= 6 ? RolePhrase(text, tokens, words, clause, verb - 1) : null;
+
         // The subject: the nearest name before the verb, with no "that" in between; or a titled role ("a senior diplomat").
         for (var s = spans.Count - 1; s >= 0; s--)
         {
@@ -611,6 +617,11 @@ internal sealed record SentenceFeatures
             if (span.End >= verb || verb - span.End > 12)
             {
                 continue;
+            }
+
+            if (clauseRole is not null && span.End < clause)
+            {
+                return (clauseRole, false, cues);
             }
 
             var between = words.Skip(span.End + 1).Take(verb - span.End - 1).ToList();
@@ -625,28 +636,87 @@ internal sealed record SentenceFeatures
                 continue;
             }
 
-            // "A senior French diplomat said": the role is the source, the name only qualifies it.
-            var role = between.FindIndex(w => Lexicon.Titles.Contains(w) && w is not ("top" or "senior" or "former" or "state" or "press"));
-            if (role >= 0 && span.Alias)
+            // "A senior French diplomat said", "Turkey's defence ministry denied": the role is the source, the name
+            // only qualifies it; the role runs to its last title or institution word.
+            var role = between.FindLastIndex(IsRoleWord);
+            if (role >= 0 && span.Alias && RolePhrase(text, tokens, words, span.Start, span.End + 1 + role) is { } qualified)
             {
-                var roleWords = words.Skip(span.Start).Take(span.End - span.Start + 2 + role).Where(w => !Lexicon.IsStop(w) && w is not ("top" or "senior" or "former"));
-                var roleKey = string.Join(' ', roleWords);
-                return (new Attribution(roleKey, AttributionKind.Official, roleKey), false, cues);
+                return (qualified, false, cues);
             }
 
             return (Official(text, tokens, span, spans), false, cues);
         }
 
-        var titleIndex = Enumerable.Range(0, verb).LastOrDefault(k => Lexicon.Titles.Contains(words[k]) && words[k] is not ("state" or "former" or "top" or "senior" or "press"), -1);
+        if (clauseRole is not null)
+        {
+            return (clauseRole, false, cues);
+        }
+
+        var titleIndex = Enumerable.Range(0, verb).LastOrDefault(k => IsRoleWord(words[k]), -1);
         if (titleIndex >= 0 && verb - titleIndex <= 3)
         {
-            var role = string.Join(' ', words.Skip(Math.Max(0, titleIndex - 2)).Take(titleIndex - Math.Max(0, titleIndex - 2) + 1)
-                .Where(w => !Lexicon.IsStop(w) && w is not ("a" or "senior" or "top" or "former") && !w.EndsWith("ly", StringComparison.Ordinal)));
-            return (new Attribution(role, AttributionKind.Official, role), false, cues);
+            // Back from the title over its modifiers ("Turkey's defence industry agency"), to a determiner, a preposition or a comma.
+            var start = titleIndex;
+            while (start > 0 && titleIndex - start < 4 && !CommaBetween(text, tokens[start - 1], tokens[start])
+                && (words[start - 1] == "s" || !Lexicon.IsStop(words[start - 1])) && !words[start - 1].EndsWith("ly", StringComparison.Ordinal))
+            {
+                start--;
+            }
+
+            if (RolePhrase(text, tokens, words, start, titleIndex) is { } role)
+            {
+                return (role, false, cues);
+            }
         }
 
         return (cited, false, cues);
     }
+
+    private static bool IsRoleWord(string word) =>
+        (Lexicon.Titles.Contains(word) || Lexicon.Institutions.Contains(word)) && word is not ("state" or "former" or "top" or "senior" or "press" or "foreign" or "defence" or "defense");
+
+    /// <summary>
+    /// A role or institution as the source, shown as the text says it ("the agency's president" → "agency's
+    /// president") and keyed by its folded content words; null when the words hold no title or institution.
+    /// </summary>
+    private static Attribution? RolePhrase(string text, List<Token> tokens, List<string> words, int from, int to)
+    {
+        while (from <= to && (Lexicon.IsStop(words[from]) || words[from] is "senior" or "top" or "former"))
+        {
+            from++;
+        }
+
+        while (to >= from && (Lexicon.IsStop(words[to]) || words[to].EndsWith("ly", StringComparison.Ordinal)))
+        {
+            to--;
+        }
+
+        if (from > to || !Enumerable.Range(from, to - from + 1).Any(k => IsRoleWord(words[k])))
+        {
+            return null;
+        }
+
+        var display = text.Substring(tokens[from].Start, tokens[to].Start + tokens[to].Length - tokens[from].Start);
+        var key = string.Join(' ', words.Skip(from).Take(to - from + 1).Where(w => !Lexicon.IsStop(w)));
+        return new Attribution(display, AttributionKind.Official, key);
+    }
+
+    /// <summary>The first token after the last comma before token <paramref name="verb"/>; -1 when there is no comma.</summary>
+    private static int FirstAfterLastComma(string text, List<Token> tokens, int verb)
+    {
+        for (var k = verb; k > 0; k--)
+        {
+            if (CommaBetween(text, tokens[k - 1], tokens[k]))
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool CommaBetween(string text, Token left, Token right) =>
+        text.AsSpan(left.Start + left.Length, right.Start - left.Start - left.Length).Contains(',');
 
     /// <summary>"by avoiding", "while supplying": an -ing form with no form of "be" before it heads no clause of its own.</summary>
     private static bool IsBareParticiple(List<string> words, int i) =>

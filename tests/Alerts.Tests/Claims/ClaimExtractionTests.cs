@@ -104,6 +104,31 @@ public class ClaimExtractionTests
         claims[2].Attribution.Source.ShouldContain("Armed Forces");
     }
 
+    [Theory]
+    [InlineData("Estavia will lift the fishing quota in May, officials in Brussels have said.", "officials in Brussels")]
+    [InlineData("Visiting the harbour in Ostia, the port authority's director said the quota would be lifted in May.", "port authority's director")]
+    [InlineData("Norland will lift the fishing quota for Estavia in May, the coastguard chief says.", "coastguard chief")]
+    [InlineData("France's fisheries ministry denied on Tuesday that the quota would be lifted.", "France's fisheries ministry")]
+    [InlineData("The head of France's maritime safety agency said on Monday that the quota would be lifted.", "France's maritime safety agency")]
+    [InlineData("The French navy says the quota will be lifted in May.", "French navy")]
+    public void AttributionNamesTheRoleThatSpeaksNotANameBeforeIt(string sentence, string source)
+    {
+        var claim = Extract(sentence).ShouldHaveSingleItem();
+
+        claim.Attribution.Kind.ShouldBe(AttributionKind.Official);
+        claim.Attribution.Source.ShouldBe(source);
+    }
+
+    [Fact]
+    public void HeOrSheSpeaksForTheLastOfficialEvenWithoutAVerbOfSaying()
+    {
+        var claims = Extract("Harbour master Ida Lund told reporters that the quota was not discussed, and that no request had been made. She called the reports about a refund baseless.");
+
+        claims[^1].Text.ShouldStartWith("She called");
+        claims[^1].Polarity.ShouldBe(Polarity.Denied);
+        claims[^1].Attribution.Source.ShouldBe("Ida Lund");
+    }
+
     [Fact]
     public void EntitiesAreFoldedWithAliases()
     {
