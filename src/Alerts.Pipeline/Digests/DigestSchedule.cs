@@ -20,6 +20,13 @@ public sealed partial class DigestSchedule(ISubscriptionStore store, ManageSubsc
     /// </summary>
     public static readonly TimeSpan StalePending = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long the schedule goes on asking for a pending digest: after a day of failed tries (an outage of the
+    /// provider, a broken address) the digest is marked failed with the reason, and its events stay with it rather
+    /// than arriving days late. A day covers a provider's usual outages; the next window's digest carries what is new.
+    /// </summary>
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromHours(24);
+
     public async Task<IReadOnlyList<SendDigestMessage>> RunAsync(CancellationToken cancellationToken)
     {
         await subscriptions.ExpirePendingAsync(cancellationToken);
@@ -27,6 +34,17 @@ public sealed partial class DigestSchedule(ISubscriptionStore store, ManageSubsc
         var messages = new List<SendDigestMessage>();
         foreach (var stale in await store.ListStalePendingDigestsAsync(now - StalePending, 1000, cancellationToken))
         {
+            if (stale.CreatedAt + GiveUpAfter <= now)
+            {
+                var reason = $"digests: gave up: still not sent {GiveUpAfter.TotalHours:0} hours after it was recorded" + (stale.LastError is null ? "" : " (last error: " + stale.LastError + ")");
+                if (await store.MarkDigestFailedAsync(stale.Id, reason, now, cancellationToken))
+                {
+                    LogGaveUp(logger, stale.Id, stale.SubscriptionId, stale.LastError ?? "none");
+                }
+
+                continue;
+            }
+
             messages.Add(new SendDigestMessage(stale.SubscriptionId, stale.WindowKey));
         }
 
@@ -63,6 +81,9 @@ public sealed partial class DigestSchedule(ISubscriptionStore store, ManageSubsc
 
         return messages.Count;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "digests: gave up on digest {DigestId} of subscription {SubscriptionId}; last error: {LastError}")]
+    private static partial void LogGaveUp(ILogger logger, string digestId, string subscriptionId, string lastError);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "digests: subscription {SubscriptionId} skipped: {Error}")]
     private static partial void LogSkipped(ILogger logger, string subscriptionId, string error);

@@ -148,6 +148,30 @@ public class SendDigestTests
     }
 
     [Fact]
+    public async Task ADigestStillPendingAfterADayIsMarkedFailedAndNotAskedForAgain()
+    {
+        await using var harness = await DigestHarness.StartAsync();
+        var subscription = await harness.AddActiveAsync("reader@example.org", DigestFrequency.Daily);
+        await TopicEvents.AddTerminalClaimAsync(harness.Get<IClaimStore>(), "ports", 1, Ct);
+        var schedule = harness.Get<DigestSchedule>();
+        var message = (await schedule.RunAsync(Ct)).Single();
+        var id = DigestRecord.IdFor(subscription.Id, message.WindowKey);
+        await harness.Get<ISubscriptionStore>().ClaimDigestAsync(subscription.Id, message.WindowKey, id, harness.App.Clock.GetUtcNow(), Ct);
+
+        harness.App.Clock.Advance(DigestSchedule.GiveUpAfter - TimeSpan.FromMinutes(1));
+        var beforeTheLimit = await schedule.RunAsync(Ct);
+        harness.App.Clock.Advance(TimeSpan.FromMinutes(2));
+        var afterTheLimit = await schedule.RunAsync(Ct);
+
+        beforeTheLimit.ShouldBe([message]);
+        afterTheLimit.ShouldBeEmpty();
+        var digest = (await harness.Get<ISubscriptionStore>().GetDigestAsync(id, Ct)).ShouldNotBeNull();
+        digest.State.ShouldBe(DigestState.Failed);
+        digest.LastError.ShouldNotBeNull().ShouldStartWith("digests: gave up");
+        harness.OutboxFiles().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task AMalformedMessageIsRefusedAsInvalid()
     {
         await using var harness = await DigestHarness.StartAsync();
