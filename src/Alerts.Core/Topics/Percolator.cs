@@ -19,6 +19,7 @@ public sealed record PercolatorStats(int Topics, int AlwaysEvaluated, int Indexe
 public sealed class Percolator
 {
     private readonly CompiledTopic[] topics;
+    private readonly Dictionary<string, CompiledTopic> byId = new(StringComparer.Ordinal);
     private readonly TermStatistics statistics;
     // Frozen: built once per topic change, looked up for every term of every article.
     private readonly FrozenDictionary<string, Postings> byTerm;
@@ -35,6 +36,11 @@ public sealed class Percolator
         ArgumentNullException.ThrowIfNull(topics);
         this.statistics = statistics ?? TermStatistics.Heuristic;
         this.topics = topics.ToArray();
+        foreach (var topic in this.topics)
+        {
+            byId[topic.Id] = topic;
+        }
+
         singlePass = new bool[this.topics.Length];
         var terms = new Dictionary<string, PostingsBuilder>(StringComparer.Ordinal);
         var prefixes = new Dictionary<string, PostingsBuilder>(StringComparer.Ordinal);
@@ -100,6 +106,9 @@ public sealed class Percolator
     }
 
     public IReadOnlyList<CompiledTopic> Topics => topics;
+
+    /// <summary>The topic with this id, or null.</summary>
+    public CompiledTopic? Find(string topicId) => byId.GetValueOrDefault(topicId);
 
     public PercolatorStats Stats => new(topics.Length, alwaysEvaluated.Length, indexedTerms, byPrefix.Count, Volatile.Read(ref lastCandidates));
 

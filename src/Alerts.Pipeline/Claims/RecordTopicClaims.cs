@@ -24,11 +24,11 @@ public sealed class RecordTopicClaims(IClaimStore claims, TopicMatcher matcher, 
         }
 
         var extracted = ClaimExtractor.Extract(ToInput(article));
-        var topics = (await matcher.GetPercolatorAsync(cancellationToken)).Topics.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        var percolator = await matcher.GetPercolatorAsync(cancellationToken);
         var events = new List<TopicEvent>();
         foreach (var match in matches)
         {
-            if (!topics.TryGetValue(match.TopicId, out var topic) || await claims.IsArticleProcessedAsync(article.Id, topic.Id, cancellationToken))
+            if (percolator.Find(match.TopicId) is not { } topic || await claims.IsArticleProcessedAsync(article.Id, topic.Id, cancellationToken))
             {
                 continue;
             }

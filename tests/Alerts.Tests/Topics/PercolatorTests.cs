@@ -13,6 +13,16 @@ public class PercolatorTests
     private static List<string> Ids(IReadOnlyList<TopicMatch> matches) => matches.Select(m => m.TopicId).ToList();
 
     [Fact]
+    public void FindReturnsATopicByIdAndNullForAnUnknownOne()
+    {
+        var percolator = new Percolator([Compile("ports", "harbour"), Compile("mines", "quarry")]).With(Compile("ports", "dock"));
+
+        percolator.Find("ports").ShouldNotBeNull().Query.ShouldBe(Compile("ports", "dock").Query);
+        percolator.Find("mines").ShouldNotBeNull().Id.ShouldBe("mines");
+        percolator.Find("rivers").ShouldBeNull();
+    }
+
+    [Fact]
     public void MatchesSayWhichClausesMatched()
     {
         var percolator = new Percolator([
