@@ -1,5 +1,7 @@
 using Alerts.Azure;
 using Alerts.Core.Claims;
+using Alerts.Core.Subscriptions;
+using Alerts.Pipeline.Storage;
 using Alerts.Tests.Contracts;
 
 namespace Alerts.Tests.Azure;
@@ -125,5 +127,68 @@ public sealed class AzureTopicHeadTests(AzuriteFixture azurite)
         var head = (await AzureClaimStore.ReadTopicHeadsAsync(tables, Ct))["wind"];
         head.LastSeq.ShouldBe(events.Max(e => e.Seq));
         head.RaisingSeq.ShouldBe(events.Where(e => AzureClaimStore.RaisesDigest(e.Event.Type)).Max(e => e.Seq));
+    }
+}
+
+/// <summary>
+/// Rows a crash can leave between the subscription store's writes to different partitions, written here by
+/// hand in the layout src/Alerts.Azure/README.md describes, and how the next call ignores or repairs them.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureSubscriptionRepairTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly string _prefix = AzuriteFixture.UniqueName("t");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private AzureStoreTables Tables() => new(new AzureTableClient(azurite.CreateTransport()), _prefix);
+
+    private static Subscription Active(string email) => new()
+    {
+        Id = Subscription.NewId(),
+        Email = email,
+        Topics = ["ports"],
+        State = SubscriptionState.Active,
+        CreatedAt = Now,
+    };
+
+    [Fact]
+    public async Task AnAddressRowLeftByAVanishedSubscriptionIsIgnoredAndTakenOver()
+    {
+        var tables = Tables();
+        var store = new AzureSubscriptionStore(tables);
+        var emails = await tables.TableAsync("subscriptionemails", Ct);
+        await tables.Client.InsertAsync(emails, new TableEntity(AzureStoreTables.HashKey("READER@EXAMPLE.ORG"), "email") { ["SubscriptionId"] = "vanished" }, Ct);
+
+        (await store.FindByEmailAsync("reader@example.org", Ct)).ShouldBeNull();
+        var subscription = Active("reader@example.org");
+        await store.SaveAsync(subscription, startFromNow: false, Ct);
+
+        (await store.FindByEmailAsync("reader@example.org", Ct))!.Id.ShouldBe(subscription.Id);
+    }
+
+    [Fact]
+    public async Task IndexRowsOfAClaimThatNeverWroteItsDigestMeanNoDigestAndAreCleanedUp()
+    {
+        var tables = Tables();
+        var store = new AzureSubscriptionStore(tables);
+        var subscription = Active("reader@example.org");
+        await store.SaveAsync(subscription, startFromNow: false, Ct);
+        var digestId = DigestRecord.IdFor(subscription.Id, "w1");
+        var index = await tables.TableAsync("digestindex", Ct);
+        await tables.Client.InsertAsync(index, new TableEntity("d-" + digestId, "id") { ["SubscriptionId"] = subscription.Id }, Ct);
+        var pendingKey = AzureStoreTables.IdKey(Now.ToUnixTimeMilliseconds()) + "-" + digestId;
+        await tables.Client.InsertAsync(index, new TableEntity("pending", pendingKey)
+        {
+            ["DigestId"] = digestId, ["SubscriptionId"] = subscription.Id, ["CreatedAt"] = Now,
+        }, Ct);
+
+        (await store.GetDigestAsync(digestId, Ct)).ShouldBeNull();
+        (await store.MarkDigestSentAsync(digestId, null, Now, Ct)).ShouldBeFalse();
+        (await store.ListStalePendingDigestsAsync(Now.AddHours(1), 10, Ct)).ShouldBeEmpty();
+
+        (await tables.Client.GetAsync(index, "pending", pendingKey, Ct)).ShouldBeNull();
     }
 }
