@@ -30,9 +30,9 @@ namespace Alerts.Azure;
 /// <see cref="GetAsync"/> 1; <see cref="FindByEmailAsync"/> 2; <see cref="ListAsync"/> and
 /// <see cref="DeleteExpiredPendingAsync"/> a filtered scan of <c>subscriptions</c>, whose server-side cost grows
 /// with S + D (a few pages of up to 1000 rows), plus 3 per deleted subscription; <see cref="SaveAsync"/> 4–6 (plus
-/// 2 when the address changes); <see cref="ListDigestCandidatesAsync"/> the scan plus 1 query of the heads;
-/// <see cref="ClaimDigestAsync"/> 3 reads, 2 index writes and 1 batch (plus 3 reads per lost race);
-/// <see cref="PeekUnsentAsync"/> 2; <see cref="GetDigestAsync"/> 2; <see cref="ListDigestsAsync"/> 1 partition
+/// 2 when the address changes); <see cref="ListDigestCandidatesAsync"/> the scan plus 1 query of the heads (T rows);
+/// <see cref="ClaimDigestAsync"/> 3 reads (one the heads query), 2 index writes and 1 batch (plus 3 reads per lost
+/// race); <see cref="PeekUnsentAsync"/> 2; <see cref="GetDigestAsync"/> 2; <see cref="ListDigestsAsync"/> 1 partition
 /// query growing with the subscription's digests; <see cref="ListStalePendingDigestsAsync"/> a range query of
 /// the pending index plus 2 reads per row; the marks 3 plus 1 delete; secrets 1–3.
 /// </para>
