@@ -80,6 +80,7 @@ public class AzureHostingTests(AzuriteFixture azurite)
         host.Services.GetRequiredService<IArticleStore>().ShouldBeSameAs(host.Services.GetRequiredService<AzureArticleStore>());
         host.Services.GetRequiredService<ITopicStore>().ShouldBeSameAs(host.Services.GetRequiredService<AzureTopicStore>());
         host.Services.GetRequiredService<IClaimStore>().ShouldBeSameAs(host.Services.GetRequiredService<AzureClaimStore>());
+        host.Services.GetRequiredService<ISubscriptionStore>().ShouldBeSameAs(host.Services.GetRequiredService<AzureSubscriptionStore>());
         host.Services.GetServices<IFeedStore>().ShouldHaveSingleItem();
         host.Services.GetRequiredService<IWorkQueue>().ShouldBeSameAs(host.Services.GetRequiredService<AzureWorkQueue>());
         var feed = await host.Services.GetRequiredService<IFeedStore>().AddFeedAsync("https://example.org/feed", null, DateTimeOffset.UnixEpoch, Ct);
