@@ -48,8 +48,14 @@ internal static class PageLayout
     /// <summary>A message from a use case without its component prefix ("subscriptions: ..."), which is for logs.</summary>
     public static string ForPeople(string message)
     {
-        var colon = message.IndexOf(": ", StringComparison.Ordinal);
-        var text = colon is > 0 and < 20 && message[..colon].All(char.IsAsciiLetterLower) ? message[(colon + 2)..] : message;
+        var text = WithoutComponent(message);
         return text.Length > 0 ? char.ToUpperInvariant(text[0]) + text[1..] : text;
+    }
+
+    public static string WithoutComponent(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var colon = message.IndexOf(": ", StringComparison.Ordinal);
+        return colon is > 0 and < 20 && message[..colon].All(char.IsAsciiLetterLower) ? message[(colon + 2)..] : message;
     }
 }

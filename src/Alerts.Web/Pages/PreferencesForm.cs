@@ -45,7 +45,9 @@ internal sealed record PreferencesInput(
         var email = "";
         if (withEmail && !EmailAddress.TryNormalize(Email, out email, out var emailError))
         {
-            errors["email"] = Email.Trim().Length == 0 ? "Enter your email address." : PageLayout.ForPeople(emailError);
+            errors["email"] = Email.Trim().Length == 0
+                ? "Enter your email address."
+                : "Enter an email address like name@example.org (" + PageLayout.WithoutComponent(emailError) + ").";
         }
 
         if (Topics.Count == 0)
@@ -150,7 +152,7 @@ internal static class PreferencesFields
         }));
 
         // A zone the form came back with that is not in the list (an alias, say) stays selectable.
-        var zoneIds = Zones.Value.Contains(input.TimeZone, StringComparer.Ordinal) || input.TimeZone.Length == 0
+        var zoneIds = Zones.Value.Contains(input.TimeZone, StringComparer.Ordinal) || !DigestWindows.TryFindTimeZone(input.TimeZone, out _, out _)
             ? Zones.Value
             : [input.TimeZone, .. Zones.Value];
         var zones = Html.Join(zoneIds.Select(z =>
