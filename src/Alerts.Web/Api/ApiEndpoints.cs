@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Alerts.Web.Security;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 
@@ -10,7 +11,14 @@ public static class ApiEndpoints
 {
     public const string Prefix = "/api/v1";
 
-    public static IHostApplicationBuilder AddAlertsApi(this IHostApplicationBuilder builder) => builder;
+    public static IHostApplicationBuilder AddAlertsApi(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        // The throttle is shared with the page forms; registered here so AddAlertsWeb brings it once.
+        builder.Services.AddAlertsThrottle();
+        return builder;
+    }
 
     public static IApplicationBuilder UseAlertsApiMiddleware(this IApplicationBuilder app) => app;
 
