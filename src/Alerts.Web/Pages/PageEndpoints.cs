@@ -34,6 +34,10 @@ public static class PageEndpoints
         endpoints.MapGet("/check-email", SubscribePages.CheckEmail);
         endpoints.MapGet("/confirm", SubscribePages.ShowConfirmAsync);
         endpoints.MapPost("/confirm", SubscribePages.ConfirmAsync);
+        endpoints.MapGet("/manage", ManagePages.ShowAsync);
+        endpoints.MapPost("/manage", ManagePages.SaveAsync);
+        endpoints.MapPost("/manage/pause", ManagePages.PauseAsync);
+        endpoints.MapPost("/manage/resume", ManagePages.ResumeAsync);
         endpoints.MapGet("/unsubscribe", UnsubscribePages.ShowAsync);
         endpoints.MapPost("/unsubscribe", UnsubscribePages.UnsubscribeAsync);
         endpoints.MapPost("/resubscribe", UnsubscribePages.ResubscribeAsync);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Alerts.Core.Subscriptions;
-using Alerts.Core.Topics;
 using Alerts.Pipeline.Subscriptions;
 using Microsoft.AspNetCore.Http;
 
@@ -113,7 +112,7 @@ internal static class PreferencesFields
         return ["UTC", .. ids];
     });
 
-    public static HtmlContent Render(PreferencesInput input, IReadOnlyList<Topic> topics, IReadOnlyDictionary<string, string> errors, bool detectZone)
+    public static HtmlContent Render(PreferencesInput input, IReadOnlyList<PublicTopic> topics, IReadOnlyDictionary<string, string> errors, bool detectZone)
     {
         var topicChoices = Html.Join(topics.Select((topic, index) =>
         {

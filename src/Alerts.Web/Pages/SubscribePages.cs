@@ -1,6 +1,4 @@
 using Alerts.Core.Subscriptions;
-using Alerts.Core.Topics;
-using Alerts.Pipeline.Storage;
 using Alerts.Pipeline.Subscriptions;
 using Alerts.Web.Security;
 using Microsoft.AspNetCore.Http;
@@ -10,13 +8,13 @@ namespace Alerts.Web.Pages;
 /// <summary>Subscribe (GET and POST /), "check your email", and the confirmation (GET and POST /confirm).</summary>
 internal static class SubscribePages
 {
-    public static async Task<IResult> ShowAsync(HttpContext context, ITopicStore topics, CsrfProtection csrf)
+    public static async Task<IResult> ShowAsync(HttpContext context, ManageSubscriptions subscriptions, CsrfProtection csrf)
     {
-        var list = await topics.ListTopicsAsync(context.RequestAborted);
+        var list = await subscriptions.ListTopicsAsync(context.RequestAborted);
         return Form(context, await csrf.IssueAsync(context, context.RequestAborted), list, PreferencesInput.Default, new(), null, StatusCodes.Status200OK, fresh: true);
     }
 
-    public static async Task<IResult> SubmitAsync(HttpContext context, ITopicStore topics, ManageSubscriptions subscriptions, CsrfProtection csrf)
+    public static async Task<IResult> SubmitAsync(HttpContext context, ManageSubscriptions subscriptions, CsrfProtection csrf, Throttle throttle)
     {
         var (form, refusal) = await PageForms.ReadAsync(context);
         if (form is null)
@@ -25,6 +23,12 @@ internal static class SubscribePages
         }
 
         var input = PreferencesInput.Read(form);
+        var decision = throttle.CheckSubscribe(context, input.Email);
+        if (!decision.Allowed)
+        {
+            return TooMany(context, decision);
+        }
+
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var request = input.Check(withEmail: true, errors);
         string? general = null;
@@ -43,7 +47,7 @@ internal static class SubscribePages
             }
         }
 
-        var list = await topics.ListTopicsAsync(context.RequestAborted);
+        var list = await subscriptions.ListTopicsAsync(context.RequestAborted);
         return Form(context, await csrf.IssueAsync(context, context.RequestAborted), list, input, errors, general, StatusCodes.Status400BadRequest, fresh: false);
     }
 
@@ -73,12 +77,18 @@ internal static class SubscribePages
             """));
     }
 
-    public static async Task<IResult> ConfirmAsync(HttpContext context, SubscriptionLinks links, ManageSubscriptions subscriptions, ITopicStore topics)
+    public static async Task<IResult> ConfirmAsync(HttpContext context, SubscriptionLinks links, ManageSubscriptions subscriptions, Throttle throttle)
     {
         var (form, refusal) = await PageForms.ReadAsync(context);
         if (form is null)
         {
             return refusal!;
+        }
+
+        var decision = throttle.CheckPublic(context);
+        if (!decision.Allowed)
+        {
+            return TooMany(context, decision);
         }
 
         var token = form["token"].ToString();
@@ -96,13 +106,12 @@ internal static class SubscribePages
         }
 
         var subscription = result.Subscription!;
-        var names = await TopicNamesAsync(topics, subscription, context.RequestAborted);
-        var unsubscribe = "/unsubscribe?token=" + Uri.EscapeDataString(await links.UnsubscribeTokenAsync(subscription.Id, context.RequestAborted));
+        var names = await TopicNamesAsync(subscriptions, subscription, context.RequestAborted);
+        var manage = "/manage?token=" + Uri.EscapeDataString(result.ManageToken!);
         return PageLayout.Page(context, StatusCodes.Status200OK, "You are subscribed", Html.Of($"""
             <p class="notice">Digests for {subscription.Email} will arrive when your topics get a new claim or a contradiction.</p>
             {Summary(subscription, names)}
-            <p>Every digest has a link to change your topics and times or to unsubscribe.</p>
-            <p><a href="{unsubscribe}">Unsubscribe</a></p>
+            <p><a href="{manage}">Change your topics or times, or pause</a> (this link works for a while; every digest brings a fresh one, and an unsubscribe link).</p>
             """));
     }
 
@@ -126,15 +135,11 @@ internal static class SubscribePages
             """);
     }
 
-    public static async Task<IReadOnlyList<string>> TopicNamesAsync(ITopicStore topics, Subscription subscription, CancellationToken cancellationToken)
+    /// <summary>The names of the subscription's topics (the id of one that no longer exists).</summary>
+    public static async Task<IReadOnlyList<string>> TopicNamesAsync(ManageSubscriptions subscriptions, Subscription subscription, CancellationToken cancellationToken)
     {
-        var names = new List<string>();
-        foreach (var id in subscription.Topics)
-        {
-            names.Add((await topics.GetTopicAsync(id, cancellationToken))?.Name ?? id);
-        }
-
-        return names;
+        var names = (await subscriptions.ListTopicsAsync(cancellationToken)).ToDictionary(t => t.Id, t => t.Name, StringComparer.Ordinal);
+        return subscription.Topics.Select(id => names.GetValueOrDefault(id, id)).ToList();
     }
 
     /// <summary>The page for a token that is not genuine, not for this page, or expired: 400 and what to do next.</summary>
@@ -152,7 +157,17 @@ internal static class SubscribePages
     /// <summary>After a post, a GET of <paramref name="location"/> (303), so reloading does not post again.</summary>
     public static IResult SeeOther(string location) => new SeeOtherResult(location);
 
-    public static IResult Form(HttpContext context, string csrfField, IReadOnlyList<Topic> topics, PreferencesInput input,
+    /// <summary>The 429 page: the visitor asked too often; Retry-After says when to try again.</summary>
+    public static IResult TooMany(HttpContext context, ThrottleDecision decision)
+    {
+        context.Response.Headers.RetryAfter = decision.RetryAfterHeader();
+        var minutes = Math.Max(1, (decision.RetryAfterSeconds + 59) / 60);
+        return PageLayout.Message(context, StatusCodes.Status429TooManyRequests, "Please wait a moment",
+            $"There were too many requests from your connection or for this address. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}.",
+            "Back to the subscription page", "/", problem: true);
+    }
+
+    public static IResult Form(HttpContext context, string csrfField, IReadOnlyList<PublicTopic> topics, PreferencesInput input,
         Dictionary<string, string> errors, string? general, int status, bool fresh)
     {
         var emailClass = errors.ContainsKey("email") ? " invalid" : "";

@@ -1,5 +1,4 @@
 using Alerts.Core.Subscriptions;
-using Alerts.Pipeline.Storage;
 using Alerts.Pipeline.Subscriptions;
 using Alerts.Web.Security;
 using Microsoft.AspNetCore.Http;
@@ -28,12 +27,18 @@ internal static class UnsubscribePages
             """));
     }
 
-    public static async Task<IResult> UnsubscribeAsync(HttpContext context, SubscriptionLinks links, ManageSubscriptions subscriptions, CsrfProtection csrf)
+    public static async Task<IResult> UnsubscribeAsync(HttpContext context, SubscriptionLinks links, ManageSubscriptions subscriptions, CsrfProtection csrf, Throttle throttle)
     {
         var (form, refusal) = await PageForms.ReadAsync(context);
         if (form is null)
         {
             return refusal!;
+        }
+
+        var decision = throttle.CheckPublic(context);
+        if (!decision.Allowed)
+        {
+            return SubscribePages.TooMany(context, decision);
         }
 
         var token = form["token"].ToString();
@@ -62,7 +67,7 @@ internal static class UnsubscribePages
             """));
     }
 
-    public static async Task<IResult> ResubscribeAsync(HttpContext context, SubscriptionLinks links, ManageSubscriptions subscriptions, ITopicStore topics, CsrfProtection csrf)
+    public static async Task<IResult> ResubscribeAsync(HttpContext context, SubscriptionLinks links, ManageSubscriptions subscriptions, CsrfProtection csrf, Throttle throttle)
     {
         var (form, refusal) = await PageForms.ReadAsync(context);
         if (form is null)
@@ -83,6 +88,13 @@ internal static class UnsubscribePages
                 "Use the subscription page to start a new one.", "Go to the subscription page", "/", problem: true);
         }
 
+        // It sends a confirmation email, so it counts like the subscribe form.
+        var decision = throttle.CheckSubscribe(context, subscription.Email);
+        if (!decision.Allowed)
+        {
+            return SubscribePages.TooMany(context, decision);
+        }
+
         var input = PreferencesInput.From(subscription);
         var request = new SubscriptionRequest(subscription.Email, subscription.Topics, subscription.Frequency, subscription.Hour, subscription.DayOfWeek, subscription.TimeZone);
         try
@@ -94,7 +106,7 @@ internal static class UnsubscribePages
         catch (ArgumentException ex)
         {
             // A topic was removed since, say: the form comes back filled in so the visitor can choose again.
-            var list = await topics.ListTopicsAsync(context.RequestAborted);
+            var list = await subscriptions.ListTopicsAsync(context.RequestAborted);
             return SubscribePages.Form(context, await csrf.IssueAsync(context, context.RequestAborted), list, input, new(StringComparer.Ordinal),
                 PageLayout.ForPeople(ex.Message), StatusCodes.Status400BadRequest, fresh: false);
         }
