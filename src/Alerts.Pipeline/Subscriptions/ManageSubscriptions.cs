@@ -79,7 +79,7 @@ public sealed class ManageSubscriptions(
     /// <summary>The most topics one subscription may follow.</summary>
     public const int MaxTopics = 50;
 
-    /// <exception cref="ArgumentException">The address, a topic, the time zone or the hour is not valid; the message says which.</exception>
+    /// <exception cref="InvalidSubscriptionException">The address, a topic, the time zone or the hour is not valid; the message and the field say which.</exception>
     public async Task<SubscribeResult> SubscribeAsync(SubscriptionRequest request, CancellationToken cancellationToken)
     {
         var checkedRequest = await CheckAsync(request, cancellationToken);
@@ -180,7 +180,7 @@ public sealed class ManageSubscriptions(
     /// now on, and so do the others then: events not yet sent are skipped rather than the new topic bringing
     /// everything since the subscription began.
     /// </summary>
-    /// <exception cref="ArgumentException">A topic, the frequency, the day, the hour or the time zone is not valid; the message says which (as for <see cref="SubscribeAsync"/>).</exception>
+    /// <exception cref="InvalidSubscriptionException">A topic, the frequency, the day, the hour or the time zone is not valid; the message and the field say which (as for <see cref="SubscribeAsync"/>).</exception>
     public async Task<LinkResult> UpdatePreferencesAsync(
         string manageToken,
         IReadOnlyList<string> topics,
@@ -317,53 +317,53 @@ public sealed class ManageSubscriptions(
         ArgumentNullException.ThrowIfNull(request.Topics);
         if (!EmailAddress.TryNormalize(request.Email, out var email, out var error))
         {
-            throw new ArgumentException(error, nameof(request));
+            throw new InvalidSubscriptionException("email", error);
         }
 
-        var topicIds = request.Topics.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var topicIds = request.Topics.Select(t => (t ?? "").Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (topicIds.Count == 0)
         {
-            throw new ArgumentException("subscriptions: name at least one topic", nameof(request));
+            throw new InvalidSubscriptionException("topics", "subscriptions: name at least one topic");
         }
 
         if (topicIds.Count > MaxTopics)
         {
-            throw new ArgumentException($"subscriptions: at most {MaxTopics} topics per subscription", nameof(request));
+            throw new InvalidSubscriptionException("topics", $"subscriptions: at most {MaxTopics} topics per subscription");
         }
 
         foreach (var id in topicIds)
         {
             if (await topics.GetTopicAsync(id, cancellationToken) is null)
             {
-                throw new ArgumentException($"subscriptions: there is no topic '{Quote(id)}' (see 'alerts topics list')", nameof(request));
+                throw new InvalidSubscriptionException("topics", $"subscriptions: there is no topic '{Quote(id)}' (see 'alerts topics list')");
             }
         }
 
         if (!Enum.IsDefined(request.Frequency))
         {
-            throw new ArgumentException("subscriptions: the frequency must be immediate, hourly, daily or weekly", nameof(request));
+            throw new InvalidSubscriptionException("frequency", "subscriptions: the frequency must be immediate, hourly, daily or weekly");
         }
 
         if (!Enum.IsDefined(request.DayOfWeek))
         {
-            throw new ArgumentException("subscriptions: the day must be one of Monday to Sunday", nameof(request));
+            throw new InvalidSubscriptionException("dayOfWeek", "subscriptions: the day must be one of Monday to Sunday");
         }
 
         if (request.Hour is < 0 or > 23)
         {
-            throw new ArgumentException($"subscriptions: hour {request.Hour} is outside 0-23", nameof(request));
+            throw new InvalidSubscriptionException("hour", $"subscriptions: hour {request.Hour} is outside 0-23");
         }
 
         // Only the characters of IANA ids reach the time zone lookup, which reads files named after the id.
         var zoneId = (request.TimeZone ?? "").Trim();
         if (zoneId.Length > 64 || zoneId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '+')))
         {
-            throw new ArgumentException($"subscriptions: unknown time zone '{Quote(zoneId)}' (use an IANA id such as Europe/Berlin)", nameof(request));
+            throw new InvalidSubscriptionException("timeZone", $"subscriptions: unknown time zone '{Quote(zoneId)}' (use an IANA id such as Europe/Berlin)");
         }
 
         if (!DigestWindows.TryFindTimeZone(zoneId, out _, out var zoneError))
         {
-            throw new ArgumentException(zoneError, nameof(request));
+            throw new InvalidSubscriptionException("timeZone", zoneError);
         }
 
         return request with { Email = email, Topics = topicIds, TimeZone = zoneId };
