@@ -67,7 +67,7 @@ internal static class ManagePages
             }
             catch (ArgumentException ex)
             {
-                general = PageLayout.ForPeople(ex.Message);
+                general = PreferencesInput.Place(ex, errors);
             }
         }
 

@@ -76,6 +76,33 @@ internal sealed record PreferencesInput(
 
         return errors.Count == 0 ? new SubscriptionRequest(email, Topics, frequency, hour, weekday, TimeZone.Trim()) : null;
     }
+
+    /// <summary>
+    /// Puts the use case's refusal beside the field it names; a refusal without a known field is returned to
+    /// show above the form.
+    /// </summary>
+    public static string? Place(ArgumentException refusal, Dictionary<string, string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        var field = (refusal as InvalidSubscriptionException)?.Field switch
+        {
+            "email" => "email",
+            "topics" => "topics",
+            "frequency" => "frequency",
+            "hour" => "hour",
+            "dayOfWeek" => "weekday",
+            "timeZone" => "zone",
+            _ => null,
+        };
+        if (field is null)
+        {
+            return PageLayout.ForPeople(refusal.Message);
+        }
+
+        var message = PageLayout.ForPeople(refusal.Message);
+        errors[field] = message.EndsWith('.') ? message : message + ".";
+        return null;
+    }
 }
 
 /// <summary>The fields both forms share: topics, frequency, hour, weekday and time zone.</summary>

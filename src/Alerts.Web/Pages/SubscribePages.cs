@@ -43,7 +43,7 @@ internal static class SubscribePages
             }
             catch (ArgumentException ex)
             {
-                general = PageLayout.ForPeople(ex.Message);
+                general = PreferencesInput.Place(ex, errors);
             }
         }
 

@@ -106,9 +106,11 @@ internal static class UnsubscribePages
         catch (ArgumentException ex)
         {
             // A topic was removed since, say: the form comes back filled in so the visitor can choose again.
+            var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+            var general = PreferencesInput.Place(ex, errors);
             var list = await subscriptions.ListTopicsAsync(context.RequestAborted);
-            return SubscribePages.Form(context, await csrf.IssueAsync(context, context.RequestAborted), list, input, new(StringComparer.Ordinal),
-                PageLayout.ForPeople(ex.Message), StatusCodes.Status400BadRequest, fresh: false);
+            return SubscribePages.Form(context, await csrf.IssueAsync(context, context.RequestAborted), list, input, errors,
+                general, StatusCodes.Status400BadRequest, fresh: false);
         }
     }
 }

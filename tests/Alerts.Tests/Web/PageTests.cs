@@ -101,6 +101,25 @@ public sealed class PageTests
     }
 
     [Fact]
+    public async Task ATopicRemovedWhileTheFormWasOpenIsReportedBesideTheTopics()
+    {
+        await using var server = await WebTestServer.StartAsync();
+        await server.AddTopicAsync("velmar", "Velmar");
+        await server.AddTopicAsync("orrin", "Orrin");
+        var pages = PageClient.For(server);
+        var field = PageClient.CsrfField(await pages.GetAsync("/"));
+        await server.Get<Alerts.Pipeline.Storage.ITopicStore>().RemoveTopicAsync("orrin", Ct);
+
+        using var response = await pages.PostAsync("/", [new("csrf", field), .. PageClient.SubscribeFields("reader@example.org", ["velmar", "orrin"])]);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        html.ShouldContain("<span class=\"error\" id=\"topics-error\">There is no topic &#x27;orrin&#x27;");
+        html.ShouldContain("value=\"reader@example.org\"");
+        server.OutboxFiles().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task SubscribingAnswersTheSameWhetherTheAddressIsNewPendingOrActive()
     {
         await using var server = await WebTestServer.StartAsync();
