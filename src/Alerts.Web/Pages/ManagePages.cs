@@ -30,7 +30,7 @@ internal static class ManagePages
             return Unsubscribed(context, found.Subscription);
         }
 
-        return await FormAsync(context, subscriptions, csrf, found.Subscription, token!, PreferencesInput.From(found.Subscription), new(StringComparer.Ordinal), null, null, StatusCodes.Status200OK);
+        return await FormAsync(context, subscriptions, links, csrf, found.Subscription, token!, PreferencesInput.From(found.Subscription), new(StringComparer.Ordinal), null, null, StatusCodes.Status200OK);
     }
 
     public static async Task<IResult> SaveAsync(HttpContext context, ManageSubscriptions subscriptions, SubscriptionLinks links, CsrfProtection csrf, Throttle throttle)
@@ -62,7 +62,7 @@ internal static class ManagePages
                     return found.Subscription.State == SubscriptionState.Unsubscribed ? Unsubscribed(context, found.Subscription) : Gone(context);
                 }
 
-                return await FormAsync(context, subscriptions, csrf, result.Subscription!, result.ManageToken!, PreferencesInput.From(result.Subscription!),
+                return await FormAsync(context, subscriptions, links, csrf, result.Subscription!, result.ManageToken!, PreferencesInput.From(result.Subscription!),
                     errors, null, "Your changes are saved.", StatusCodes.Status200OK);
             }
             catch (ArgumentException ex)
@@ -71,7 +71,7 @@ internal static class ManagePages
             }
         }
 
-        return await FormAsync(context, subscriptions, csrf, found.Subscription, token, input, errors, general, null, StatusCodes.Status400BadRequest);
+        return await FormAsync(context, subscriptions, links, csrf, found.Subscription, token, input, errors, general, null, StatusCodes.Status400BadRequest);
     }
 
     public static Task<IResult> PauseAsync(HttpContext context, ManageSubscriptions subscriptions, SubscriptionLinks links, CsrfProtection csrf, Throttle throttle) =>
@@ -98,7 +98,7 @@ internal static class ManagePages
         }
 
         var saved = pause ? "Digests are paused. Nothing is sent until you resume." : "Digests are on again, starting with what happens from now on.";
-        return await FormAsync(context, subscriptions, csrf, result.Subscription!, result.ManageToken!, PreferencesInput.From(result.Subscription!),
+        return await FormAsync(context, subscriptions, links, csrf, result.Subscription!, result.ManageToken!, PreferencesInput.From(result.Subscription!),
             new(StringComparer.Ordinal), null, saved, StatusCodes.Status200OK);
     }
 
@@ -122,11 +122,12 @@ internal static class ManagePages
         return check.IsValid ? (form, token, null) : (null, "", BadManageLink(context, check));
     }
 
-    private static async Task<IResult> FormAsync(HttpContext context, ManageSubscriptions subscriptions, CsrfProtection csrf, Subscription subscription, string token,
+    private static async Task<IResult> FormAsync(HttpContext context, ManageSubscriptions subscriptions, SubscriptionLinks links, CsrfProtection csrf, Subscription subscription, string token,
         PreferencesInput input, Dictionary<string, string> errors, string? general, string? saved, int status)
     {
         var field = await csrf.IssueAsync(context, context.RequestAborted);
         var topics = await subscriptions.ListTopicsAsync(context.RequestAborted);
+        var unsubscribe = "/unsubscribe?token=" + Uri.EscapeDataString(await links.UnsubscribeTokenAsync(subscription.Id, context.RequestAborted));
         var paused = subscription.State == SubscriptionState.Paused;
         var summary = SubscribePages.Summary(subscription, await SubscribePages.TopicNamesAsync(subscriptions, subscription, context.RequestAborted));
         var savedNotice = saved is null
@@ -152,8 +153,9 @@ internal static class ManagePages
             <div class="actions"><button type="submit">Save changes</button></div>
             </form>
             <h2>Pause or stop</h2>
-            <p>Pausing keeps your choices; nothing is sent until you resume. To stop for good, use the unsubscribe link in any digest.</p>
+            <p>Pausing keeps your choices; nothing is sent until you resume.</p>
             {pauseForm}
+            <p>To stop for good: <a href="{unsubscribe}">unsubscribe</a>.</p>
             """));
     }
 

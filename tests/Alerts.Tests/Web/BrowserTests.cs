@@ -161,11 +161,37 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await page.Page.GetByLabel("Email address").FillAsync("nojs@example.org");
         await page.Page.GetByLabel("Velmar harbour").CheckAsync();
         await page.Page.SelectOptionAsync("#zone", "Asia/Tokyo");
+        var post = page.Page.WaitForRequestAsync(r => r.Method == "POST");
         await page.ClickAsync("Subscribe", "Check your email", null);
+
+        // What the CSRF origin check relies on: Chromium sends Origin: null under Referrer-Policy no-referrer,
+        // but marks its own form post same-origin.
+        var headers = await (await post).AllHeadersAsync();
+        headers["sec-fetch-site"].ShouldBe("same-origin");
 
         var subscription = (await server.Get<ManageSubscriptions>().FindAsync("nojs@example.org", Ct))!;
         (subscription.State, subscription.TimeZone).ShouldBe((SubscriptionState.Pending, "Asia/Tokyo"));
         page.Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task TheContentSecurityPolicyStopsAnInjectedInlineScript()
+    {
+        await using var server = await WebTestServer.StartAsync();
+        await using var context = await browser.NewContextAsync();
+        var page = await PageWatch.OpenAsync(context);
+        await page.GotoAsync(server.BaseAddress.AbsoluteUri, null);
+
+        // As if markup had slipped through unescaped: the policy must refuse to run it.
+        await page.Page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.injected = true'; document.body.appendChild(s); }");
+
+        (await page.Page.EvaluateAsync<bool>("() => window.injected === true")).ShouldBeFalse();
+        for (var wait = 0; wait < 20 && page.Problems.Count == 0; wait++)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        page.Problems.ShouldContain(p => p.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
     private static Task<string> FocusedAsync(IPage page) =>
