@@ -32,11 +32,4 @@ public static class SecurityHeaders
             await next(context);
         });
     }
-
-    /// <summary>For pages whose URL or content carries a token: nothing may keep a copy.</summary>
-    public static void NoStore(HttpResponse response)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        response.Headers.CacheControl = "no-store";
-    }
 }
