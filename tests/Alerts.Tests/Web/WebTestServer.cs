@@ -52,7 +52,9 @@ public sealed class WebTestServer : IAsyncDisposable
 
     /// <param name="clock">A <see cref="ManualTimeProvider"/> for deterministic windows and expiries; null for the system clock.</param>
     /// <param name="settings">Extra configuration (e.g. <c>Web:RateLimits:...</c>), applied last.</param>
-    public static async Task<WebTestServer> StartAsync(TimeProvider? clock = null, IDictionary<string, string?>? settings = null)
+    /// <param name="services">Last changes to the services (e.g. a store that fails), applied after the app's own.</param>
+    public static async Task<WebTestServer> StartAsync(
+        TimeProvider? clock = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         // The public base URL must be known before start (options are validated then), so the port is chosen
         // first; another process grabbing it in between is retried with a new one.
@@ -61,7 +63,7 @@ public sealed class WebTestServer : IAsyncDisposable
             var folder = Path.Combine(Path.GetTempPath(), "alerts-tests", "web-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
             var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
-            var app = Build(folder, baseAddress, clock ?? TimeProvider.System, settings);
+            var app = Build(folder, baseAddress, clock ?? TimeProvider.System, settings, services);
             try
             {
                 await app.StartAsync(TestContext.Current.CancellationToken);
@@ -113,7 +115,8 @@ public sealed class WebTestServer : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(string folder, Uri baseAddress, TimeProvider clock, IDictionary<string, string?>? settings)
+    private static WebApplication Build(
+        string folder, Uri baseAddress, TimeProvider clock, IDictionary<string, string?>? settings, Action<IServiceCollection>? services)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = folder, EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -134,6 +137,7 @@ public sealed class WebTestServer : IAsyncDisposable
         builder.AddAlertsCore();
         builder.AddSqliteStore();
         builder.AddAlertsWeb();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseAlertsWeb();
         app.MapAlertsWeb();
