@@ -99,7 +99,10 @@ internal sealed record PreferencesInput(
             return PageLayout.ForPeople(refusal.Message);
         }
 
+        // The use case's messages end with a hint for the operator's CLI ("(see 'alerts topics list')"), not for visitors.
         var message = PageLayout.ForPeople(refusal.Message);
+        var cliHint = message.IndexOf(" (see 'alerts ", StringComparison.Ordinal);
+        message = cliHint > 0 ? message[..cliHint] : message;
         errors[field] = message.EndsWith('.') ? message : message + ".";
         return null;
     }

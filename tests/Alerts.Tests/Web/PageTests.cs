@@ -114,7 +114,7 @@ public sealed class PageTests
         var html = await response.Content.ReadAsStringAsync(Ct);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        html.ShouldContain("<span class=\"error\" id=\"topics-error\">There is no topic &#x27;orrin&#x27;");
+        html.ShouldContain("<span class=\"error\" id=\"topics-error\">There is no topic &#x27;orrin&#x27;.</span>");
         html.ShouldContain("value=\"reader@example.org\"");
         server.OutboxFiles().ShouldBeEmpty();
     }
