@@ -20,8 +20,14 @@ public static class PageEndpoints
         return builder;
     }
 
-    /// <summary>Security headers on every response, pages and API alike.</summary>
-    public static IApplicationBuilder UseAlertsPagesMiddleware(this IApplicationBuilder app) => app.UseSecurityHeaders();
+    /// <summary>Security headers on every response, pages and API alike; error pages outside /api.</summary>
+    public static IApplicationBuilder UseAlertsPagesMiddleware(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseSecurityHeaders();
+        app.UseMiddleware<PageErrorMiddleware>();
+        return app;
+    }
 
     public static IEndpointRouteBuilder MapAlertsPages(this IEndpointRouteBuilder endpoints)
     {

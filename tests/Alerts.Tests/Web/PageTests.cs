@@ -29,6 +29,20 @@ public sealed class PageTests
         response.Headers.GetValues("Referrer-Policy").Single().ShouldBe("no-referrer");
     }
 
+    [Theory]
+    [InlineData("GET", "/no-such-page", HttpStatusCode.NotFound, "Page not found")]
+    [InlineData("GET", "/manage/pause", HttpStatusCode.MethodNotAllowed, "Use the page&#x27;s button")]
+    public async Task RoutingMissesAnswerWithAPage(string method, string path, HttpStatusCode status, string title)
+    {
+        await using var server = await WebTestServer.StartAsync();
+
+        using var response = await server.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Ct);
+
+        response.StatusCode.ShouldBe(status);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain($"<h1>{title}</h1>");
+    }
+
     [Fact]
     public async Task PagesAreNeverStoredAndSetAStrictHttpOnlyCsrfCookie()
     {
