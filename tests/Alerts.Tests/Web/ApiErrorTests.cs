@@ -85,6 +85,7 @@ public sealed class ApiErrorTests
     [InlineData("{\"email\": \"a@example.org\", \"topics\": [\"ports\"", "line 1")]
     [InlineData("{\n  \"email\": \"a@example.org\",\n  \"topics\": \"ports\"\n}", "line 3")]
     [InlineData("{\"email\": \"a@example.org\", \"topics\": [\"ports\"], \"admin\": true}", "unknown property")]
+    [InlineData("{\"email\": \"a@example.org\", \"topics\": [\"ports\"], \"email\": \"b@example.org\"}", "a repeated property")]
     [InlineData("[1, 2, 3]", "line 1")]
     [InlineData("null", "null")]
     [InlineData("", "empty")]
