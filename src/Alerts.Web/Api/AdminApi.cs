@@ -2,7 +2,9 @@ using Alerts.Core.Topics;
 using Alerts.Pipeline.Feeds;
 using Alerts.Pipeline.Storage;
 using Alerts.Pipeline.Topics;
+using Alerts.Web.Security;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Alerts.Web.Api;
@@ -26,8 +28,8 @@ internal static class AdminApi
             return await next(invocation);
         }
 
-        var log = context.RequestServices.GetService(typeof(ILoggerFactory)) is ILoggerFactory loggers ? loggers.CreateLogger("Alerts.Web.Api") : null;
-        log?.AdminRefused(context.Request.Method, context.Request.Path.Value ?? "", Security.Throttle.ClientKey(context));
+        var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Alerts.Web.Api");
+        log.AdminRefused(context.Request.Method, context.Request.Path.Value ?? "", Throttle.ClientKey(context));
         return ApiProblems.Problem(StatusCodes.Status403Forbidden, "web: admin operations are allowed only from this machine (alerts serve) or with the function key (Azure)");
     }
 

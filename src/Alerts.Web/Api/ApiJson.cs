@@ -98,6 +98,7 @@ public sealed record ApiProblem(
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     MaxDepth = 16)]
 [JsonSerializable(typeof(SubscribeBody))]

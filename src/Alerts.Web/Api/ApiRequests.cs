@@ -42,6 +42,7 @@ internal static class ApiRequests
         {
             // The serializer's own message names .NET types; the position and the JSON path are what a caller needs.
             var what = ex.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "an unknown property"
+                : ex.Message.Contains("uplicate", StringComparison.Ordinal) ? "a repeated property"
                 : ex.Path is { Length: > 1 } ? "a value of the wrong type or malformed JSON"
                 : "malformed JSON";
             var line = (ex.LineNumber ?? 0) + 1;

@@ -50,7 +50,7 @@ public sealed partial class ManageLinksTests
         var unsubscribeToken = await harness.Get<SubscriptionLinks>().UnsubscribeTokenAsync(subscription.Id, Ct);
 
         (await manage.GetByManageTokenAsync(unsubscribeToken, Ct)).Error.ShouldBe(new TokenCheck(TokenStatus.WrongPurpose, null, null).Error);
-        (await manage.GetByManageTokenAsync(token[..^3] + "abc", Ct)).Ok.ShouldBeFalse();
+        (await manage.GetByManageTokenAsync(Web.ApiTestExtensions.Tamper(token), Ct)).Ok.ShouldBeFalse();
         harness.App.Clock.Advance(TimeSpan.FromDays(31));
         (await manage.GetByManageTokenAsync(token, Ct)).Error.ShouldBe(new TokenCheck(TokenStatus.Expired, null, null).Error);
     }

@@ -85,6 +85,7 @@ public sealed class ApiErrorTests
     [InlineData("{\"email\": \"a@example.org\", \"topics\": [\"ports\"", "line 1")]
     [InlineData("{\n  \"email\": \"a@example.org\",\n  \"topics\": \"ports\"\n}", "line 3")]
     [InlineData("{\"email\": \"a@example.org\", \"topics\": [\"ports\"], \"admin\": true}", "unknown property")]
+    [InlineData("{\"email\": \"a@example.org\", \"topics\": [\"ports\"], \"email\": \"b@example.org\"}", "a repeated property")]
     [InlineData("[1, 2, 3]", "line 1")]
     [InlineData("null", "null")]
     [InlineData("", "empty")]
@@ -188,7 +189,7 @@ public sealed class ApiErrorTests
         await using var server = await StartWithTopicAsync();
         var subscription = await server.Get<ManageSubscriptions>().EnsureOperatorSubscriberAsync(new SubscriptionRequest("reader@example.org", ["ports"]), Ct);
         var unsubscribeToken = await server.Get<SubscriptionLinks>().UnsubscribeTokenAsync(subscription.Id, Ct);
-        var forged = unsubscribeToken[..^4] + "AAAA";
+        var forged = ApiTestExtensions.Tamper(unsubscribeToken);
 
         using var confirmForged = await server.Client.PostJsonAsync("api/v1/subscriptions/confirm", new JsonObject { ["token"] = forged });
         using var getWithUnsubscribeToken = await server.Client.GetAsync("api/v1/subscription?token=" + Uri.EscapeDataString(unsubscribeToken), Ct);

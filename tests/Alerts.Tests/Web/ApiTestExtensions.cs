@@ -65,6 +65,17 @@ public static partial class ApiTestExtensions
         return Uri.UnescapeDataString(match.Groups[2].Value);
     }
 
+    /// <summary>
+    /// The token with the first character of its signature changed: a different signature for sure (the last
+    /// character of base64 may only carry padding bits).
+    /// </summary>
+    public static string Tamper(string token)
+    {
+        var signatureStart = token.LastIndexOf('.') + 1;
+        var replacement = token[signatureStart] == 'A' ? 'B' : 'A';
+        return token[..signatureStart] + replacement + token[(signatureStart + 1)..];
+    }
+
     [GeneratedRegex(@"(\S+/confirm\?token=(\S+))")]
     private static partial Regex ConfirmLink();
 }
