@@ -37,6 +37,7 @@ public static class AlertsCommandLine
             SubscriptionsCommand.BuildSubscribe(),
             SubscriptionsCommand.Build(),
             DigestCommand.Build(),
+            ServeCommand.Build(),
         };
         return root;
     }

@@ -4,8 +4,12 @@ using System.Text;
 
 namespace Alerts.Core.Digests;
 
-/// <summary>What surrounds the digest's items: the heading, the footer's sentence and the unsubscribe link.</summary>
-public sealed record HtmlDigestFrame(string Title, string FooterNote, string UnsubscribeUrl);
+/// <summary>What surrounds the digest's items: the heading, the footer's sentence, the manage and unsubscribe links.</summary>
+public sealed record HtmlDigestFrame(string Title, string FooterNote, string UnsubscribeUrl)
+{
+    /// <summary>The subscriber's manage page (change topics or frequency, pause); no link when null.</summary>
+    public string? ManageUrl { get; init; }
+}
 
 /// <summary>
 /// The digest as the HTML part of an email, built for mail clients rather than browsers: a tables-based
@@ -63,6 +67,7 @@ public static class HtmlDigest
 
         html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"muted\" style=\"padding:16px 4px;font-size:12px;line-height:1.5;color:#59636e;{Wrap}\">")
             .Append(Escape(frame.FooterNote)).Append("<br>")
+            .Append(frame.ManageUrl is null ? "" : (Link(frame.ManageUrl, "Change topics or frequency, or pause") ?? Escape("Manage: " + frame.ManageUrl)) + " &middot; ")
             .Append(Link(frame.UnsubscribeUrl, "Unsubscribe") ?? Escape("Unsubscribe: " + frame.UnsubscribeUrl))
             .Append("</td></tr>\n</table>\n</td></tr>\n</table>\n</body>\n</html>\n");
         return html.ToString();

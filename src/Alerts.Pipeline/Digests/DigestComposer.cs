@@ -13,7 +13,8 @@ namespace Alerts.Pipeline.Digests;
 /// <summary>
 /// Turns a digest's event ranges into the email: topic sections built by <see cref="DigestBuilder"/>, the
 /// HTML and plain-text bodies, and the headers (subject with topic names and counts, Message-ID from the
-/// digest id, List-Id, List-Unsubscribe with the one-click URL when the site is https and a mailto always).
+/// digest id, List-Id, List-Unsubscribe with the one-click URL when the site is https and a mailto always);
+/// the footer links to the manage page (a fresh manage token per digest) and to unsubscribe.
 /// </summary>
 public sealed class DigestComposer(
     ISubscriptionStore subscriptions,
@@ -88,10 +89,11 @@ public sealed class DigestComposer(
         ArgumentNullException.ThrowIfNull(sections);
         var token = await links.UnsubscribeTokenAsync(subscription.Id, cancellationToken);
         var unsubscribeUrl = links.UnsubscribeUrl(token);
+        var manageUrl = links.ManageUrl(await links.ManageTokenAsync(subscription.Id, cancellationToken));
         var subject = Subject(sections);
         var note = $"You receive this because {subscription.Email} subscribed to Alerts for {string.Join(", ", sections.Select(s => s.TopicName))} ({Describe(subscription)}).";
-        var text = PlainTextDigest.Render(sections) + $"-- \n{note}\nUnsubscribe: {unsubscribeUrl}\n";
-        var html = HtmlDigest.Render(sections, new HtmlDigestFrame(subject, note, unsubscribeUrl));
+        var text = PlainTextDigest.Render(sections) + $"-- \n{note}\nChange topics or frequency, or pause: {manageUrl}\nUnsubscribe: {unsubscribeUrl}\n";
+        var html = HtmlDigest.Render(sections, new HtmlDigestFrame(subject, note, unsubscribeUrl) { ManageUrl = manageUrl });
         var domain = links.MailDomain;
         return new MailMessage
         {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Pipeline.Subscriptions;
 
 /// <summary>
-/// Signed confirm and unsubscribe links. Tokens are signed with the keys of <c>Tokens:Keys</c> when any are
+/// Signed confirm, manage and unsubscribe links. Tokens are signed with the keys of <c>Tokens:Keys</c> when any are
 /// configured; otherwise with a key the store generates on first use and keeps (id <see cref="StoreKeyId"/>),
 /// so a local install works out of the box and its links survive restarts. Configuring keys later replaces
 /// the store key: links signed with it stop working, except unsubscribe links, which the operator can honour
@@ -53,6 +53,13 @@ public sealed class SubscriptionLinks(
     /// <summary>The confirmation link: <c>{PublicBaseUrl}/confirm?token=...</c>.</summary>
     public async Task<string> ConfirmUrlAsync(string subscriptionId, CancellationToken cancellationToken) =>
         siteOptions.Value.Url("/confirm?token=" + Uri.EscapeDataString((await TokensAsync(cancellationToken)).Create(TokenPurpose.Confirm, subscriptionId)));
+
+    /// <summary>The manage token (lives <see cref="TokenOptions.ManageLifetime"/>) for <paramref name="subscriptionId"/>.</summary>
+    public async Task<string> ManageTokenAsync(string subscriptionId, CancellationToken cancellationToken) =>
+        (await TokensAsync(cancellationToken)).Create(TokenPurpose.Manage, subscriptionId);
+
+    /// <summary>The manage page: <c>{PublicBaseUrl}/manage?token=...</c>.</summary>
+    public string ManageUrl(string token) => siteOptions.Value.Url("/manage?token=" + Uri.EscapeDataString(token));
 
     /// <summary>The unsubscribe token (never expires) for <paramref name="subscriptionId"/>.</summary>
     public async Task<string> UnsubscribeTokenAsync(string subscriptionId, CancellationToken cancellationToken) =>

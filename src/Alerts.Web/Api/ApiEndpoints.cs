@@ -1,25 +1,74 @@
+using Alerts.Pipeline.Storage;
+using Alerts.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Alerts.Web.Api;
 
-/// <summary>The JSON API under <c>/api/v1</c>.</summary>
+/// <summary>The JSON API under <c>/api/v1</c> (docs/api.md describes every endpoint, error and limit).</summary>
 public static class ApiEndpoints
 {
     public const string Prefix = "/api/v1";
 
-    public static IHostApplicationBuilder AddAlertsApi(this IHostApplicationBuilder builder) => builder;
+    public static IHostApplicationBuilder AddAlertsApi(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
 
-    public static IApplicationBuilder UseAlertsApiMiddleware(this IApplicationBuilder app) => app;
+        // The throttle is shared with the page forms; registered here so AddAlertsWeb brings it once.
+        builder.Services.AddAlertsThrottle();
+        return builder;
+    }
+
+    public static IApplicationBuilder UseAlertsApiMiddleware(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<ApiErrorMiddleware>();
+        return app;
+    }
 
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet(Prefix + "/health", () => Results.Json(new HealthReply("ok")));
+        var api = endpoints.MapGroup(Prefix);
+        api.MapGet("/health", HealthAsync);
+        api.MapGet("/topics", SubscriptionApi.ListTopicsAsync);
+        api.MapPost("/subscriptions", SubscriptionApi.SubscribeAsync);
+        api.MapPost("/subscriptions/confirm", SubscriptionApi.ConfirmAsync);
+        api.MapGet("/subscription", SubscriptionApi.GetAsync);
+        api.MapPut("/subscription", SubscriptionApi.UpdateAsync);
+        api.MapPost("/subscription/pause", SubscriptionApi.PauseAsync);
+        api.MapPost("/subscription/resume", SubscriptionApi.ResumeAsync);
+        api.MapPost("/unsubscribe", SubscriptionApi.UnsubscribeAsync);
+        api.MapGet("/unsubscribe", SubscriptionApi.UnsubscribePage);
+
+        var admin = api.MapGroup("/admin").AddEndpointFilter(AdminApi.RequireAdminAsync);
+        admin.MapGet("/topics", AdminApi.ListTopicsAsync);
+        admin.MapPost("/topics", AdminApi.AddTopicAsync);
+        admin.MapGet("/topics/{id}", AdminApi.GetTopicAsync);
+        admin.MapDelete("/topics/{id}", AdminApi.RemoveTopicAsync);
+        admin.MapGet("/feeds", AdminApi.ListFeedsAsync);
+        admin.MapPost("/feeds", AdminApi.AddFeedAsync);
+        admin.MapDelete("/feeds", AdminApi.RemoveFeedAsync);
         return endpoints;
     }
-}
 
-public sealed record HealthReply(string Status);
+    /// <summary>200 when the store answers within 5 seconds, else 503.</summary>
+    private static async Task<IResult> HealthAsync(ITopicStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await store.GetTopicsVersionAsync(deadline.Token);
+            return Results.Json(new HealthReply("ok"), ApiJsonContext.Default.HealthReply);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            loggers.CreateLogger("Alerts.Web.Api").StoreUnhealthy(ex);
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "store: the store did not answer", ApiProblems.UnavailableType);
+        }
+    }
+}

@@ -1,15 +1,52 @@
+using Alerts.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Alerts.Web.Pages;
 
-/// <summary>The server-rendered subscription pages at the site root.</summary>
+/// <summary>
+/// The server-rendered subscription pages at the site root. Every page works without JavaScript; every form
+/// posts back with a CSRF check; links from emails (confirm, unsubscribe) only show a button, because mail
+/// scanners open links and must not confirm or unsubscribe anyone. See docs/pages.md.
+/// </summary>
 public static class PageEndpoints
 {
-    public static IHostApplicationBuilder AddAlertsPages(this IHostApplicationBuilder builder) => builder;
+    public static IHostApplicationBuilder AddAlertsPages(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<CsrfProtection>();
+        return builder;
+    }
 
-    public static IApplicationBuilder UseAlertsPagesMiddleware(this IApplicationBuilder app) => app;
+    /// <summary>Security headers on every response, pages and API alike; error pages outside /api.</summary>
+    public static IApplicationBuilder UseAlertsPagesMiddleware(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseSecurityHeaders();
+        app.UseMiddleware<PageErrorMiddleware>();
+        return app;
+    }
 
-    public static IEndpointRouteBuilder MapAlertsPages(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapAlertsPages(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet(StaticAsset.Stylesheet.Path, StaticAsset.Stylesheet.Serve);
+        endpoints.MapGet(StaticAsset.Script.Path, StaticAsset.Script.Serve);
+
+        endpoints.MapGet("/", SubscribePages.ShowAsync);
+        endpoints.MapPost("/", SubscribePages.SubmitAsync);
+        endpoints.MapGet("/check-email", SubscribePages.CheckEmail);
+        endpoints.MapGet("/confirm", SubscribePages.ShowConfirmAsync);
+        endpoints.MapPost("/confirm", SubscribePages.ConfirmAsync);
+        endpoints.MapGet("/manage", ManagePages.ShowAsync);
+        endpoints.MapPost("/manage", ManagePages.SaveAsync);
+        endpoints.MapPost("/manage/pause", ManagePages.PauseAsync);
+        endpoints.MapPost("/manage/resume", ManagePages.ResumeAsync);
+        endpoints.MapGet("/unsubscribe", UnsubscribePages.ShowAsync);
+        endpoints.MapPost("/unsubscribe", UnsubscribePages.UnsubscribeAsync);
+        endpoints.MapPost("/resubscribe", UnsubscribePages.ResubscribeAsync);
+        return endpoints;
+    }
 }
