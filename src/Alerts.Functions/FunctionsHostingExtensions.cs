@@ -3,8 +3,10 @@ using System.Net;
 using System.Text.Json;
 using Alerts.Functions.Functions;
 using Alerts.Functions.Invocations;
+using Alerts.Functions.Web;
 using Alerts.Pipeline.Messages;
 using Alerts.Sqlite;
+using Alerts.Web;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Functions;
@@ -35,6 +37,13 @@ public static partial class FunctionsHostingExtensions
         builder.Services.AddTransient<ScheduleFunction>();
         builder.Services.AddTransient<PollFeedFunction>();
         builder.Services.AddTransient<ProcessArticleFunction>();
+        builder.Services.AddTransient<DigestScheduleFunction>();
+        builder.Services.AddTransient<SendDigestFunction>();
+        builder.AddAlertsWeb();
+        builder.Services.AddSingleton<WebReplay>();
+        builder.Services.AddTransient<ApiFunction>();
+        builder.Services.AddTransient<AdminFunction>();
+        builder.Services.AddTransient<PagesFunction>();
         return builder;
     }
 
@@ -49,9 +58,16 @@ public static partial class FunctionsHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/", () => Results.Text("alerts functions handler", "text/plain"));
+        // Built now, not on the first HTTP invocation: a web layer that cannot start fails the handler at start-up.
+        app.Services.GetRequiredService<WebReplay>();
         app.MapFunction<ScheduleFunction>();
         app.MapFunction<PollFeedFunction>();
         app.MapFunction<ProcessArticleFunction>();
+        app.MapFunction<DigestScheduleFunction>();
+        app.MapFunction<SendDigestFunction>();
+        app.MapFunction<ApiFunction>();
+        app.MapFunction<AdminFunction>();
+        app.MapFunction<PagesFunction>();
         return app;
     }
 

@@ -40,6 +40,31 @@ public sealed class InvocationReply
         return this;
     }
 
+    /// <summary>
+    /// Sets an <c>http</c> output binding: <c>{statusCode, headers, body}</c>. A header with one value is a string;
+    /// a header with several (Set-Cookie) is an array of strings, one per value, never folded into one line.
+    /// </summary>
+    public InvocationReply HttpOutput(string binding, int statusCode, IEnumerable<KeyValuePair<string, string[]>> headers, string body)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        var headerObject = new JsonObject();
+        foreach (var (name, values) in headers)
+        {
+            headerObject[name] = values.Length == 1
+                ? JsonValue.Create(values[0])
+                : new JsonArray(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+        }
+
+        _outputs[binding] = new JsonObject
+        {
+            // The host reads statusCode as a string (HttpOutputBindingResponse.StatusCode).
+            ["statusCode"] = statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["headers"] = headerObject,
+            ["body"] = body,
+        };
+        return this;
+    }
+
     public string ToJson()
     {
         var body = new JsonObject
