@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Alerts.Azure;
 using Alerts.Functions.Functions;
 using Alerts.Functions.Invocations;
 using Alerts.Functions.Web;
@@ -48,10 +49,10 @@ public static partial class FunctionsHostingExtensions
     }
 
     /// <summary>
-    /// The one place the store is chosen. The embedded SQLite store for now; this line becomes
-    /// <c>builder.AddAzureStorage()</c> when the Azure Table and Queue adapters land.
+    /// The one place the store is chosen: Azure Storage (tables and queues) on the account the host's own
+    /// <c>AzureWebJobsStorage</c> settings name. The subscription store is still SQLite until the Azure one lands.
     /// </summary>
-    public static IHostApplicationBuilder AddAlertsStore(this IHostApplicationBuilder builder) => builder.AddSqliteStore();
+    public static IHostApplicationBuilder AddAlertsStore(this IHostApplicationBuilder builder) => builder.AddSqliteStore().AddAzureStorage();
 
     /// <summary><c>GET /</c> (the host's readiness probe) and one <c>POST /&lt;FunctionName&gt;</c> per function.</summary>
     public static WebApplication MapAlertsFunctions(this WebApplication app)

@@ -52,7 +52,7 @@ public sealed record HttpEnvelope(Uri Url, string Method, IReadOnlyList<KeyValue
     }
 
     /// <summary>"203.0.113.7", "203.0.113.7:52110", "2001:db8::7" or "[2001:db8::7]:443".</summary>
-    internal static IPAddress? ParseAddress(string text)
+    public static IPAddress? ParseAddress(string text)
     {
         if (text.StartsWith('['))
         {

@@ -20,13 +20,20 @@ public sealed class WebReplay
     private readonly IServiceScopeFactory _scopes;
 
     public WebReplay(IServiceProvider services)
+        : this(services, endpoints => endpoints.MapAlertsWeb())
+    {
+    }
+
+    /// <summary>A pipeline with other endpoints than the web layer's (tests add probes beside <c>MapAlertsWeb()</c>).</summary>
+    public WebReplay(IServiceProvider services, Action<IEndpointRouteBuilder> mapEndpoints)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(mapEndpoints);
         _scopes = services.GetRequiredService<IServiceScopeFactory>();
         var app = new ApplicationBuilder(services);
         app.UseAlertsWeb();
         app.UseRouting();
-        app.UseEndpoints(endpoints => endpoints.MapAlertsWeb());
+        app.UseEndpoints(mapEndpoints);
         // No endpoint matched: ApplicationBuilder's terminal answers 404.
         _pipeline = app.Build();
     }
@@ -49,15 +56,17 @@ public sealed class WebReplay
         var context = new DefaultHttpContext(features) { RequestServices = scope.ServiceProvider };
 
         var request = context.Request;
+        foreach (var (name, values) in envelope.Headers)
+        {
+            request.Headers.Append(name, values);
+        }
+
+        // The URL the host received is what the request was; set after the headers, it replaces their Host.
         request.Method = envelope.Method;
         request.Scheme = envelope.Url.Scheme;
         request.Host = HostString.FromUriComponent(envelope.Url);
         request.Path = PathString.FromUriComponent(envelope.Url);
         request.QueryString = QueryString.FromUriComponent(envelope.Url);
-        foreach (var (name, values) in envelope.Headers)
-        {
-            request.Headers.Append(name, values);
-        }
 
         var body = Encoding.UTF8.GetBytes(envelope.Body);
         request.Body = new MemoryStream(body, writable: false);
