@@ -17,10 +17,12 @@ namespace Alerts.Azure;
 /// <item><c>claimarticles</c>: processed marks, PartitionKey the padded article id, RowKey the topic id.</item>
 /// <item><c>topicevents</c>: PartitionKey "e-" + topic id, RowKey the padded sequence number from the "events"
 /// counter; <c>topiceventids</c> maps each event's id (topic/article/index) to its sequence number.</item>
+/// <item><c>topicheads</c>: PartitionKey "heads", RowKey the topic id: the topic's newest event (<c>LastSeq</c>) and
+/// newest NewClaim or Contradiction (<c>RaisingSeq</c>), so the subscription store finds unsent events without reading them.</item>
 /// </list>
 /// Tables have no transaction across these, so <see cref="SaveArticleResultAsync"/> writes in an order a
 /// redelivery repairs: clusters and postings (idempotent), then each event's id claim and the event at the
-/// claimed number (a retry reuses the number), and the processed mark last.
+/// claimed number (a retry reuses the number), the topic's head, and the processed mark last.
 /// </summary>
 public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
 {
@@ -29,6 +31,8 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     private const string ArticlesTable = "claimarticles";
     private const string EventsTable = "topicevents";
     private const string EventIdsTable = "topiceventids";
+    private const string HeadsTable = "topicheads";
+    private const string HeadsPartition = "heads";
     private const string ClusterRow = "cluster";
     private const string CountRow = "count";
     private const string IdRow = "id";
@@ -116,6 +120,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
 
         var events = await tables.TableAsync(EventsTable, cancellationToken);
         var eventIds = await tables.TableAsync(EventIdsTable, cancellationToken);
+        var head = new TopicHead(0, 0);
         for (var i = 0; i < result.Events.Count; i++)
         {
             var topicEvent = result.Events[i];
@@ -133,6 +138,12 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
             };
             AzureStoreTables.SetLongText(entity, "Body", JsonSerializer.Serialize(topicEvent, Json));
             await Client.UpsertAsync(events, entity, TableUpdateMode.Replace, cancellationToken);
+            head = new TopicHead(Math.Max(head.LastSeq, seq), RaisesDigest(topicEvent.Type) ? Math.Max(head.RaisingSeq, seq) : head.RaisingSeq);
+        }
+
+        if (result.Events.Count > 0)
+        {
+            await RaiseHeadAsync(topicId, head, cancellationToken);
         }
 
         var articles = await tables.TableAsync(ArticlesTable, cancellationToken);
@@ -200,6 +211,66 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         }
 
         return count;
+    }
+
+    /// <summary>Every topic's head by topic id: one query of the one heads partition (a row per topic that has events).</summary>
+    internal static async Task<IReadOnlyDictionary<string, TopicHead>> ReadTopicHeadsAsync(AzureStoreTables tables, CancellationToken cancellationToken)
+    {
+        var table = await tables.TableAsync(HeadsTable, cancellationToken);
+        var heads = new Dictionary<string, TopicHead>(StringComparer.Ordinal);
+        await foreach (var entity in tables.Client.QueryAllAsync(table, AzureTableClient.PartitionFilter(HeadsPartition), cancellationToken))
+        {
+            heads[TableKeys.DecodeKey(entity.RowKey)] = new TopicHead(entity.GetInt64("LastSeq") ?? 0, entity.GetInt64("RaisingSeq") ?? 0);
+        }
+
+        return heads;
+    }
+
+    /// <summary>The last event sequence number given out, in any topic (0 when none).</summary>
+    internal static Task<long> NewestEventSeqAsync(AzureStoreTables tables, CancellationToken cancellationToken) =>
+        tables.CurrentIdAsync(EventsTable, cancellationToken);
+
+    /// <summary>The events a digest is sent for; corroborations ride along but never raise one.</summary>
+    internal static bool RaisesDigest(TopicEventType type) => type is TopicEventType.NewClaim or TopicEventType.Contradiction;
+
+    /// <summary>
+    /// Moves the topic's head up to <paramref name="seen"/> (never down), with If-Match, retried on conflict.
+    /// It is written after the events, so a head never names an event that is not stored; a crash before it is
+    /// repaired by the redelivery, which writes the same events and raises the head again.
+    /// </summary>
+    private async Task RaiseHeadAsync(string topicId, TopicHead seen, CancellationToken cancellationToken)
+    {
+        var table = await tables.TableAsync(HeadsTable, cancellationToken);
+        var key = TableKeys.EncodeKey(topicId);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await Client.GetAsync(table, HeadsPartition, key, cancellationToken);
+            var last = current?.GetInt64("LastSeq") ?? 0;
+            var raising = current?.GetInt64("RaisingSeq") ?? 0;
+            if (current is not null && last >= seen.LastSeq && raising >= seen.RaisingSeq)
+            {
+                return;
+            }
+
+            var next = new TableEntity(HeadsPartition, key)
+            {
+                ["TopicId"] = topicId,
+                ["LastSeq"] = Math.Max(last, seen.LastSeq),
+                ["RaisingSeq"] = Math.Max(raising, seen.RaisingSeq),
+                ETag = current?.ETag,
+            };
+            var result = current is null
+                ? await Client.InsertAsync(table, next, cancellationToken)
+                : await Client.UpdateAsync(table, next, TableUpdateMode.Replace, cancellationToken);
+            if (result.Written)
+            {
+                return;
+            }
+
+            await AzureStoreTables.BackOffAsync(attempt, cancellationToken);
+        }
+
+        throw new AzureStorageException($"store: could not move the head of topic {topicId} after {MaxAttempts} attempts (too much contention)");
     }
 
     /// <summary>Replaces the cluster, then posts each of its keys it is not yet posted under (idempotent, so a redelivery may repeat it).</summary>
@@ -274,3 +345,6 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
 
     private static string EventPartition(string topicId) => "e-" + TableKeys.EncodeKey(topicId);
 }
+
+/// <summary>A topic's newest event and newest event that raises a digest (0 when none).</summary>
+internal readonly record struct TopicHead(long LastSeq, long RaisingSeq);

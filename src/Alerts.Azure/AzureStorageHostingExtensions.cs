@@ -21,8 +21,8 @@ public static class AzureStorageHostingExtensions
     /// <c>__clientId</c> / <c>__queueServiceUri</c> / <c>__tableServiceUri</c> settings), validated at
     /// start-up; the <see cref="StorageAccount"/>, signer and transport; <see cref="AzureQueueClient"/>,
     /// <see cref="AzureTableClient"/>; <see cref="AzureWorkQueue"/> as the <see cref="IWorkQueue"/> and the Azure Table
-    /// stores as <see cref="IFeedStore"/>, <see cref="IArticleStore"/>, <see cref="ITopicStore"/> and
-    /// <see cref="IClaimStore"/>, each replacing the one registered before (so they win over the SQLite store
+    /// stores as <see cref="IFeedStore"/>, <see cref="IArticleStore"/>, <see cref="ITopicStore"/>,
+    /// <see cref="IClaimStore"/> and <see cref="ISubscriptionStore"/>, each replacing the one registered before (so they win over the SQLite store
     /// whichever is added first).
     /// </summary>
     public static IHostApplicationBuilder AddAzureStorage(this IHostApplicationBuilder builder)
@@ -58,6 +58,7 @@ public static class AzureStorageHostingExtensions
         services.TryAddSingleton<AzureArticleStore>();
         services.TryAddSingleton<AzureTopicStore>();
         services.TryAddSingleton<AzureClaimStore>();
+        services.TryAddSingleton<AzureSubscriptionStore>();
         services.RemoveAll<IWorkQueue>();
         services.AddSingleton<IWorkQueue>(provider => provider.GetRequiredService<AzureWorkQueue>());
         services.RemoveAll<IFeedStore>();
@@ -68,6 +69,8 @@ public static class AzureStorageHostingExtensions
         services.AddSingleton<ITopicStore>(provider => provider.GetRequiredService<AzureTopicStore>());
         services.RemoveAll<IClaimStore>();
         services.AddSingleton<IClaimStore>(provider => provider.GetRequiredService<AzureClaimStore>());
+        services.RemoveAll<ISubscriptionStore>();
+        services.AddSingleton<ISubscriptionStore>(provider => provider.GetRequiredService<AzureSubscriptionStore>());
         return builder;
     }
 

@@ -83,6 +83,13 @@ public sealed class AzureStoreTables
         throw new AzureStorageException($"store: could not allocate a {kind} id after {MaxAttempts} attempts (too much contention)");
     }
 
+    /// <summary>The last id of <paramref name="kind"/> given out (0 when none): one point read of its counter.</summary>
+    public async Task<long> CurrentIdAsync(string kind, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(CountersTable, cancellationToken);
+        return (await Client.GetAsync(table, IdsPartition, kind, cancellationToken))?.GetInt64("Value") ?? 0;
+    }
+
     /// <summary>A short random pause before retrying after a concurrency conflict, growing a little with each attempt.</summary>
     public static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
         Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + Math.Min(attempt, 20) * 5)), cancellationToken);

@@ -17,7 +17,8 @@ internal sealed class AzureStores(AzuriteFixture azurite)
     public StoreSet OpenAgain()
     {
         var tables = new AzureStoreTables(new AzureTableClient(azurite.CreateTransport()), _prefix ?? throw new InvalidOperationException("tests: Create first"));
-        return new StoreSet(new AzureFeedStore(tables), new AzureArticleStore(tables), new AzureTopicStore(tables), new AzureClaimStore(tables));
+        return new StoreSet(new AzureFeedStore(tables), new AzureArticleStore(tables), new AzureTopicStore(tables), new AzureClaimStore(tables),
+            new AzureSubscriptionStore(tables));
     }
 }
 
@@ -53,6 +54,16 @@ public sealed class AzureTopicStoreContractTests(AzuriteFixture azurite) : Topic
 
 [Collection(AzuriteCollection.Name)]
 public sealed class AzureClaimStoreContractTests(AzuriteFixture azurite) : ClaimStoreContract
+{
+    private readonly AzureStores _stores = new(azurite);
+
+    protected override Task<StoreSet> CreateStoresAsync() => Task.FromResult(_stores.Create());
+
+    protected override StoreSet OpenAgain() => _stores.OpenAgain();
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureSubscriptionStoreContractTests(AzuriteFixture azurite) : SubscriptionStoreContract
 {
     private readonly AzureStores _stores = new(azurite);
 

@@ -15,7 +15,8 @@ internal sealed class SqliteStores : IDisposable
     public void Dispose() => _temp.Dispose();
 
     private static StoreSet Of(SqliteDatabase database) =>
-        new(new SqliteFeedStore(database), new SqliteArticleStore(database), new SqliteTopicStore(database), new SqliteClaimStore(database));
+        new(new SqliteFeedStore(database), new SqliteArticleStore(database), new SqliteTopicStore(database), new SqliteClaimStore(database),
+            new SqliteSubscriptionStore(database, TimeProvider.System));
 }
 
 public sealed class SqliteFeedStoreContractTests : FeedStoreContract, IDisposable
@@ -52,6 +53,17 @@ public sealed class SqliteTopicStoreContractTests : TopicStoreContract, IDisposa
 }
 
 public sealed class SqliteClaimStoreContractTests : ClaimStoreContract, IDisposable
+{
+    private readonly SqliteStores _stores = new();
+
+    protected override Task<StoreSet> CreateStoresAsync() => Task.FromResult(_stores.Create());
+
+    protected override StoreSet OpenAgain() => _stores.OpenAgain();
+
+    public void Dispose() => _stores.Dispose();
+}
+
+public sealed class SqliteSubscriptionStoreContractTests : SubscriptionStoreContract, IDisposable
 {
     private readonly SqliteStores _stores = new();
 

@@ -3,7 +3,7 @@ using Alerts.Pipeline.Storage;
 namespace Alerts.Tests.Contracts;
 
 /// <summary>The stores under test, all on the same storage.</summary>
-public sealed record StoreSet(IFeedStore Feeds, IArticleStore Articles, ITopicStore Topics, IClaimStore Claims);
+public sealed record StoreSet(IFeedStore Feeds, IArticleStore Articles, ITopicStore Topics, IClaimStore Claims, ISubscriptionStore Subscriptions);
 
 /// <summary>
 /// What the store contract suites need from an implementation: fresh, empty stores for each test, and more
