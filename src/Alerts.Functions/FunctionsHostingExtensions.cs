@@ -6,7 +6,6 @@ using Alerts.Functions.Functions;
 using Alerts.Functions.Invocations;
 using Alerts.Functions.Web;
 using Alerts.Pipeline.Messages;
-using Alerts.Sqlite;
 using Alerts.Web;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +15,9 @@ public static partial class FunctionsHostingExtensions
 {
     /// <summary>Port used when the handler runs without the Functions host (FUNCTIONS_CUSTOMHANDLER_PORT unset).</summary>
     public const int LocalPort = 7071;
+
+    /// <summary>Endpoint name of <c>GET /</c>, the host's readiness probe (the one route that is not a function).</summary>
+    public const string HostProbeName = "functions-host-probe";
 
     /// <summary>
     /// The custom handler's process: Kestrel on 127.0.0.1 and the port the host passes in
@@ -50,15 +52,15 @@ public static partial class FunctionsHostingExtensions
 
     /// <summary>
     /// The one place the store is chosen: Azure Storage (tables and queues) on the account the host's own
-    /// <c>AzureWebJobsStorage</c> settings name. The subscription store is still SQLite until the Azure one lands.
+    /// <c>AzureWebJobsStorage</c> settings name (a connection string locally, the managed identity in Azure).
     /// </summary>
-    public static IHostApplicationBuilder AddAlertsStore(this IHostApplicationBuilder builder) => builder.AddSqliteStore().AddAzureStorage();
+    public static IHostApplicationBuilder AddAlertsStore(this IHostApplicationBuilder builder) => builder.AddAzureStorage();
 
     /// <summary><c>GET /</c> (the host's readiness probe) and one <c>POST /&lt;FunctionName&gt;</c> per function.</summary>
     public static WebApplication MapAlertsFunctions(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/", () => Results.Text("alerts functions handler", "text/plain"));
+        app.MapGet("/", () => Results.Text("alerts functions handler", "text/plain")).WithName(HostProbeName);
         // Built now, not on the first HTTP invocation: a web layer that cannot start fails the handler at start-up.
         app.Services.GetRequiredService<WebReplay>();
         app.MapFunction<ScheduleFunction>();

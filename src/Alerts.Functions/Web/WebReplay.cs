@@ -64,7 +64,7 @@ public sealed class WebReplay
         // The URL the host received is what the request was; set after the headers, it replaces their Host.
         request.Method = envelope.Method;
         request.Scheme = envelope.Url.Scheme;
-        request.Host = HostString.FromUriComponent(envelope.Url);
+        request.Host = HostString.FromUriComponent(envelope.Url.Authority);
         request.Path = PathString.FromUriComponent(envelope.Url);
         request.QueryString = QueryString.FromUriComponent(envelope.Url);
 

@@ -52,7 +52,6 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "0",
-            ["Store:Path"] = Path.Combine(folder, "alerts.db"),
             ["Fetch:AllowedNetworks:0"] = "127.0.0.1/32",
             ["Fetch:Timeout"] = "00:00:10",
             ["Mail:Outbox:Folder"] = Path.Combine(folder, "outbox"),
