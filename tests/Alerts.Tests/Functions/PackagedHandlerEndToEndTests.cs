@@ -9,7 +9,8 @@ using Alerts.Core.Subscriptions;
 using Alerts.Core.Topics;
 using Alerts.Pipeline.Feeds;
 using Alerts.Pipeline.Hosting;
-using Alerts.Pipeline.Storage;
+using Alerts.Pipeline.Subscriptions;
+using Alerts.Pipeline.Topics;
 using Alerts.Tests.Azure;
 using Alerts.Tests.Fetching;
 using Microsoft.AspNetCore.Http;
@@ -217,18 +218,10 @@ public sealed class PackagedHandlerEndToEndTests(AzuriteFixture azurite, Functio
         await using var news = await StartHarbourNewsAsync();
         using (var setup = SetupHost(settings))
         {
-            await setup.Services.GetRequiredService<ITopicStore>().UpsertTopicAsync(new Topic("ports", "Velmar port", "velmar"), Ct);
+            await setup.Services.GetRequiredService<ManageTopics>().AddAsync(new Topic("ports", "Velmar port", "velmar"), Ct);
             await setup.Services.GetRequiredService<ManageFeeds>().AddAsync(news.Url("/feed.xml").AbsoluteUri, null, allowFile: false, Ct);
-            await setup.Services.GetRequiredService<ISubscriptionStore>().SaveAsync(new Subscription
-            {
-                Id = Subscription.NewId(),
-                Email = "operator@example.org",
-                Topics = ["ports"],
-                Frequency = DigestFrequency.Immediate,
-                State = SubscriptionState.Active,
-                CreatedAt = DateTimeOffset.UtcNow,
-                ConfirmedAt = DateTimeOffset.UtcNow,
-            }, startFromNow: false, Ct);
+            await setup.Services.GetRequiredService<ManageSubscriptions>().EnsureOperatorSubscriberAsync(
+                new SubscriptionRequest("operator@example.org", ["ports"], DigestFrequency.Immediate), Ct);
         }
 
         using var handler = await StartHandlerAsync(settings);
