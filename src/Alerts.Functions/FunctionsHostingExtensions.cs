@@ -47,6 +47,7 @@ public static partial class FunctionsHostingExtensions
         builder.Services.AddTransient<ApiFunction>();
         builder.Services.AddTransient<AdminFunction>();
         builder.Services.AddTransient<PagesFunction>();
+        builder.Services.AddTransient<ManagePagesFunction>();
         return builder;
     }
 
@@ -71,6 +72,7 @@ public static partial class FunctionsHostingExtensions
         app.MapFunction<ApiFunction>();
         app.MapFunction<AdminFunction>();
         app.MapFunction<PagesFunction>();
+        app.MapFunction<ManagePagesFunction>();
         return app;
     }
 

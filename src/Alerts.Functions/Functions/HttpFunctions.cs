@@ -57,3 +57,15 @@ public sealed class PagesFunction(WebReplay web) : IAlertsFunction
     public Task<InvocationReply> InvokeAsync(JsonElement invocation, CancellationToken cancellationToken) =>
         HttpFunction.ReplayAsync(web, Definition, invocation, verifiedByHost: false, cancellationToken);
 }
+
+/// <summary>
+/// HTTP, anonymous, route <c>manage/{action}</c>: the manage page's two-segment form posts (<c>/manage/pause</c>,
+/// <c>/manage/resume</c>), which the one-segment <c>Pages</c> route cannot take.
+/// </summary>
+public sealed class ManagePagesFunction(WebReplay web) : IAlertsFunction
+{
+    public static FunctionDefinition Definition { get; } = HttpFunction.Define("ManagePages");
+
+    public Task<InvocationReply> InvokeAsync(JsonElement invocation, CancellationToken cancellationToken) =>
+        HttpFunction.ReplayAsync(web, Definition, invocation, verifiedByHost: false, cancellationToken);
+}

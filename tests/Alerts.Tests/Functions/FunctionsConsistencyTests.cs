@@ -343,73 +343,119 @@ public partial class FunctionsConsistencyTests
         services.GetRequiredService<IWorkQueue>().ShouldBeOfType<Alerts.Azure.AzureWorkQueue>();
     }
 
+    /// <summary>The httpTrigger binding of every HTTP function, by function name.</summary>
+    private static Dictionary<string, Binding> HttpTriggers() => FunctionFolders()
+        .Select(f => (Name: f.Key, Trigger: f.Value.SingleOrDefault(b => b.Type == "httpTrigger")))
+        .Where(f => f.Trigger is not null)
+        .ToDictionary(f => f.Name, f => f.Trigger!, StringComparer.Ordinal);
+
     [Fact]
     public void HttpFunctionsHaveRoutesThatLeaveTheHostsOwnRoutesAloneAndOnlyAdminNeedsAKey()
     {
-        var http = FunctionFolders()
-            .Select(f => (Name: f.Key, Trigger: f.Value.SingleOrDefault(b => b.Type == "httpTrigger")))
-            .Where(f => f.Trigger is not null)
-            .ToDictionary(f => f.Name, f => f.Trigger!, StringComparer.Ordinal);
+        var http = HttpTriggers();
 
-        http.Keys.Order(StringComparer.Ordinal).ShouldBe(["Admin", "Api", "Pages"]);
+        http.Keys.Order(StringComparer.Ordinal).ShouldBe(["Admin", "Api", "ManagePages", "Pages"]);
         http["Api"].Route.ShouldBe("api/v1/{*path}");
-        http["Api"].AuthLevel.ShouldBe("anonymous");
         http["Admin"].Route.ShouldBe("api/v1/admin/{*path}");
-        http["Admin"].AuthLevel.ShouldBe("function");
         http["Pages"].Route.ShouldBe("{page?}", "one optional segment: /admin/... and /runtime/... of the host stay the host's");
-        http["Pages"].AuthLevel.ShouldBe("anonymous");
+        http["ManagePages"].Route.ShouldBe("manage/{action}");
         foreach (var (name, trigger) in http)
         {
+            trigger.AuthLevel.ShouldBe(name == "Admin" ? "function" : "anonymous", $"{name}: only Admin needs a function key");
             trigger.Methods.ShouldNotBeEmpty($"{name}: methods");
             FunctionFolders()[name].ShouldContain(b => b.Type == "http" && b.Direction == "out" && b.Name == "res", $"{name}: the http output binding 'res'");
+            var first = trigger.Route!.Split('/')[0];
+            first.ShouldNotBeOneOf(["admin", "runtime"], $"{name}: the host's own routes start with /admin and /runtime");
+            if (first.StartsWith('{'))
+            {
+                trigger.Route.ShouldNotContain('/', customMessage: $"{name}: a route that starts with a parameter must stay one segment, or it takes the host's /admin/... routes");
+                trigger.Route.ShouldNotContain('*', customMessage: $"{name}: no catch-all at the root");
+            }
         }
 
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "host.json")));
         host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString().ShouldBe("", "pages live at the site root");
     }
 
-    /// <summary>The HTTP function whose host route would receive <paramref name="path"/> (a web route's template), or null.</summary>
-    private static string? FunctionFor(string path)
+    /// <summary>
+    /// The HTTP function whose route would receive requests for <paramref name="template"/> (a web route), by the
+    /// host's rule: of the function routes that match, the one with the most literal segments; null when none does.
+    /// Function routes are literal segments, then <c>{x}</c>, an optional last <c>{x?}</c>, or a catch-all <c>{*x}</c>.
+    /// </summary>
+    private static string? FunctionFor(string template, IReadOnlyDictionary<string, Binding> http)
     {
-        var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments is ["api", "v1", "admin", _, ..])
+        var segments = template.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        string? best = null;
+        var bestLiterals = -1;
+        foreach (var (name, trigger) in http)
         {
-            return "Admin";
+            var route = trigger.Route!.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (Matches(route, segments) && route.Count(r => !r.StartsWith('{')) is var literals && literals > bestLiterals)
+            {
+                (best, bestLiterals) = (name, literals);
+            }
         }
 
-        if (segments is ["api", "v1", _, ..])
+        return best;
+    }
+
+    private static bool Matches(string[] route, string[] segments)
+    {
+        for (var i = 0; i < route.Length; i++)
         {
-            return "Api";
+            var part = route[i];
+            if (part.StartsWith("{*", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            if (i >= segments.Length)
+            {
+                return part.EndsWith("?}", StringComparison.Ordinal) && i == route.Length - 1;
+            }
+
+            // A web route's own parameter ({id}) is one segment of any value: only a route parameter takes it.
+            var segmentIsParameter = segments[i].StartsWith('{');
+            if (!part.StartsWith('{') && (segmentIsParameter || !string.Equals(part, segments[i], StringComparison.OrdinalIgnoreCase)))
+            {
+                return false;
+            }
         }
 
-        return segments.Length <= 1 && !segments.Any(s => s.Contains('{', StringComparison.Ordinal) && s.Contains('*', StringComparison.Ordinal)) ? "Pages" : null;
+        return segments.Length == route.Length;
     }
 
     [Fact]
     public void EveryWebRouteIsReachableThroughAnHttpFunctionAndAdminRoutesOnlyThroughAdmin()
     {
+        var http = HttpTriggers();
         var routes = WebRoutes();
 
         routes.ShouldNotBeEmpty();
         foreach (var route in routes)
         {
             var template = route.RoutePattern.RawText!;
-            var function = FunctionFor(template);
-            function.ShouldNotBeNull($"web route {template} matches no HTTP function route (api/v1/{{*path}}, api/v1/admin/{{*path}}, {{page?}})");
-            var allowed = FunctionFolders()[function!].Single(b => b.Type == "httpTrigger").Methods;
-            foreach (var method in route.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])
+            var function = FunctionFor(template, http);
+            function.ShouldNotBeNull($"web route {template} matches no HTTP function's route: add a function folder for it");
+            var isAdmin = template.StartsWith("/api/v1/admin/", StringComparison.OrdinalIgnoreCase);
+            (function == "Admin").ShouldBe(isAdmin, $"{template} goes through {function}: admin routes, and only they, go through Admin");
+            foreach (var method in route.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
             {
                 if (method != "HEAD" && method != "OPTIONS")
                 {
-                    allowed.ShouldContain(method.ToLowerInvariant(), $"{method} {template} goes through {function}, whose function.json does not allow it");
+                    http[function!].Methods.ShouldContain(method.ToLowerInvariant(), $"{method} {template} goes through {function}, whose function.json does not allow it");
                 }
             }
         }
 
-        FunctionFor("/api/v1/health").ShouldBe("Api");
-        FunctionFor("/api/v1/admin/topics").ShouldBe("Admin");
-        FunctionFor("/manage").ShouldBe("Pages");
-        FunctionFor("/static/site.css").ShouldBeNull();
+        // The matcher itself, on routes the web helpers use.
+        FunctionFor("/api/v1/health", http).ShouldBe("Api");
+        FunctionFor("/api/v1/topics/{id}", http).ShouldBe("Api");
+        FunctionFor("/api/v1/admin/topics/{id}", http).ShouldBe("Admin");
+        FunctionFor("/", http).ShouldBe("Pages");
+        FunctionFor("/manage", http).ShouldBe("Pages");
+        FunctionFor("/manage/pause", http).ShouldBe("ManagePages");
+        FunctionFor("/static/site.css", http).ShouldBeNull();
     }
 
     [Fact]
