@@ -16,6 +16,15 @@ public sealed record WebResponse(int StatusCode, IReadOnlyList<KeyValuePair<stri
 /// </summary>
 public sealed class WebReplay
 {
+    /// <summary>
+    /// Headers about the bytes on this side's wire, not the response: the host writes the body again (as text) and
+    /// frames it itself, so a Content-Length computed here could disagree with what it sends.
+    /// </summary>
+    private static readonly HashSet<string> FramingHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive",
+    };
+
     private readonly RequestDelegate _pipeline;
     private readonly IServiceScopeFactory _scopes;
 
@@ -82,6 +91,7 @@ public sealed class WebReplay
         await responseFeature.StartAsync();
 
         var headers = context.Response.Headers
+            .Where(h => !FramingHeaders.Contains(h.Key))
             .Select(h => new KeyValuePair<string, string[]>(h.Key, h.Value.Where(v => v is not null).Select(v => v!).ToArray()))
             .ToList();
         return new WebResponse(context.Response.StatusCode, headers, Encoding.UTF8.GetString(responseBody.GetBuffer(), 0, (int)responseBody.Length));

@@ -37,8 +37,13 @@ public class HttpFunctionsContractTests(AzuriteFixture azurite)
         context.Response.Cookies.Append("first", "1", new CookieOptions { HttpOnly = true, Path = "/" });
         context.Response.Cookies.Append("second", "2", new CookieOptions { Expires = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero) });
         context.Response.Headers["X-Probe"] = "yes";
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers["X-Started"] = "late";
+            return Task.CompletedTask;
+        });
         context.Response.StatusCode = StatusCodes.Status201Created;
-        await context.Response.WriteAsJsonAsync(new JsonObject
+        var echo = System.Text.Encoding.UTF8.GetBytes(new JsonObject
         {
             ["method"] = context.Request.Method,
             ["path"] = context.Request.Path.Value,
@@ -50,7 +55,11 @@ public class HttpFunctionsContractTests(AzuriteFixture azurite)
             ["topics"] = form is null ? null : string.Join("|", form["topics"].ToArray()),
             ["client"] = context.Connection.RemoteIpAddress?.ToString(),
             ["admin"] = AdminAccess.IsAllowed(context),
-        }, context.RequestAborted);
+        }.ToJsonString());
+        // As pages do: a length for this side's wire, which the host must not be handed.
+        context.Response.ContentLength = echo.Length;
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(echo, context.RequestAborted);
     }
 
     [Fact]
@@ -63,6 +72,7 @@ public class HttpFunctionsContractTests(AzuriteFixture azurite)
         response.StatusCode.ShouldBe(200, response.Body);
         response.Header("Content-Type")!.ShouldStartWith("application/json");
         JsonNode.Parse(response.Body)!["status"]!.GetValue<string>().ShouldBe("ok");
+        response.Header("Content-Length").ShouldBeNull("the host frames the body it sends itself");
     }
 
     [Fact]
@@ -113,6 +123,8 @@ public class HttpFunctionsContractTests(AzuriteFixture azurite)
         cookies[1].ShouldStartWith("second=2;");
         cookies[1].ShouldContain("expires=Wed, 02 Jan 2030 03:04:05 GMT", Case.Insensitive);
         response.Headers["X-Probe"].ShouldBe(["yes"]);
+        response.Headers["X-Started"].ShouldBe(["late"], "headers set when the response starts are kept");
+        response.Header("Content-Length").ShouldBeNull("the host frames the body it sends itself");
     }
 
     [Theory]
