@@ -21,9 +21,10 @@ public sealed record HttpEnvelope(Uri Url, string Method, IReadOnlyList<KeyValue
         }
 
         var urlText = HostInvocation.Property(request, "Url") is { ValueKind: JsonValueKind.String } u ? u.GetString() : null;
-        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url))
+        // Checking the scheme matters: on Unix "/relative" parses as an absolute file: URI.
+        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
-            throw new InvocationFormatException($"functions: Data.{binding}.Url is not an absolute URL: '{urlText}'");
+            throw new InvocationFormatException($"functions: Data.{binding}.Url is not an absolute http(s) URL: '{urlText}'");
         }
 
         var method = HostInvocation.Property(request, "Method") is { ValueKind: JsonValueKind.String } m && m.GetString() is { Length: > 0 } name

@@ -173,13 +173,4 @@ public class HttpFunctionsContractTests(AzuriteFixture azurite)
         reply.Status.ShouldBe(500);
         reply.Logs.ShouldHaveSingleItem().ShouldContain("Data.req");
     }
-
-    [Fact]
-    public void AddressesInForwardedForEntriesParseWithAndWithoutPorts()
-    {
-        HttpEnvelope.ParseAddress("192.0.2.1:80")!.ToString().ShouldBe("192.0.2.1");
-        HttpEnvelope.ParseAddress("[::1]")!.ToString().ShouldBe("::1");
-        HttpEnvelope.ParseAddress("not an address").ShouldBeNull();
-        HttpEnvelope.ParseAddress("[2001:db8::1").ShouldBeNull();
-    }
 }
