@@ -21,7 +21,8 @@ public static partial class FunctionsHostingExtensions
 
     /// <summary>
     /// The custom handler's process: Kestrel on 127.0.0.1 and the port the host passes in
-    /// FUNCTIONS_CUSTOMHANDLER_PORT (0 picks a free port, for tests), the store, and one class per function.
+    /// FUNCTIONS_CUSTOMHANDLER_PORT (0 picks a free port, for tests), the store, the web layer (pages and API,
+    /// which the HTTP functions replay requests through) and one class per function.
     /// </summary>
     public static WebApplicationBuilder AddAlertsFunctionsHost(this WebApplicationBuilder builder)
     {

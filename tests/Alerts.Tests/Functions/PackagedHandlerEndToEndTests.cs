@@ -251,6 +251,12 @@ public sealed class PackagedHandlerEndToEndTests(AzuriteFixture azurite, Functio
         await RunQueueAsync(handler, "SendDigest", digests, output: null, dequeueCount: 2);
         Directory.GetFiles(outbox, "*.eml").ShouldHaveSingleItem();
         news.Requests.Select(r => r.PathAndQuery).Order().ShouldBe(["/feed.xml", "/story/terminal"]);
+
+        // The web layer runs in the published handler too: the health API through the Api function.
+        var health = await FunctionsTestHost.PostInvocationAsync(handler, "Api",
+            HostPayloads.Http("Api", "GET", new Uri("https://alerts-e2e.example.net/api/v1/health"), new Dictionary<string, string[]>(), null));
+        health.Status.ShouldBe(200, health.Body);
+        HttpOutput.From(health).StatusCode.ShouldBe(200, health.Body);
         TestContext.Current.TestOutputHelper?.WriteLine($"cycle: Schedule → PollFeed → ProcessArticle → DigestSchedule → SendDigest in {cycle.Elapsed.TotalMilliseconds:F0} ms");
     }
 
