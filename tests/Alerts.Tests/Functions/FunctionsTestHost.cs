@@ -152,24 +152,20 @@ public sealed record InvocationResponse(int Status, MediaTypeHeaderValue? Conten
         Json["Outputs"]![binding]!.AsArray().Select(m => m.ShouldBeOfType<JsonObject>()).ToList();
 }
 
-/// <summary>The <c>http</c> output binding of a reply: {statusCode, headers (string or string[]), body}.</summary>
-public sealed record HttpOutput(int StatusCode, IReadOnlyDictionary<string, string[]> Headers, string Body)
+/// <summary>The <c>http</c> output binding of a reply: {statusCode (a string), headers (name → string), body}.</summary>
+public sealed record HttpOutput(int StatusCode, IReadOnlyDictionary<string, string> Headers, string Body)
 {
-    public string? Header(string name) =>
-        Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { } values ? string.Join(", ", values) : null;
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
     public static HttpOutput From(InvocationResponse reply)
     {
         ArgumentNullException.ThrowIfNull(reply);
         var res = reply.Json["Outputs"]!["res"].ShouldBeOfType<JsonObject>();
-        var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in res["headers"].ShouldBeOfType<JsonObject>())
         {
-            headers[name] = value switch
-            {
-                JsonArray array => array.Select(v => v!.GetValue<string>()).ToArray(),
-                _ => [value!.GetValue<string>()],
-            };
+            // The host writes each value with ToString(): anything but a string would arrive mangled.
+            headers[name] = value.ShouldBeAssignableTo<JsonValue>()!.GetValue<string>();
         }
 
         return new HttpOutput(

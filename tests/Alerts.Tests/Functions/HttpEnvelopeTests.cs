@@ -81,17 +81,30 @@ public class HttpEnvelopeTests
     }
 
     [Fact]
-    public void TheHttpOutputHasAStringStatusOneStringPerSingleHeaderAndAnArrayForRepeatedOnes()
+    public void TheHttpOutputHasAStringStatusAndOneStringPerHeaderWithRepeatedValuesJoined()
     {
         var json = JsonNode.Parse(new InvocationReply()
-            .HttpOutput("res", 303, [new("Location", ["/check-email"]), new("Set-Cookie", ["a=1; path=/", "b=2; path=/"])], "")
+            .HttpOutput("res", 303, [new("Location", ["/check-email"]), new("Vary", ["Accept", "Cookie"]), new("X-Empty", [])], "")
             .ToJson())!;
 
         var res = json["Outputs"]!["res"]!;
         res["statusCode"]!.GetValue<string>().ShouldBe("303");
         res["headers"]!["Location"]!.GetValue<string>().ShouldBe("/check-email");
-        res["headers"]!["Set-Cookie"]!.AsArray().Select(v => v!.GetValue<string>()).ShouldBe(["a=1; path=/", "b=2; path=/"]);
+        res["headers"]!["Vary"]!.GetValue<string>().ShouldBe("Accept, Cookie");
+        res["headers"]!.AsObject().ContainsKey("X-Empty").ShouldBeFalse();
         res["body"]!.GetValue<string>().ShouldBe("");
+        json["Logs"]!.AsArray().ShouldBeEmpty();
         json["ReturnValue"].ShouldBeNull();
+    }
+
+    [Fact]
+    public void SeveralSetCookiesCannotCrossTheHostSoTheFirstIsKeptUnjoinedAndTheRestAreNamedInTheLogs()
+    {
+        var json = JsonNode.Parse(new InvocationReply()
+            .HttpOutput("res", 200, [new("Set-Cookie", ["a=1; path=/; httponly", "b=2; path=/", "c=3"])], "ok")
+            .ToJson())!;
+
+        json["Outputs"]!["res"]!["headers"]!["Set-Cookie"]!.GetValue<string>().ShouldBe("a=1; path=/; httponly");
+        json["Logs"]!.AsArray().ShouldHaveSingleItem()!.GetValue<string>().ShouldEndWith("kept a, dropped b, c");
     }
 }
