@@ -30,6 +30,7 @@ public sealed record HttpEnvelope(Uri Url, string Method, IReadOnlyList<KeyValue
         var method = HostInvocation.Property(request, "Method") is { ValueKind: JsonValueKind.String } m && m.GetString() is { Length: > 0 } name
             ? name.ToUpperInvariant()
             : throw new InvocationFormatException($"functions: Data.{binding}.Method is missing");
+        url = WithQuery(url, HostInvocation.Property(request, "Query"));
         return new HttpEnvelope(url, method, ReadHeaders(HostInvocation.Property(request, "Headers")), ReadBody(HostInvocation.Property(request, "Body")));
     }
 
@@ -68,6 +69,21 @@ public sealed record HttpEnvelope(Uri Url, string Method, IReadOnlyList<KeyValue
 
         var colon = text.LastIndexOf(':');
         return colon > 0 && text.IndexOf(':', StringComparison.Ordinal) == colon && IPAddress.TryParse(text.AsSpan(0, colon), out var withPort) ? withPort : null;
+    }
+
+    /// <summary>The URL carries the query string; a URL without one gets it from the Query object, should a host leave it out.</summary>
+    private static Uri WithQuery(Uri url, JsonElement? query)
+    {
+        if (url.Query.Length > 1 || query is not { ValueKind: JsonValueKind.Object } q)
+        {
+            return url;
+        }
+
+        var pairs = q.EnumerateObject()
+            .Where(p => p.Value.ValueKind == JsonValueKind.String)
+            .Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value.GetString()!))
+            .ToList();
+        return pairs.Count == 0 ? url : new UriBuilder(url) { Query = string.Join("&", pairs) }.Uri;
     }
 
     private static List<KeyValuePair<string, string[]>> ReadHeaders(JsonElement? headers)

@@ -41,6 +41,17 @@ public class HttpEnvelopeTests
             .Body.ShouldBe("{\"email\":\"x@example.org\"}");
     }
 
+    [Fact]
+    public void TheQueryComesFromTheUrlAndFromTheQueryObjectOnlyWhenTheUrlHasNone()
+    {
+        Read(new JsonObject { ["Url"] = "https://a.example/manage?token=t1", ["Method"] = "GET", ["Query"] = new JsonObject { ["token"] = "other" } })
+            .Url.Query.ShouldBe("?token=t1");
+        Read(new JsonObject { ["Url"] = "https://a.example/manage", ["Method"] = "GET", ["Query"] = new JsonObject { ["token"] = "a b&c" } })
+            .Url.Query.ShouldBe("?token=a%20b%26c");
+        Read(new JsonObject { ["Url"] = "https://a.example/manage", ["Method"] = "GET", ["Query"] = new JsonObject() })
+            .Url.Query.ShouldBe("");
+    }
+
     [Theory]
     [InlineData("{\"Method\":\"GET\"}", "Url")]
     [InlineData("{\"Url\":\"/relative\",\"Method\":\"GET\"}", "Url")]
