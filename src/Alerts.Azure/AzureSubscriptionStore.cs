@@ -12,7 +12,7 @@ namespace Alerts.Azure;
 /// subscription, its cursors (<c>Cursors</c>, JSON topic → last sequence number put in a digest), the
 /// sequence number cursors start from (<c>StartSeq</c>) and the last window (<c>LastWindowKey</c>); a row
 /// "d-" + encoded digest id per digest, with its ranges as JSON.</item>
-/// <item><c>subscriptionemails</c>: the by-address index, PartitionKey the SHA-256 of the lower-cased address,
+/// <item><c>subscriptionemails</c>: the by-address index, PartitionKey the SHA-256 of the upper-cased address,
 /// RowKey "email": <c>SubscriptionId</c>.</item>
 /// <item><c>digestindex</c>: PartitionKey "d-" + encoded digest id, RowKey "id": the digest's <c>SubscriptionId</c>
 /// (a digest id alone does not say which partition holds it); and the partition "pending", RowKey the
@@ -29,10 +29,10 @@ namespace Alerts.Azure;
 /// Requests per call (T = topics with events, S = subscriptions, D = digests stored):
 /// <see cref="GetAsync"/> 1; <see cref="FindByEmailAsync"/> 2; <see cref="ListAsync"/> and
 /// <see cref="DeleteExpiredPendingAsync"/> a filtered scan of <c>subscriptions</c>, whose server-side cost grows
-/// with S + D (a few pages of up to 1000 rows), plus 2 per deleted subscription; <see cref="SaveAsync"/> 4–5 (plus
-/// 1 when the address changes); <see cref="ListDigestCandidatesAsync"/> the scan plus 1 query of the heads;
-/// <see cref="ClaimDigestAsync"/> 3 reads, 2 index writes and 1 batch (plus 3 reads per lost race);
-/// <see cref="PeekUnsentAsync"/> 2; <see cref="GetDigestAsync"/> 2; <see cref="ListDigestsAsync"/> 1 partition
+/// with S + D (a few pages of up to 1000 rows), plus 3 per deleted subscription; <see cref="SaveAsync"/> 4–6 (plus
+/// 2 when the address changes); <see cref="ListDigestCandidatesAsync"/> the scan plus 1 query of the heads (T rows);
+/// <see cref="ClaimDigestAsync"/> 3 reads (one the heads query), 2 index writes and 1 batch (plus 3 reads per lost
+/// race); <see cref="PeekUnsentAsync"/> 2; <see cref="GetDigestAsync"/> 2; <see cref="ListDigestsAsync"/> 1 partition
 /// query growing with the subscription's digests; <see cref="ListStalePendingDigestsAsync"/> a range query of
 /// the pending index plus 2 reads per row; the marks 3 plus 1 delete; secrets 1–3.
 /// </para>
