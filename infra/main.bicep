@@ -16,8 +16,14 @@ param namePrefix string
 @description('The From address of digest emails (a sender verified in SendGrid).')
 param senderAddress string
 
-@description('NCRONTAB schedule (6 fields: sec min hour day month dow) of the Schedule function.')
+@description('NCRONTAB schedule (6 fields: sec min hour day month dow) of the Schedule function (feed polling).')
 param alertSchedule string = '0 */5 * * * *'
+
+@description('NCRONTAB schedule of the DigestSchedule function (which digests are due).')
+param digestSchedule string = '0 */5 * * * *'
+
+@description('The public https address of the pages and API (links in emails). Empty: the app\'s own azurewebsites.net address.')
+param publicBaseUrl string = ''
 
 @description('Upper bound of instances the plan scales out to (Flex Consumption: 1 to 1000).')
 @minValue(1)
@@ -33,6 +39,11 @@ param sendGridApiKey string
 param tokenSigningKey string
 
 var suffix = take(uniqueString(subscription().id, resourceGroup().id, namePrefix), 6)
+var functionAppName = '${namePrefix}-func-${suffix}'
+// The app's default host name; a custom domain goes in publicBaseUrl.
+var siteUrl = empty(publicBaseUrl) ? 'https://${functionAppName}.azurewebsites.net' : publicBaseUrl
+// The id of the one token-signing key; a rotation adds a second key beside it (docs/deploy.md).
+var tokenKeyId = 'k1'
 var deploymentContainerName = 'app-package'
 
 // The queues between functions; the app settings below name them, function.json reads the settings.
@@ -172,7 +183,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
-  name: '${namePrefix}-func-${suffix}'
+  name: functionAppName
   location: location
   kind: 'functionapp,linux'
   tags: { 'azd-service-name': 'functions' }
@@ -213,14 +224,17 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'AlertsSchedule', value: alertSchedule }
+        { name: 'DigestSchedule', value: digestSchedule }
         { name: 'FeedPollQueue', value: 'feed-poll' }
         { name: 'ArticlesQueue', value: 'articles' }
         { name: 'DigestsQueue', value: 'digests' }
+        { name: 'Site__PublicBaseUrl', value: siteUrl }
+        { name: 'Mail__Provider', value: 'SendGrid' }
         { name: 'Mail__From', value: senderAddress }
-        { name: 'SendGrid__ApiKey', value: '@Microsoft.KeyVault(SecretUri=${sendGridSecret.properties.secretUri})' }
-        { name: 'Tokens__SigningKey', value: '@Microsoft.KeyVault(SecretUri=${signingSecret.properties.secretUri})' }
-        // The embedded store until the Azure Table adapters land: one file per instance, lost on recycle.
-        { name: 'Store__Path', value: '/tmp/alerts.db' }
+        { name: 'Mail__SendGrid__ApiKey', value: '@Microsoft.KeyVault(SecretUri=${sendGridSecret.properties.secretUri})' }
+        { name: 'Tokens__ActiveKeyId', value: tokenKeyId }
+        { name: 'Tokens__Keys__0__Id', value: tokenKeyId }
+        { name: 'Tokens__Keys__0__Secret', value: '@Microsoft.KeyVault(SecretUri=${signingSecret.properties.secretUri})' }
       ]
     }
   }

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Alerts.Azure;
 using Alerts.Functions.Functions;
 using Alerts.Functions.Invocations;
+using Alerts.Functions.Web;
 using Alerts.Pipeline.Messages;
-using Alerts.Sqlite;
+using Alerts.Web;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Functions;
@@ -14,9 +16,13 @@ public static partial class FunctionsHostingExtensions
     /// <summary>Port used when the handler runs without the Functions host (FUNCTIONS_CUSTOMHANDLER_PORT unset).</summary>
     public const int LocalPort = 7071;
 
+    /// <summary>Endpoint name of <c>GET /</c>, the host's readiness probe (the one route that is not a function).</summary>
+    public const string HostProbeName = "functions-host-probe";
+
     /// <summary>
     /// The custom handler's process: Kestrel on 127.0.0.1 and the port the host passes in
-    /// FUNCTIONS_CUSTOMHANDLER_PORT (0 picks a free port, for tests), the store, and one class per function.
+    /// FUNCTIONS_CUSTOMHANDLER_PORT (0 picks a free port, for tests), the store, the web layer (pages and API,
+    /// which the HTTP functions replay requests through) and one class per function.
     /// </summary>
     public static WebApplicationBuilder AddAlertsFunctionsHost(this WebApplicationBuilder builder)
     {
@@ -35,23 +41,39 @@ public static partial class FunctionsHostingExtensions
         builder.Services.AddTransient<ScheduleFunction>();
         builder.Services.AddTransient<PollFeedFunction>();
         builder.Services.AddTransient<ProcessArticleFunction>();
+        builder.Services.AddTransient<DigestScheduleFunction>();
+        builder.Services.AddTransient<SendDigestFunction>();
+        builder.AddAlertsWeb();
+        builder.Services.AddSingleton<WebReplay>();
+        builder.Services.AddTransient<ApiFunction>();
+        builder.Services.AddTransient<AdminFunction>();
+        builder.Services.AddTransient<PagesFunction>();
+        builder.Services.AddTransient<ManagePagesFunction>();
         return builder;
     }
 
     /// <summary>
-    /// The one place the store is chosen. The embedded SQLite store for now; this line becomes
-    /// <c>builder.AddAzureStorage()</c> when the Azure Table and Queue adapters land.
+    /// The one place the store is chosen: Azure Storage (tables and queues) on the account the host's own
+    /// <c>AzureWebJobsStorage</c> settings name (a connection string locally, the managed identity in Azure).
     /// </summary>
-    public static IHostApplicationBuilder AddAlertsStore(this IHostApplicationBuilder builder) => builder.AddSqliteStore();
+    public static IHostApplicationBuilder AddAlertsStore(this IHostApplicationBuilder builder) => builder.AddAzureStorage();
 
     /// <summary><c>GET /</c> (the host's readiness probe) and one <c>POST /&lt;FunctionName&gt;</c> per function.</summary>
     public static WebApplication MapAlertsFunctions(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/", () => Results.Text("alerts functions handler", "text/plain"));
+        app.MapGet("/", () => Results.Text("alerts functions handler", "text/plain")).WithName(HostProbeName);
+        // Built now, not on the first HTTP invocation: a web layer that cannot start fails the handler at start-up.
+        app.Services.GetRequiredService<WebReplay>();
         app.MapFunction<ScheduleFunction>();
         app.MapFunction<PollFeedFunction>();
         app.MapFunction<ProcessArticleFunction>();
+        app.MapFunction<DigestScheduleFunction>();
+        app.MapFunction<SendDigestFunction>();
+        app.MapFunction<ApiFunction>();
+        app.MapFunction<AdminFunction>();
+        app.MapFunction<PagesFunction>();
+        app.MapFunction<ManagePagesFunction>();
         return app;
     }
 

@@ -15,11 +15,17 @@ public static class FunctionSettings
     /// <summary>Name of the queue between <c>PollFeed</c> and <c>ProcessArticle</c> ("articles").</summary>
     public const string ArticlesQueue = "ArticlesQueue";
 
+    /// <summary>NCRONTAB schedule of the <c>DigestSchedule</c> timer; "0 */5 * * * *" by default.</summary>
+    public const string DigestSchedule = "DigestSchedule";
+
+    /// <summary>Name of the queue between <c>DigestSchedule</c> and <c>SendDigest</c> ("digests").</summary>
+    public const string DigestsQueue = "DigestsQueue";
+
     /// <summary>The storage connection every trigger and output binding uses (identity-based in Azure).</summary>
     public const string StorageConnection = "AzureWebJobsStorage";
 
     /// <summary>The port the host passes to the handler.</summary>
     public const string HandlerPort = "FUNCTIONS_CUSTOMHANDLER_PORT";
 
-    public static IReadOnlyList<string> BindingExpressions { get; } = [AlertsSchedule, FeedPollQueue, ArticlesQueue];
+    public static IReadOnlyList<string> BindingExpressions { get; } = [AlertsSchedule, FeedPollQueue, ArticlesQueue, DigestSchedule, DigestsQueue];
 }

@@ -116,8 +116,15 @@ public static class HostInvocation
             ? instant
             : null;
 
+    /// <summary><c>Data.&lt;binding&gt;</c> of an invocation body.</summary>
+    public static JsonElement Binding(JsonElement body, string binding)
+    {
+        var data = Property(body, "Data") ?? throw new InvocationFormatException("functions: invocation has no Data object");
+        return Property(data, binding) ?? throw new InvocationFormatException($"functions: invocation has no Data.{binding}");
+    }
+
     /// <summary>A property by name, ignoring case (the host writes PascalCase; tests and older hosts may not).</summary>
-    private static JsonElement? Property(JsonElement element, string name)
+    public static JsonElement? Property(JsonElement element, string name)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {

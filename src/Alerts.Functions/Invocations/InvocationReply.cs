@@ -40,6 +40,44 @@ public sealed class InvocationReply
         return this;
     }
 
+    /// <summary>
+    /// Sets an <c>http</c> output binding: <c>{statusCode, headers, body}</c>, one string per header (the host
+    /// writes each header value with <c>ToString()</c>: an array would arrive as JSON text). A header with several
+    /// values is joined with ", " (RFC 9110 allows it) except Set-Cookie, which cannot be joined: only its first
+    /// value is kept and a log line names the cookies the host cannot carry.
+    /// </summary>
+    public InvocationReply HttpOutput(string binding, int statusCode, IEnumerable<KeyValuePair<string, string[]>> headers, string body)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        var headerObject = new JsonObject();
+        foreach (var (name, values) in headers)
+        {
+            if (values.Length == 0)
+            {
+                continue;
+            }
+
+            if (values.Length > 1 && string.Equals(name, "Set-Cookie", StringComparison.OrdinalIgnoreCase))
+            {
+                var dropped = string.Join(", ", values.Skip(1).Select(v => v.Split('=', 2)[0].Trim()));
+                Log($"functions: {binding}: the Functions host carries one Set-Cookie per response; kept {values[0].Split('=', 2)[0].Trim()}, dropped {dropped}");
+                headerObject[name] = values[0];
+                continue;
+            }
+
+            headerObject[name] = string.Join(", ", values);
+        }
+
+        _outputs[binding] = new JsonObject
+        {
+            // The host reads statusCode as a string (HttpOutputBindingResponse.StatusCode).
+            ["statusCode"] = statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["headers"] = headerObject,
+            ["body"] = body,
+        };
+        return this;
+    }
+
     public string ToJson()
     {
         var body = new JsonObject

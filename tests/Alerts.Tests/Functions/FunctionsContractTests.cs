@@ -3,13 +3,15 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Alerts.Pipeline.Feeds;
 using Alerts.Pipeline.Storage;
+using Alerts.Tests.Azure;
 using Alerts.Tests.Fetching;
 using Microsoft.AspNetCore.Http;
 
 namespace Alerts.Tests.Functions;
 
 /// <summary>Host-shaped invocations posted over HTTP to the running handler, as the Functions host does.</summary>
-public class FunctionsContractTests
+[Collection(FunctionsAzuriteCollection.Name)]
+public class FunctionsContractTests(AzuriteFixture azurite)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -22,6 +24,14 @@ public class FunctionsContractTests
         json["Logs"].ShouldBeOfType<JsonArray>();
         json.ContainsKey("ReturnValue").ShouldBeTrue();
         json["ReturnValue"].ShouldBeNull();
+    }
+
+    /// <summary>A loopback port that was free a moment ago: connecting to it is refused.</summary>
+    internal static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string LongText(string subject) =>
@@ -62,7 +72,7 @@ public class FunctionsContractTests
     [Fact]
     public async Task TheHostProbeAtTheRootAnswers200()
     {
-        await using var host = await FunctionsTestHost.StartAsync();
+        await using var host = await FunctionsTestHost.StartAsync(azurite);
 
         using var response = await host.Client.GetAsync(new Uri("/", UriKind.Relative), Ct);
 
@@ -72,7 +82,7 @@ public class FunctionsContractTests
     [Fact]
     public async Task TimerInvocationQueuesOnePollPerDueFeedAsJsonObjects()
     {
-        await using var host = await FunctionsTestHost.StartAsync();
+        await using var host = await FunctionsTestHost.StartAsync(azurite);
         var feeds = host.Get<ManageFeeds>();
         var first = await feeds.AddAsync("http://127.0.0.1:9/one.xml", null, allowFile: false, Ct);
         var second = await feeds.AddAsync("http://127.0.0.1:9/two.xml", null, allowFile: false, Ct);
@@ -89,7 +99,7 @@ public class FunctionsContractTests
     [Fact]
     public async Task ASecondTimerTickQueuesNothingForFeedsAlreadyQueued()
     {
-        await using var host = await FunctionsTestHost.StartAsync();
+        await using var host = await FunctionsTestHost.StartAsync(azurite);
         await host.Get<ManageFeeds>().AddAsync("http://127.0.0.1:9/one.xml", null, allowFile: false, Ct);
         await host.InvokeAsync("Schedule", HostPayloads.Timer());
 
@@ -103,7 +113,7 @@ public class FunctionsContractTests
     [Fact]
     public async Task PollFeedWithAMalformedMessageFailsWithTheReasonInItsLogs()
     {
-        await using var host = await FunctionsTestHost.StartAsync();
+        await using var host = await FunctionsTestHost.StartAsync(azurite);
 
         var reply = await host.InvokeAsync("PollFeed", HostPayloads.Queue("PollFeed", "{\"feedId\": \"not a number\"}", dequeueCount: 2));
 
@@ -115,7 +125,7 @@ public class FunctionsContractTests
     [Fact]
     public async Task AnInvocationBodyThatIsNotJsonFails()
     {
-        await using var host = await FunctionsTestHost.StartAsync();
+        await using var host = await FunctionsTestHost.StartAsync(azurite);
         using var content = new StringContent("not json", Encoding.UTF8, "application/json");
 
         using var response = await host.Client.PostAsync(new Uri("/ProcessArticle", UriKind.Relative), content, Ct);
@@ -127,7 +137,7 @@ public class FunctionsContractTests
     [Fact]
     public async Task PollFeedForAnUnknownFeedSucceedsWithNoArticles()
     {
-        await using var host = await FunctionsTestHost.StartAsync();
+        await using var host = await FunctionsTestHost.StartAsync(azurite);
 
         var reply = await host.InvokeAsync("PollFeed", HostPayloads.Queue("PollFeed", "{\"feedId\":424242,\"v\":1}"));
 
@@ -139,10 +149,12 @@ public class FunctionsContractTests
     [Fact]
     public async Task ProcessArticleFailsWhenTheStoreFailsSoTheHostRetries()
     {
-        await using var host = await FunctionsTestHost.StartAsync(new Dictionary<string, string?>
+        await using var host = await FunctionsTestHost.StartAsync(azurite, new Dictionary<string, string?>
         {
-            // A directory where the database file should be: every store call fails.
-            ["Store:Path"] = Path.GetTempPath(),
+            // A storage account on a port nobody listens on: every store call fails.
+            ["AzureWebJobsStorage"] = azurite.ConnectionString.Replace(
+                $":{azurite.TablePort}/", $":{ClosedPort()}/", StringComparison.Ordinal),
+            ["AzureStorage:MaxRetries"] = "0",
         });
 
         var reply = await host.InvokeAsync("ProcessArticle", HostPayloads.Queue("ProcessArticle", "{\"articleId\":1,\"v\":1}"));
@@ -155,7 +167,7 @@ public class FunctionsContractTests
     public async Task TheDequeueCountStringReachesPollFeedAndARedeliveryRequeuesEveryItem()
     {
         await using var news = await StartNewsServerAsync();
-        await using var host = await FunctionsTestHost.StartAsync();
+        await using var host = await FunctionsTestHost.StartAsync(azurite);
         var feed = await host.Get<ManageFeeds>().AddAsync(news.Url("/feed.xml").AbsoluteUri, null, allowFile: false, Ct);
         var message = $"{{\"feedId\":{feed.Id},\"v\":1}}";
         (await host.InvokeAsync("PollFeed", HostPayloads.Queue("PollFeed", message))).Output("articles").Count.ShouldBe(2);
@@ -171,7 +183,7 @@ public class FunctionsContractTests
     public async Task ScheduleOutputsPassedOnAsInvocationsStoreAndProcessTheFeedsArticles()
     {
         await using var news = await StartNewsServerAsync();
-        await using var host = await FunctionsTestHost.StartAsync();
+        await using var host = await FunctionsTestHost.StartAsync(azurite);
         var feed = await host.Get<ManageFeeds>().AddAsync(news.Url("/feed.xml").AbsoluteUri, null, allowFile: false, Ct);
 
         var schedule = await host.InvokeAsync("Schedule", HostPayloads.Timer());
