@@ -35,21 +35,22 @@ public sealed record HttpEnvelope(Uri Url, string Method, IReadOnlyList<KeyValue
     }
 
     /// <summary>
-    /// The client's address: the first entry of X-Forwarded-For (the Azure front end adds the caller there),
-    /// without a port. A loopback or unspecified address is never taken from a header: a request through the
+    /// The client's address: the last entry of X-Forwarded-For, without a port. The Azure front end appends
+    /// the address it saw, so the last entry is the one a caller cannot choose; earlier entries are whatever
+    /// the caller sent. A loopback or unspecified address is never taken from a header: a request through the
     /// Functions host did not come from this machine, and <c>AdminAccess</c> trusts loopback callers.
     /// </summary>
     public IPAddress? ClientAddress()
     {
         var forwarded = Headers.Where(h => string.Equals(h.Key, "X-Forwarded-For", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(h => h.Value).FirstOrDefault();
+            .SelectMany(h => h.Value).LastOrDefault();
         if (forwarded is null)
         {
             return null;
         }
 
-        var first = forwarded.Split(',')[0].Trim();
-        var address = ParseAddress(first);
+        var last = forwarded.Split(',')[^1].Trim();
+        var address = ParseAddress(last);
         return address is null || IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? null : address;
     }
 

@@ -129,10 +129,11 @@ public class HttpFunctionsContractTests(AzuriteFixture azurite)
 
     [Theory]
     [InlineData("203.0.113.9", "203.0.113.9")]
-    [InlineData("203.0.113.9:50123, 10.0.0.4", "203.0.113.9")]
+    [InlineData("10.0.0.4, 203.0.113.9:50123", "203.0.113.9")]
+    [InlineData("198.51.100.1, 203.0.113.9", "203.0.113.9")]
     [InlineData("[2001:db8::9]:443", "2001:db8::9")]
     [InlineData("2001:db8::9", "2001:db8::9")]
-    public async Task TheClientAddressIsTheFirstForwardedForEntryWithoutItsPort(string forwardedFor, string expected)
+    public async Task TheClientAddressIsTheLastForwardedForEntryWithoutItsPort(string forwardedFor, string expected)
     {
         await using var host = await StartWithProbeAsync();
 
