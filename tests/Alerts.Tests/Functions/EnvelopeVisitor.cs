@@ -11,8 +11,10 @@ namespace Alerts.Tests.Functions;
 /// the path, with the public https URL, headers as name → string[], the body as text, and the X-Forwarded-For
 /// the Azure front end appends (this visitor's address and a port). Like a browser, it keeps the cookies the
 /// replies set and sends them back as one <c>Cookie</c> header; unlike one, it never follows redirects.
+/// <paramref name="hostBase"/> is the origin in the envelope's Url when it differs from the public one: the host
+/// builds Url from its own request (<c>IsHttps</c> and Host), which is http when TLS ended at the front end.
 /// </summary>
-internal sealed partial class EnvelopeVisitor(FunctionsTestHost host, string site, string address)
+internal sealed partial class EnvelopeVisitor(FunctionsTestHost host, string site, string address, string? hostBase = null)
 {
     private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal);
     private int _port = 50_000;
@@ -63,7 +65,7 @@ internal sealed partial class EnvelopeVisitor(FunctionsTestHost host, string sit
             all[name] = [value];
         }
 
-        var response = await host.PostHttpAsync(function ?? FunctionFor(pathAndQuery), method, site + pathAndQuery, all, body);
+        var response = await host.PostHttpAsync(function ?? FunctionFor(pathAndQuery), method, (hostBase ?? site) + pathAndQuery, all, body);
         if (response.Header("Set-Cookie") is { } setCookie)
         {
             var pair = setCookie.Split(';')[0];

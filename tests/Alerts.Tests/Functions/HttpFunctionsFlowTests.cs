@@ -337,6 +337,24 @@ public sealed class HttpFunctionsFlowTests(FlowHostFixture flow) : IClassFixture
         (await host.Get<ISubscriptionStore>().FindByEmailAsync("csrf-reader@example.org", Ct)).ShouldBeNull();
     }
 
+    [Fact]
+    public async Task WhenTheHostSeesHttpBehindTheFrontEndsTlsTheFormsStillWorkAndTheCookieStaysSecure()
+    {
+        var host = await flow.HostAsync();
+        var visitor = new EnvelopeVisitor(host, Site, "203.0.113.66", hostBase: "http://" + new Uri(Site).Authority);
+        const string email = "plain-host@example.org";
+
+        var home = await visitor.GetAsync("/");
+        var field = PageClient.CsrfField(home.Page(200));
+        home.Header("Set-Cookie")!.ShouldContain("secure", Case.Insensitive);
+        var subscribed = await visitor.PostFormAsync("/", [new("csrf", field), .. PageClient.SubscribeFields(email, ["trams"])]);
+
+        subscribed.StatusCode.ShouldBe(303, subscribed.Body);
+        subscribed.Header("Location").ShouldBe("/check-email");
+        (await StoredAsync(host, email)).State.ShouldBe(SubscriptionState.Pending);
+        ConfirmationLink(host, email).ShouldStartWith(Site + "/confirm?token=", customMessage: "links follow Site:PublicBaseUrl, not the host's Url");
+    }
+
     [Theory]
     [InlineData("/alerts.css", "text/css", "alerts.css")]
     [InlineData("/alerts.js", "text/javascript", "alerts.js")]
