@@ -78,8 +78,9 @@ public class HttpEnvelopeTests
     [InlineData("127.0.0.1")]
     [InlineData("[::1]:443")]
     [InlineData("0.0.0.0")]
-    [InlineData("garbage, 203.0.113.5")]
-    public void ALoopbackUnspecifiedOrUnreadableFirstEntryGivesNoClientAddress(string forwardedFor)
+    [InlineData("203.0.113.5, garbage")]
+    [InlineData("203.0.113.5, 127.0.0.1:5000")]
+    public void ALoopbackUnspecifiedOrUnreadableLastEntryGivesNoClientAddress(string forwardedFor)
     {
         var envelope = Read(new JsonObject
         {
