@@ -22,6 +22,9 @@ public sealed class FlowHostFixture(AzuriteFixture azurite) : IAsyncDisposable
     public const string Site = "https://alerts-flow.example.net";
     public const int SubscribePermits = 3;
 
+    /// <summary>Non-Latin text, to see it cross the envelope both ways as UTF-8.</summary>
+    public const string TramsDescription = "Škoda trams in Plzeň — 路面電車";
+
     private FunctionsTestHost? _host;
 
     public async Task<FunctionsTestHost> HostAsync()
@@ -38,7 +41,7 @@ public sealed class FlowHostFixture(AzuriteFixture azurite) : IAsyncDisposable
             });
             var topics = _host.Get<ITopicStore>();
             await topics.UpsertTopicAsync(new Topic("ports", "Velmar port", "velmar") { Description = "Ships, cranes and terminals" }, TestContext.Current.CancellationToken);
-            await topics.UpsertTopicAsync(new Topic("trams", "City trams", "tram"), TestContext.Current.CancellationToken);
+            await topics.UpsertTopicAsync(new Topic("trams", "City trams", "tram") { Description = TramsDescription }, TestContext.Current.CancellationToken);
         }
 
         return _host;
@@ -103,6 +106,7 @@ public sealed class HttpFunctionsFlowTests(FlowHostFixture flow) : IClassFixture
         cookie.ShouldContain("samesite=strict", Case.Insensitive);
         cookie.ShouldContain("secure", Case.Insensitive);
         visitor.Cookie(CsrfProtection.CookieName).ShouldNotBeNullOrEmpty();
+        form.ShouldContain(FlowHostFixture.TramsDescription);
 
         var subscribed = await visitor.PostFormAsync("/", [new("csrf", PageClient.CsrfField(form)), .. PageClient.SubscribeFields(email, ["ports"])]);
         subscribed.StatusCode.ShouldBe(303, subscribed.Body);
@@ -173,6 +177,7 @@ public sealed class HttpFunctionsFlowTests(FlowHostFixture flow) : IClassFixture
         var listed = JsonNode.Parse(topics.Body)!.AsArray();
         listed.Select(t => t!["id"]!.GetValue<string>()).ShouldBe(["trams", "ports"]);
         listed[1]!["description"]!.GetValue<string>().ShouldBe("Ships, cranes and terminals");
+        listed[0]!["description"]!.GetValue<string>().ShouldBe(FlowHostFixture.TramsDescription);
 
         var accepted = await client.SendJsonAsync("POST", "/api/v1/subscriptions", ApiTestExtensions.SubscribeBody(email, "ports"));
         accepted.StatusCode.ShouldBe(202, accepted.Body);
