@@ -79,7 +79,7 @@ public class HttpEnvelopeTests
     [InlineData("[::1]:443")]
     [InlineData("0.0.0.0")]
     [InlineData("203.0.113.5, garbage")]
-    [InlineData("203.0.113.5, 127.0.0.1")]
+    [InlineData("203.0.113.5, 127.0.0.1:5000")]
     public void ALoopbackUnspecifiedOrUnreadableLastEntryGivesNoClientAddress(string forwardedFor)
     {
         var envelope = Read(new JsonObject
