@@ -72,7 +72,7 @@ public class HttpEnvelopeTests
     [InlineData("not an address", null)]
     [InlineData("[2001:db8::1", null)]
     public void ForwardedForEntriesParseWithAndWithoutPorts(string entry, string? expected) =>
-        HttpEnvelope.ParseAddress(entry)?.ToString().ShouldBe(expected);
+        (HttpEnvelope.ParseAddress(entry)?.ToString()).ShouldBe(expected);
 
     [Theory]
     [InlineData("127.0.0.1")]
