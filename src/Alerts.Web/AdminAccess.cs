@@ -7,7 +7,9 @@ namespace Alerts.Web;
 /// Who may call the admin operations (topics and feeds): on Azure, requests that came through the Admin HTTP
 /// function, whose <c>authLevel: function</c> makes the Functions host check the function key before the
 /// handler sees anything (the handler marks them with <see cref="MarkVerifiedByHost"/>); locally, requests from
-/// a loopback address (<c>alerts serve</c> binds 127.0.0.1 by default).
+/// a loopback address (<c>alerts serve</c> binds 127.0.0.1 by default) that no proxy relayed: behind a reverse
+/// proxy on the same machine every request arrives from loopback, so a request carrying forwarding headers
+/// came from elsewhere and is refused.
 /// </summary>
 public static class AdminAccess
 {
@@ -29,6 +31,9 @@ public static class AdminAccess
         }
 
         var remote = context.Connection.RemoteIpAddress;
-        return remote is not null && IPAddress.IsLoopback(remote);
+        return remote is not null && IPAddress.IsLoopback(remote) && !ForwardingHeaders.Any(context.Request.Headers.ContainsKey);
     }
+
+    /// <summary>Headers a proxy adds (X-Original-For is where ASP.NET Core's forwarded-headers middleware moves X-Forwarded-For).</summary>
+    private static readonly string[] ForwardingHeaders = ["X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Original-For"];
 }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -138,6 +139,9 @@ public static class ServeCommand
         builder.AddSqliteStore();
         builder.AddAlertsWeb();
         var app = builder.Build();
+        // Behind a reverse proxy on this machine (nginx, Caddy: the https the warning asks for), X-Forwarded-For
+        // from a loopback proxy names the real client, so the throttle counts per visitor, not per proxy.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
         app.UseAlertsWeb();
         app.MapAlertsWeb();
         return app;

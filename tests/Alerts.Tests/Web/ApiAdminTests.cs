@@ -31,6 +31,20 @@ public sealed class ApiAdminTests
         AdminAccess.IsAllowed(context).ShouldBe(allowed);
     }
 
+    [Theory]
+    [InlineData("X-Forwarded-For", "203.0.113.7")]
+    [InlineData("Forwarded", "for=203.0.113.7")]
+    [InlineData("X-Real-IP", "203.0.113.7")]
+    [InlineData("X-Original-For", "203.0.113.7:5123")]
+    public void AdminAccessRefusesALoopbackRequestThatAProxyRelayed(string header, string value)
+    {
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Loopback;
+        context.Request.Headers[header] = value;
+
+        AdminAccess.IsAllowed(context).ShouldBeFalse();
+    }
+
     [Fact]
     public void AdminAccessAllowsARequestTheFunctionsHostVerified()
     {

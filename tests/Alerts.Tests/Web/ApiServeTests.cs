@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Alerts.Cli;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Alerts.Tests.Web;
 
@@ -29,6 +30,41 @@ public sealed class ApiServeTests : IDisposable
         catch (IOException)
         {
             // A pooled SQLite handle may still hold the file for a moment; the temp folder is disposable.
+        }
+    }
+
+    [Fact]
+    public async Task BehindALocalProxyTheForwardedClientIsNeitherAdminNorCountedAsTheProxy()
+    {
+        var app = Alerts.Cli.Commands.ServeCommand.Build(CliSettings.Resolve(Config, verbose: false), ["http://127.0.0.1:0"]);
+        await using (app)
+        {
+            await app.StartAsync(Ct);
+            var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.Single();
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+
+            using var direct = await client.GetAsync("api/v1/admin/topics", Ct);
+            using var relayed = new HttpRequestMessage(HttpMethod.Get, "api/v1/admin/topics");
+            relayed.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            using var viaProxy = await client.SendAsync(relayed, Ct);
+            // The subscribe limit is per client: a proxy's visitors do not share the proxy's count.
+            var statuses = new List<HttpStatusCode>();
+            for (var visitor = 1; visitor <= 12; visitor++)
+            {
+                using var subscribe = new HttpRequestMessage(HttpMethod.Post, "api/v1/subscriptions")
+                {
+                    Content = new StringContent("{\"email\":\"v" + visitor + "@example.org\",\"topics\":[\"none\"]}", System.Text.Encoding.UTF8, "application/json"),
+                };
+                subscribe.Headers.Add("X-Forwarded-For", "198.51.100." + visitor);
+                using var answer = await client.SendAsync(subscribe, Ct);
+                statuses.Add(answer.StatusCode);
+            }
+
+            direct.StatusCode.ShouldBe(HttpStatusCode.OK);
+            viaProxy.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+            statuses.ShouldNotContain(HttpStatusCode.TooManyRequests);
+            await app.StopAsync(Ct);
         }
     }
 
