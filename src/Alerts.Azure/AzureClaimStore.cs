@@ -125,7 +125,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         {
             var topicEvent = result.Events[i];
             var id = string.Create(CultureInfo.InvariantCulture, $"{topicId}/{articleId}/{i}");
-            var seq = await ClaimEventSeqAsync(eventIds, id, cancellationToken);
+            var seq = await ClaimEventSeqAsync(eventIds, events, topicId, id, cancellationToken);
             var entity = new TableEntity(EventPartition(topicId), AzureStoreTables.IdKey(seq))
             {
                 ["Seq"] = seq,
@@ -320,15 +320,33 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         throw new AzureStorageException($"store: could not post cluster {cluster.Id} under {key} after {MaxAttempts} attempts (too much contention)");
     }
 
-    /// <summary>The sequence number of the event <paramref name="id"/>: the one claimed before (a redelivery), or a new one claimed now.</summary>
-    private async Task<long> ClaimEventSeqAsync(string eventIds, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The sequence number of the event <paramref name="id"/>: the one claimed before when that event row was
+    /// written (a redelivery changes nothing), else a new one. A number claimed by a run that crashed before
+    /// writing the row is given up: a digest may have claimed past it since, and an event written late under
+    /// it would fall inside that digest's range and never be sent; the old number stays a harmless gap.
+    /// </summary>
+    private async Task<long> ClaimEventSeqAsync(string eventIds, string events, string topicId, string id, CancellationToken cancellationToken)
     {
         var key = TableKeys.EncodeKey(id);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            if ((await Client.GetAsync(eventIds, key, IdRow, cancellationToken))?.GetInt64("Seq") is { } existing)
+            var claimed = await Client.GetAsync(eventIds, key, IdRow, cancellationToken);
+            if (claimed?.GetInt64("Seq") is { } existing)
             {
-                return existing;
+                if (await Client.GetAsync(events, EventPartition(topicId), AzureStoreTables.IdKey(existing), cancellationToken) is not null)
+                {
+                    return existing;
+                }
+
+                var renumbered = new TableEntity(key, IdRow) { ["Seq"] = await tables.NextIdAsync(EventsTable, cancellationToken), ETag = claimed.ETag };
+                if ((await Client.UpdateAsync(eventIds, renumbered, TableUpdateMode.Replace, cancellationToken)).Written)
+                {
+                    return renumbered.GetInt64("Seq")!.Value;
+                }
+
+                // Another run of the same article renumbered first: the next round reads its number.
+                continue;
             }
 
             var seq = await tables.NextIdAsync(EventsTable, cancellationToken);

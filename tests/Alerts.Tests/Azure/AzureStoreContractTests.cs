@@ -114,6 +114,33 @@ public sealed class AzureTopicHeadTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AnEventNumberedByARunThatCrashedBeforeWritingItIsRenumberedPastADigestThatClaimedBeyondIt()
+    {
+        var tables = new AzureStoreTables(new AzureTableClient(azurite.CreateTransport()), AzuriteFixture.UniqueName("t"));
+        var claims = new AzureClaimStore(tables);
+        var subscriptions = new AzureSubscriptionStore(tables);
+        var subscription = new Subscription { Id = Subscription.NewId(), Email = "reader@example.org", Topics = ["ports"], State = SubscriptionState.Active, CreatedAt = Day };
+        await subscriptions.SaveAsync(subscription, startFromNow: false, Ct);
+        // The first run of article 1 took a number for its first event, then died before writing the event.
+        var eventIds = await tables.TableAsync("topiceventids", Ct);
+        var crashedSeq = await tables.NextIdAsync("topicevents", Ct);
+        await tables.Client.InsertAsync(eventIds, new TableEntity(TableKeys.EncodeKey("ports/1/0"), "id") { ["Seq"] = crashedSeq }, Ct);
+        // Meanwhile article 2 is stored and a digest claims everything up to its events.
+        await claims.SaveArticleResultAsync(2, "ports", Result("ports", 2, null), Day, Ct);
+        var digest = (await subscriptions.ClaimDigestAsync(subscription.Id, "w1", DigestRecord.IdFor(subscription.Id, "w1"), Day, Ct)).ShouldNotBeNull();
+
+        (await claims.SaveArticleResultAsync(1, "ports", Result("ports", 1, null), Day, Ct)).ShouldBeTrue();
+
+        var through = digest.Ranges.Single().ThroughSeq;
+        through.ShouldBeGreaterThan(crashedSeq);
+        var late = (await claims.ListEventsAsync("ports", 0, 100, Ct)).Where(e => e.ArticleId == 1).ToList();
+        late.ShouldNotBeEmpty();
+        late.ShouldAllBe(e => e.Seq > through, "an event written after the digest claimed past its old number would never be sent");
+        (await subscriptions.PeekUnsentAsync(subscription.Id, Ct)).ShouldNotBeEmpty();
+        (await claims.SaveArticleResultAsync(1, "ports", Result("ports", 1, null), Day, Ct)).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task ConcurrentWritersLeaveTheHeadAtTheNewestEvent()
     {
         var prefix = AzuriteFixture.UniqueName("t");
