@@ -324,7 +324,8 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     /// The sequence number of the event <paramref name="id"/>: the one claimed before when that event row was
     /// written (a redelivery changes nothing), else a new one. A number claimed by a run that crashed before
     /// writing the row is given up: a digest may have claimed past it since, and an event written late under
-    /// it would fall inside that digest's range and never be sent; the old number stays a harmless gap.
+    /// it would fall inside that digest's range and never be sent; the old number stays a harmless gap. The price
+    /// (README, "Subscriptions"): two runs of one article at once can write the event under two numbers.
     /// </summary>
     private async Task<long> ClaimEventSeqAsync(string eventIds, string events, string topicId, string id, CancellationToken cancellationToken)
     {

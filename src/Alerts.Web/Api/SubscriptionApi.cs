@@ -299,33 +299,17 @@ internal static class SubscriptionApi
         }
 
         var parsedFrequency = DigestFrequency.Daily;
-        if (frequency is not null && !TryParseName(frequency, out parsedFrequency))
+        if (frequency is not null && !EnumNames.TryParse(frequency, out parsedFrequency))
         {
             errors.TryAdd("frequency", ["subscriptions: the frequency must be immediate, hourly, daily or weekly"]);
         }
 
         var parsedDay = DayOfWeek.Monday;
-        if (dayOfWeek is not null && !TryParseName(dayOfWeek, out parsedDay))
+        if (dayOfWeek is not null && !EnumNames.TryParse(dayOfWeek, out parsedDay))
         {
             errors.TryAdd("dayOfWeek", ["subscriptions: the day must be one of Monday to Sunday"]);
         }
 
         return new Preferences(topics?.OfType<string>().ToList() ?? [], parsedFrequency, hour ?? 8, parsedDay, timeZone ?? "UTC");
-    }
-
-    /// <summary>An enum member by its name, case-insensitively; numbers are not names.</summary>
-    private static bool TryParseName<T>(string text, out T value) where T : struct, Enum
-    {
-        foreach (var candidate in Enum.GetValues<T>())
-        {
-            if (string.Equals(candidate.ToString(), text.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                value = candidate;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
     }
 }

@@ -54,7 +54,7 @@ internal sealed record PreferencesInput(
             errors["topics"] = "Choose at least one topic.";
         }
 
-        if (!Enum.TryParse<DigestFrequency>(Frequency, ignoreCase: true, out var frequency) || !Enum.IsDefined(frequency) || int.TryParse(Frequency, out _))
+        if (!EnumNames.TryParse<DigestFrequency>(Frequency, out var frequency))
         {
             errors["frequency"] = "Choose how often you want a digest.";
         }
@@ -64,7 +64,7 @@ internal sealed record PreferencesInput(
             errors["hour"] = "Choose an hour between 00:00 and 23:00.";
         }
 
-        if (!Enum.TryParse<DayOfWeek>(Weekday, ignoreCase: true, out var weekday) || !Enum.IsDefined(weekday) || int.TryParse(Weekday, out _))
+        if (!EnumNames.TryParse<DayOfWeek>(Weekday, out var weekday))
         {
             errors["weekday"] = "Choose a day of the week.";
         }
