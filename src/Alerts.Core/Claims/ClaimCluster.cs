@@ -35,6 +35,12 @@ public sealed record ClaimCluster(
     /// <summary>How many member signatures a cluster keeps for matching (the first ones: the clearest statements come first).</summary>
     public const int MaxMembers = 16;
 
+    /// <summary>
+    /// The stored version this copy was read at (0 for a cluster not stored yet). The store writes a cluster only
+    /// when its stored version still equals this one, so two writers cannot overwrite each other's sightings.
+    /// </summary>
+    public long Version { get; init; }
+
     public ClusterMember Representative => Members[0];
 
     public IEnumerable<SourceSighting> Side(Polarity polarity) => Sightings.Where(s => s.Polarity == polarity);

@@ -29,6 +29,10 @@ public interface IClaimStore
     /// Stores the clusters (new or updated, with their new postings) and the events of one article for one
     /// topic, in one transaction, and marks the article processed for the topic. Returns false, changing
     /// nothing, when it was already processed (a redelivered message).
+    /// Optimistic concurrency: each cluster is written only if its stored version still equals
+    /// <see cref="ClaimCluster.Version"/> (0: it must not exist yet), and is stored with the next version.
+    /// Otherwise nothing is written and <see cref="ClaimWriteConflictException"/> is thrown; the caller re-reads
+    /// the clusters and computes again.
     /// </summary>
     Task<bool> SaveArticleResultAsync(long articleId, string topicId, TopicProcessResult result, DateTimeOffset recordedAt, CancellationToken cancellationToken);
 
