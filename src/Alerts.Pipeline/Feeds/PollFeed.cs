@@ -34,8 +34,9 @@ public enum PollOutcome
 /// <remarks>
 /// Idempotent: articles are stored before the feed's validators are updated, so a crash in between makes
 /// the next poll fetch the items again (deduplicated by the store). A redelivered message (dequeue count
-/// above 1) re-queues every item, new or not, because the first attempt may have died before queueing;
-/// <see cref="Articles.ProcessArticle"/> is itself idempotent.
+/// above 1) fetches without validators and re-queues every item, new or not, because the first attempt may
+/// have died after writing the validators but before its items were queued (the caller queues them after this
+/// returns); <see cref="Articles.ProcessArticle"/> is itself idempotent.
 /// </remarks>
 public sealed partial class PollFeed(
     IFeedStore feeds,
@@ -61,7 +62,10 @@ public sealed partial class PollFeed(
         FetchResult response;
         try
         {
-            response = await FetchAsync(feed, cancellationToken);
+            // A redelivered message may come from a run that died after storing the items and the validators but
+            // before queueing the items: a conditional GET would then get 304 and the stored items would never be
+            // processed. So a redelivery fetches in full, and the full fetch re-queues every item.
+            response = await FetchAsync(feed, conditional: dequeueCount <= 1, cancellationToken);
         }
         catch (FetchException ex)
         {
@@ -140,7 +144,7 @@ public sealed partial class PollFeed(
         return (newArticles, queued);
     }
 
-    private async Task<FetchResult> FetchAsync(FeedRecord feed, CancellationToken cancellationToken)
+    private async Task<FetchResult> FetchAsync(FeedRecord feed, bool conditional, CancellationToken cancellationToken)
     {
         var url = new Uri(feed.Url);
         if (url.IsFile)
@@ -148,7 +152,8 @@ public sealed partial class PollFeed(
             return await ReadFileAsync(url, cancellationToken);
         }
 
-        return await http.FetchAsync(url, new FetchValidators(feed.ETag, feed.LastModified), accept: FeedAccept, cancellationToken: cancellationToken);
+        var validators = conditional ? new FetchValidators(feed.ETag, feed.LastModified) : new FetchValidators(null, null);
+        return await http.FetchAsync(url, validators, accept: FeedAccept, cancellationToken: cancellationToken);
     }
 
     /// <summary>Feeds listed in the CLI's own configuration may be local files (samples, tests); nothing else may.</summary>

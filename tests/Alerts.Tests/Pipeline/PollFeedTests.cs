@@ -166,6 +166,36 @@ public class PollFeedTests
     }
 
     [Fact]
+    public async Task RedeliveredPollFetchesWithoutValidatorsSoA304CannotHideItemsNeverQueued()
+    {
+        await using var app = await TestApp.StartAsync();
+        await using var server = await LoopbackServer.StartAsync(ctx =>
+        {
+            if (ctx.Request.Headers.IfNoneMatch == "\"v1\"")
+            {
+                ctx.Response.StatusCode = 304;
+                return Task.CompletedTask;
+            }
+
+            ctx.Response.Headers.ETag = "\"v1\"";
+            return ctx.Response.WriteAsync(Rss(("a", "First", LongText("trams")), ("b", "Second", LongText("bridges"))));
+        });
+        var feed = await AddFeedAsync(app, server.Url("/feed.xml"));
+        var poll = app.Get<PollFeed>();
+        // The first attempt stores the items and the validators; its process dies before the items are queued.
+        await poll.RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
+
+        var redelivered = await poll.RunAsync(new PollFeedMessage(feed.Id), 2, TestContext.Current.CancellationToken);
+        var later = await poll.RunAsync(new PollFeedMessage(feed.Id), 1, TestContext.Current.CancellationToken);
+
+        server.Requests.Select(r => r.Header("If-None-Match")).ShouldBe([null, null, "\"v1\""]);
+        redelivered.Outcome.ShouldBe(PollOutcome.Fetched);
+        redelivered.NewArticles.ShouldBe(0);
+        redelivered.Articles.Count.ShouldBe(2);
+        later.Outcome.ShouldBe(PollOutcome.NotModified);
+    }
+
+    [Fact]
     public async Task ScheduleQueuesEachDueFeedOnce()
     {
         await using var app = await TestApp.StartAsync();

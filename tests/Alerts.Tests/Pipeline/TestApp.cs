@@ -29,7 +29,9 @@ public sealed class TestApp : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static async Task<TestApp> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration on top of the defaults.</param>
+    /// <param name="services">Registrations made before the real ones (which are TryAdd), so they replace them: decorators for fault injection.</param>
+    public static async Task<TestApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "alerts-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -48,6 +50,7 @@ public sealed class TestApp : IAsyncDisposable
         var clock = new ManualTimeProvider(new DateTimeOffset(2025, 12, 12, 8, 0, 0, TimeSpan.Zero));
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Logging.ClearProviders();
+        services?.Invoke(builder.Services);
         builder.AddAlertsCore();
         builder.AddSqliteStore();
         var host = builder.Build();
