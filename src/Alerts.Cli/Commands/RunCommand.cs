@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Alerts.Cli.Configuration;
 using Alerts.Pipeline.Running;
+using Alerts.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -21,13 +22,22 @@ public static class RunCommand
         var command = new Command("run", "Poll due feeds and store new articles; later stages run in the same cycle.") { once, every };
         command.SetAction((parse, ct) => AlertsCommandLine.WithHostAsync(
             parse,
-            (host, settings, token) => RunAsync(host, settings, parse.GetValue(once), parse.GetValue(every), parse.InvocationConfiguration.Output, token),
+            (host, settings, token) => RunAsync(host, settings, parse.GetValue(once), parse.GetValue(every), parse.InvocationConfiguration, token),
             ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(IHost host, CliSettings settings, bool once, TimeSpan every, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(IHost host, CliSettings settings, bool once, TimeSpan every, InvocationConfiguration console, CancellationToken cancellationToken)
     {
+        var output = console.Output;
+        // One run per store: a second one would poll the same feeds and race the first one's writes.
+        using var lease = SqliteRunLease.TryAcquire(host.Services.GetRequiredService<SqliteDatabase>(), host.Services.GetRequiredService<TimeProvider>(), out var holder);
+        if (lease is null)
+        {
+            await console.Error.WriteLineAsync($"run: {holder}; not starting a second run on the same store");
+            return ExitCodes.Failures;
+        }
+
         await ConfigSync.ApplyAsync(host, settings, cancellationToken);
         var pipeline = host.Services.GetRequiredService<LocalPipeline>();
         while (true)
