@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Sqlite;
@@ -9,20 +12,26 @@ namespace Alerts.Sqlite;
 /// in this project (and later ones: topics, claims) goes through <see cref="WithConnectionAsync{T}"/> or
 /// <see cref="WithTransactionAsync{T}"/>.
 /// </summary>
-public sealed class SqliteDatabase : IDisposable
+public sealed partial class SqliteDatabase : IDisposable
 {
+    /// <summary>A write transaction that waited for the lock or held it longer than this is logged (at Debug: <c>--verbose</c>).</summary>
+    public static readonly TimeSpan SlowWrite = TimeSpan.FromMilliseconds(25);
+
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _migrationGate = new(1, 1);
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile bool _migrated;
 
     static SqliteDatabase() => SQLitePCL.Batteries_V2.Init();
 
-    public SqliteDatabase(IOptions<SqliteOptions> options, TimeProvider timeProvider)
+    public SqliteDatabase(IOptions<SqliteOptions> options, TimeProvider timeProvider, ILogger<SqliteDatabase>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
+        _logger = logger ?? NullLogger<SqliteDatabase>.Instance;
         FilePath = System.IO.Path.GetFullPath(options.Value.Path);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -47,14 +56,37 @@ public sealed class SqliteDatabase : IDisposable
     /// Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE: the write lock is taken up front, so
     /// reads inside see no concurrent writer) and commits when it returns; an exception rolls everything back.
     /// </summary>
+    /// <remarks>
+    /// The writers of one process take turns here, first come first served, before they ask SQLite for the
+    /// lock: SQLite's busy handler polls with growing sleeps and is not fair, so eight concurrent requests would
+    /// otherwise wait far longer than the sum of their transactions. Writers in other processes still meet at
+    /// the file lock, within the busy timeout. Work inside must not start another write transaction.
+    /// </remarks>
     public async Task<T> WithTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         using var connection = await OpenConnectionAsync(cancellationToken);
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var result = await work(connection, transaction);
-        transaction.Commit();
-        return result;
+        var asked = Stopwatch.GetTimestamp();
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var locked = Stopwatch.GetTimestamp();
+            var result = await work(connection, transaction);
+            transaction.Commit();
+            var held = Stopwatch.GetElapsedTime(locked);
+            var waited = Stopwatch.GetElapsedTime(asked, locked);
+            if (held > SlowWrite || waited > SlowWrite)
+            {
+                LogSlowWrite(_logger, held.TotalMilliseconds, waited.TotalMilliseconds);
+            }
+
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     /// <inheritdoc cref="WithConnectionAsync{T}"/>
@@ -166,6 +198,7 @@ public sealed class SqliteDatabase : IDisposable
         }
 
         _migrationGate.Dispose();
+        _writeGate.Dispose();
     }
 
     private async Task<SqliteConnection> OpenConfiguredAsync(CancellationToken cancellationToken)
@@ -209,4 +242,7 @@ public sealed class SqliteDatabase : IDisposable
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "store: a write transaction held the lock {HeldMs:F0} ms, after waiting {WaitedMs:F0} ms for it")]
+    private static partial void LogSlowWrite(ILogger logger, double heldMs, double waitedMs);
 }
