@@ -27,6 +27,7 @@ public sealed class ApiAdminTests
     {
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(address);
+        context.Request.Host = new HostString("127.0.0.1:5080");
 
         AdminAccess.IsAllowed(context).ShouldBe(allowed);
     }
