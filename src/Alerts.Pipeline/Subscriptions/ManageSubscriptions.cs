@@ -128,10 +128,15 @@ public sealed class ManageSubscriptions(
         {
             await store.SaveAsync(wanted, startFromNow: existing is not { State: SubscriptionState.Active }, cancellationToken);
         }
-        catch (DbException) when (existing is null && await store.FindByEmailAsync(checkedRequest.Email, cancellationToken) is not null)
+        catch (DbException) when (existing is null)
         {
-            // Another process added the same address between our look-up and our insert (two commands starting
-            // on a fresh store): converge on its row instead of failing on the unique address.
+            // Another process may have added the same address between our look-up and our insert (two commands
+            // starting on a fresh store): converge on its row instead of failing on the unique address.
+            if (await store.FindByEmailAsync(checkedRequest.Email, cancellationToken) is null)
+            {
+                throw;
+            }
+
             return await EnsureOperatorSubscriberAsync(request, cancellationToken);
         }
 
