@@ -71,6 +71,21 @@ public sealed class CliProcess : IDisposable
         await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>
+    /// Sends <paramref name="signal"/> and returns the time from the signal to the exit; fails when the process
+    /// is still running after <paramref name="timeout"/>. The time goes to the test's output for the record.
+    /// </summary>
+    public async Task<TimeSpan> StopWithAsync(string signal, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        await SignalAsync(signal);
+        var exited = await WaitForExitAsync(timeout);
+        clock.Stop();
+        exited.ShouldBeTrue($"still running {clock.Elapsed} after SIG{signal}; output:\n{Output}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"exit {ExitCode} {clock.ElapsedMilliseconds} ms after SIG{signal}");
+        return clock.Elapsed;
+    }
+
     /// <summary>Waits for the exit; false when it did not come within <paramref name="timeout"/>.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {

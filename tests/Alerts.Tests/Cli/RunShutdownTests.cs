@@ -29,15 +29,10 @@ public sealed class RunShutdownTests : IDisposable
         using var run = CliProcess.Start(_samples.Root, "run", "--every", "00:00:05", "--config", _samples.Config);
         await run.WaitForOutputAsync("run: 3 feeds due", TimeSpan.FromSeconds(120));
 
-        var clock = Stopwatch.StartNew();
-        await run.SignalAsync(signal);
-        var exited = await run.WaitForExitAsync(TimeSpan.FromSeconds(20));
-        clock.Stop();
+        var shutdown = await run.StopWithAsync(signal, TimeSpan.FromSeconds(20));
 
-        exited.ShouldBeTrue($"still running {clock.Elapsed} after SIG{signal}; output:\n{run.Output}");
-        TestContext.Current.TestOutputHelper?.WriteLine($"run --every: exit {run.ExitCode} {clock.ElapsedMilliseconds} ms after SIG{signal}");
         run.ExitCode.ShouldBe(ExitCodes.Success, run.Error);
-        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+        shutdown.ShouldBeLessThan(TimeSpan.FromSeconds(10));
         run.Output.ShouldContain("run: stopped on request");
         run.Error.ShouldNotContain("   at ");
     }
@@ -53,15 +48,10 @@ public sealed class RunShutdownTests : IDisposable
         using var run = CliProcess.Start(_samples.Root, "run", "--once", "--config", config);
         await WaitForAsync(() => server.Requests.Any(r => r.PathAndQuery.StartsWith("/a/", StringComparison.Ordinal)), TimeSpan.FromSeconds(120), run);
 
-        var clock = Stopwatch.StartNew();
-        await run.SignalAsync("TERM");
-        var exited = await run.WaitForExitAsync(TimeSpan.FromSeconds(20));
-        clock.Stop();
+        var shutdown = await run.StopWithAsync("TERM", TimeSpan.FromSeconds(20));
 
-        exited.ShouldBeTrue($"still running {clock.Elapsed} after SIGTERM; output:\n{run.Output}");
-        TestContext.Current.TestOutputHelper?.WriteLine($"run --once: exit {run.ExitCode} {clock.ElapsedMilliseconds} ms after SIGTERM");
         run.ExitCode.ShouldBe(ExitCodes.Success, run.Error);
-        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+        shutdown.ShouldBeLessThan(TimeSpan.FromSeconds(10));
         run.Output.ShouldContain("run: stopped on request");
         using var host = CliHost.Build(CliSettings.Resolve(config, verbose: false));
         var left = await host.Services.GetRequiredService<IWorkQueue>().CountAsync(QueueNames.Articles, Ct);
