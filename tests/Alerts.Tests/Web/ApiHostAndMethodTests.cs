@@ -109,18 +109,9 @@ public sealed class ApiHostAndMethodTests : IDisposable
     [Fact]
     public async Task AProxiedAdminCallerDoesNotSeeLocalFeedPaths()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = _folder });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Store:Path"] = Path.Combine(_folder, "alerts.db") });
-        builder.Logging.ClearProviders();
-        builder.AddAlertsCore();
-        builder.AddSqliteStore();
-        builder.AddAlertsWeb();
-        await using var app = builder.Build();
-        app.UseRouting();
-        app.UseAlertsWeb();
-        app.MapAlertsWeb();
-        app.UseEndpoints(_ => { });
-        var pipeline = ((IApplicationBuilder)app).Build();
+        var built = InProcessWebApp.Build(_folder);
+        await using var app = built.App;
+        var pipeline = built.Pipeline;
         await app.Services.GetRequiredService<IFeedStore>().AddFeedAsync("file:///srv/operator-home/feeds/wire.xml", "Wire", DateTimeOffset.UnixEpoch, Ct);
         await using var scope = app.Services.CreateAsyncScope();
         // A request relayed by the Functions host with a valid function key.
