@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Alerts.Cli.Commands;
 using Alerts.Cli.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -64,7 +65,38 @@ public static class AlertsCommandLine
         }
 
         configuration.Error = stderr;
-        return await parse.InvokeAsync(configuration);
+        try
+        {
+            return await parse.InvokeAsync(configuration);
+        }
+        catch (Exception ex)
+        {
+            // The last resort: one line naming the component, never a stack trace (--verbose logs it).
+            await stderr.WriteLineAsync(LastResortMessage(parse.CommandResult.Command.Name, ex));
+            if (parse.GetValue(VerboseOption))
+            {
+                await stderr.WriteLineAsync(ex.ToString());
+            }
+
+            return ExitCodes.Failures;
+        }
+    }
+
+    /// <summary>
+    /// "component: message": the exception's own prefix when it has one ("store: …", "fetcher: …"), "store" for
+    /// a database error, else the command's name.
+    /// </summary>
+    public static string LastResortMessage(string command, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var message = exception.Message.ReplaceLineEndings(" ");
+        if (System.Text.RegularExpressions.Regex.IsMatch(message, "^[a-z][a-z-]*: "))
+        {
+            return message;
+        }
+
+        var component = exception is System.Data.Common.DbException ? "store" : command == "alerts" || string.IsNullOrEmpty(command) ? "alerts" : command;
+        return $"{component}: {message}";
     }
 
     /// <summary>
@@ -110,16 +142,25 @@ public static class AlertsCommandLine
 
         using (host)
         {
+            // SIGTERM and Ctrl+C reach the host's lifetime (its console lifetime handles them), not the command's token.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
+                cancellationToken, host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
             try
             {
-                return await body(host, settings, cancellationToken);
+                await ConfigurationCheck.WarnAsync(settings, stderr);
+                return await body(host, settings, stopping.Token);
             }
             catch (ConfigurationFileException ex)
             {
                 await stderr.WriteLineAsync(ex.Message);
                 return ExitCodes.Usage;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (StorePath.Diagnose(host.Services, ex) is { } problem)
+            {
+                await stderr.WriteLineAsync(problem);
+                return ExitCodes.Usage;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 await stderr.WriteLineAsync("alerts: cancelled");
                 return ExitCodes.Failures;

@@ -1,4 +1,5 @@
 using Alerts.Cli.Configuration;
+using Alerts.Pipeline.Articles;
 using Alerts.Pipeline.Hosting;
 using Alerts.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -65,6 +66,12 @@ public static class CliHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning);
+
+        // One line per article page that could not be used drowns the run's summary, which counts them by reason.
+        if (!settings.Verbose)
+        {
+            builder.Logging.AddFilter(typeof(ProcessArticle).FullName, LogLevel.Error);
+        }
 
         // A start-up failure (an invalid setting) is reported by the command as one "config: ..." line.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);

@@ -22,10 +22,10 @@ public static class ExtractCommand
             {
                 input = await InputSource.ReadAsync(host, parse.GetValue(source)!, "text/html, application/xhtml+xml;q=0.9, */*;q=0.5", token);
             }
-            catch (Exception ex) when (ex is FileNotFoundException or FetchException)
+            catch (Exception ex) when (ex is FileNotFoundException or InputFileException or FetchException)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync(ex is FileNotFoundException ? $"extract: {ex.Message}" : ex.Message);
-                return ex is FileNotFoundException ? ExitCodes.Usage : ExitCodes.Failures;
+                return ex is FetchException ? ExitCodes.Failures : ExitCodes.Usage;
             }
 
             var page = ArticleExtractor.Extract(HtmlText.Decode(input.Bytes, input.Charset), parse.GetValue(baseUrl) ?? input.Url);

@@ -116,10 +116,10 @@ public static class FeedsCommand
                 var input = await InputSource.ReadAsync(host, parse.GetValue(source)!, "application/rss+xml, application/atom+xml, application/feed+json, */*;q=0.5", token);
                 feed = FeedParser.Parse(input.Bytes, new FeedSource { BaseUri = input.Url, ContentType = input.ContentType });
             }
-            catch (Exception ex) when (ex is FileNotFoundException or FetchException or FeedParseException)
+            catch (Exception ex) when (ex is FileNotFoundException or InputFileException or FetchException or FeedParseException)
             {
                 await error.WriteLineAsync(ex is FileNotFoundException ? $"feeds: {ex.Message}" : ex.Message);
-                return ex is FileNotFoundException ? ExitCodes.Usage : ExitCodes.Failures;
+                return ex is FileNotFoundException or InputFileException ? ExitCodes.Usage : ExitCodes.Failures;
             }
 
             if (parse.GetValue(json))

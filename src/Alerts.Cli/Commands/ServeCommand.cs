@@ -91,6 +91,7 @@ public static class ServeCommand
 
             try
             {
+                await ConfigurationCheck.WarnAsync(settings, error);
                 await ConfigSync.ApplyAsync(app, settings, cancellationToken);
                 var listening = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
                 await output.WriteLineAsync($"serve: listening on {string.Join(", ", listening)} (pages at /, API at /api/v1); Ctrl+C stops");
@@ -111,6 +112,11 @@ public static class ServeCommand
             catch (ConfigurationFileException ex)
             {
                 await error.WriteLineAsync(ex.Message);
+                return ExitCodes.Usage;
+            }
+            catch (Exception ex) when (StorePath.Diagnose(app.Services, ex) is { } problem)
+            {
+                await error.WriteLineAsync(problem);
                 return ExitCodes.Usage;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -185,7 +185,7 @@ public static class TopicsCommand
                 throw new FileNotFoundException($"no such article file: {file}", file);
             }
 
-            var parsed = ArticleFile.Parse(Path.GetFileName(file), await File.ReadAllTextAsync(file, cancellationToken));
+            var parsed = ArticleFile.Parse(Path.GetFileName(file), await InputSource.ReadTextFileAsync(host, file, cancellationToken));
             articles.Add((parsed.Name, parsed.ToArticle()));
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Alerts.Core.Subscriptions;
 using Alerts.Core.Topics;
 using Alerts.Pipeline.Feeds;
@@ -62,16 +63,7 @@ public static class ConfigSync
 
     private static async Task SyncSubscribersAsync(IHost host, IConfiguration configuration, CancellationToken cancellationToken)
     {
-        List<ConfiguredSubscriber> configured;
-        try
-        {
-            configured = configuration.GetSection("Subscribers").Get<List<ConfiguredSubscriber>>() ?? [];
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new ConfigurationFileException($"config: subscribers: {ex.InnerException?.Message ?? ex.Message}", ex);
-        }
-
+        var configured = configuration.GetSection("Subscribers").GetChildren().Select(ReadSubscriber).ToList();
         var subscriptions = host.Services.GetRequiredService<ManageSubscriptions>();
         foreach (var entry in configured)
         {
@@ -86,6 +78,52 @@ public static class ConfigSync
             }
         }
     }
+
+    /// <summary>
+    /// One <c>subscribers:</c> entry, each value checked by hand: the configuration binder drops a list entry
+    /// whose value does not convert (<c>frequency: sometimes</c>), which silently removed the subscriber.
+    /// </summary>
+    /// <exception cref="ConfigurationFileException">A value is invalid; the message names the setting (Subscribers:0:Frequency).</exception>
+    public static ConfiguredSubscriber ReadSubscriber(IConfigurationSection entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var subscriber = new ConfiguredSubscriber
+        {
+            Email = entry["Email"] ?? "",
+            Topics = entry.GetSection("Topics").GetChildren().Select(t => t.Value ?? "").ToList(),
+            TimeZone = entry["TimeZone"] ?? "UTC",
+        };
+        if (entry["Topics"] is { Length: > 0 } single)
+        {
+            subscriber.Topics = [single];
+        }
+
+        if (entry["Frequency"] is { } frequency)
+        {
+            subscriber.Frequency = ParseName<DigestFrequency>(entry, "Frequency", frequency);
+        }
+
+        if (entry["Day"] is { } day)
+        {
+            subscriber.Day = ParseName<DayOfWeek>(entry, "Day", day);
+        }
+
+        if (entry["Hour"] is { } hour)
+        {
+            subscriber.Hour = int.TryParse(hour, NumberStyles.None, CultureInfo.InvariantCulture, out var h) && h is >= 0 and <= 23
+                ? h
+                : throw new ConfigurationFileException($"config: {entry.Path}:Hour '{hour}' must be a whole hour from 0 to 23");
+        }
+
+        return subscriber;
+    }
+
+    /// <summary>A name of <typeparamref name="T"/>, case-insensitive; numbers and comma lists (which Enum.TryParse takes) are refused.</summary>
+    private static T ParseName<T>(IConfigurationSection entry, string key, string value) where T : struct, Enum =>
+        Enum.GetNames<T>().FirstOrDefault(n => string.Equals(n, value.Trim(), StringComparison.OrdinalIgnoreCase)) is { } name
+            ? Enum.Parse<T>(name)
+            : throw new ConfigurationFileException(
+                $"config: {entry.Path}:{key} '{value}' must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
 
     private static async Task SyncFeedsAsync(IHost host, IConfiguration configuration, CliSettings settings, CancellationToken cancellationToken)
     {

@@ -13,7 +13,11 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Pipeline.Articles;
 
 /// <summary>What processing one article did.</summary>
-public sealed record ProcessArticleResult(long ArticleId, bool Found, bool FetchedPage, long? CopyOf, IReadOnlyList<TopicMatch> Matches, IReadOnlyList<TopicEvent> Events);
+public sealed record ProcessArticleResult(long ArticleId, bool Found, bool FetchedPage, long? CopyOf, IReadOnlyList<TopicMatch> Matches, IReadOnlyList<TopicEvent> Events)
+{
+    /// <summary>Why the article page could not be used and the feed's summary was kept ("HTTP 404", "not HTML", "fetch failed"); null when it was not needed or worked.</summary>
+    public string? PageProblem { get; init; }
+}
 
 /// <summary>
 /// The <c>ProcessArticle</c> function: completes an article whose feed gave only a summary (fetching and
@@ -44,9 +48,10 @@ public sealed partial class ProcessArticle(
         }
 
         var fetched = false;
+        string? pageProblem = null;
         if (!article.HasFullText && options.Value.FetchPages && IsWebUrl(article.Url))
         {
-            (article, fetched) = await CompleteFromPageAsync(article, lastAttempt: dequeueCount >= QueueNames.MaxDequeueCount, cancellationToken);
+            (article, fetched, pageProblem) = await CompleteFromPageAsync(article, lastAttempt: dequeueCount >= QueueNames.MaxDequeueCount, cancellationToken);
         }
 
         var fingerprint = SimHash.Compute(article.Title + "\n" + article.Text);
@@ -71,14 +76,14 @@ public sealed partial class ProcessArticle(
         var now = clock.GetUtcNow();
         await topics.RecordMatchesAsync(matches.Select(m => new TopicMatchRecord(article.Id, m.TopicId, m.MatchedClauses, now)).ToList(), cancellationToken);
         var events = await recordClaims.RunAsync(article with { Fingerprint = fingerprint, CopyOf = copyOf }, matches, cancellationToken);
-        return new ProcessArticleResult(article.Id, Found: true, fetched, copyOf, matches, events);
+        return new ProcessArticleResult(article.Id, Found: true, fetched, copyOf, matches, events) { PageProblem = pageProblem };
     }
 
     /// <summary>
     /// A server error or network failure is thrown so the queue retries; on the last attempt, and for
     /// answers that retrying cannot change (404, 403, not HTML), the article keeps the feed's summary.
     /// </summary>
-    private async Task<(Article Article, bool Fetched)> CompleteFromPageAsync(Article article, bool lastAttempt, CancellationToken cancellationToken)
+    private async Task<(Article Article, bool Fetched, string? Problem)> CompleteFromPageAsync(Article article, bool lastAttempt, CancellationToken cancellationToken)
     {
         FetchResult page;
         try
@@ -88,7 +93,7 @@ public sealed partial class ProcessArticle(
         catch (FetchException ex) when (lastAttempt || ex.Failure is FetchFailure.BlockedAddress or FetchFailure.UnsupportedScheme or FetchFailure.TooLarge)
         {
             LogKeptSummary(logger, article.Id, ex.Message);
-            return (article, false);
+            return (article, false, "fetch failed");
         }
 
         if (page.StatusCode >= 500 && !lastAttempt)
@@ -99,14 +104,14 @@ public sealed partial class ProcessArticle(
         if (!page.IsSuccess || page.MediaType is not ("text/html" or "application/xhtml+xml" or null))
         {
             LogKeptSummaryHttp(logger, article.Id, page.StatusCode, page.MediaType, page.FinalUrl);
-            return (article, false);
+            return (article, false, page.IsSuccess ? "not HTML" : $"HTTP {page.StatusCode}");
         }
 
         var html = HtmlText.Decode(page.Body, page.Charset);
         var extracted = ArticleExtractor.Extract(html, page.FinalUrl);
         if (extracted.Text.Length <= article.Text.Length)
         {
-            return (article, false);
+            return (article, false, null);
         }
 
         return (article with
@@ -115,7 +120,7 @@ public sealed partial class ProcessArticle(
             HasFullText = true,
             Language = article.Language ?? extracted.Lang,
             Published = article.Published ?? extracted.Published,
-        }, true);
+        }, true, null);
     }
 
     private static bool IsWebUrl(string? url) =>

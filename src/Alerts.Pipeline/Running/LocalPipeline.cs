@@ -18,7 +18,14 @@ public sealed record CycleReport(
     int TopicMatches,
     int TopicEvents,
     int MessagesFailed,
-    int DigestsSent = 0);
+    int DigestsSent = 0)
+{
+    /// <summary>The cycle stopped early on request (SIGTERM, Ctrl+C); what is left runs on the next cycle.</summary>
+    public bool Stopped { get; init; }
+
+    /// <summary>Article pages that could not be fetched (the feed's summary was kept), by reason, e.g. "HTTP 404".</summary>
+    public IReadOnlyDictionary<string, int> PagesNotFetched { get; init; } = new Dictionary<string, int>();
+}
 
 /// <summary>What the CLI shows while a cycle runs.</summary>
 public sealed record CycleProgress(string Stage, int Done, int Total);
@@ -36,7 +43,10 @@ public sealed class LocalPipeline(
     DigestSchedule digestSchedule,
     SendDigest sendDigest)
 {
-    public async Task<CycleReport> RunOnceAsync(TimeSpan retryDelay, IProgress<CycleProgress>? progress, CancellationToken cancellationToken)
+    /// <param name="stopping">Stop at the next safe point (between two messages) and report what was done.</param>
+    /// <param name="cancellationToken">Abort at once: the message in hand stays leased until its lease runs out.</param>
+    public async Task<CycleReport> RunOnceAsync(
+        TimeSpan retryDelay, IProgress<CycleProgress>? progress, CancellationToken cancellationToken, CancellationToken stopping = default)
     {
         progress?.Report(new CycleProgress("scheduling feeds", 0, 0));
         var scheduled = await schedule.RunAndEnqueueAsync(queue, cancellationToken);
@@ -58,12 +68,14 @@ public sealed class LocalPipeline(
                 polls.Add(result);
             },
             retryDelay,
-            cancellationToken);
+            cancellationToken,
+            stopping);
 
         var processed = 0;
         var copies = 0;
         var matches = 0;
         var events = 0;
+        var pagesNotFetched = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var articleTotal = await queue.CountAsync(QueueNames.Articles, cancellationToken);
         var (_, articleFailures) = await worker.DrainAsync(
             QueueNames.Articles,
@@ -74,15 +86,25 @@ public sealed class LocalPipeline(
                 var result = await processArticle.RunAsync(request, message.DequeueCount, ct);
                 processed++;
                 copies += result.CopyOf is null ? 0 : 1;
+                if (result.PageProblem is { } problem)
+                {
+                    pagesNotFetched[problem] = pagesNotFetched.GetValueOrDefault(problem) + 1;
+                }
+
                 matches += result.Matches.Count;
                 events += result.Events.Count;
             },
             retryDelay,
-            cancellationToken);
+            cancellationToken,
+            stopping);
 
-        progress?.Report(new CycleProgress("scheduling digests", 0, 0));
-        await digestSchedule.RunAndEnqueueAsync(queue, cancellationToken);
         var digestsSent = 0;
+        if (!stopping.IsCancellationRequested)
+        {
+            progress?.Report(new CycleProgress("scheduling digests", 0, 0));
+            await digestSchedule.RunAndEnqueueAsync(queue, cancellationToken);
+        }
+
         var digestTotal = await queue.CountAsync(QueueNames.Digests, cancellationToken);
         var (_, digestFailures) = await worker.DrainAsync(
             QueueNames.Digests,
@@ -94,7 +116,8 @@ public sealed class LocalPipeline(
                 digestsSent += result.Outcome == SendDigestOutcome.Sent ? 1 : 0;
             },
             retryDelay,
-            cancellationToken);
+            cancellationToken,
+            stopping);
 
         return new CycleReport(
             scheduled,
@@ -107,6 +130,10 @@ public sealed class LocalPipeline(
             matches,
             events,
             pollFailures + articleFailures + digestFailures,
-            digestsSent);
+            digestsSent)
+        {
+            Stopped = stopping.IsCancellationRequested,
+            PagesNotFetched = pagesNotFetched,
+        };
     }
 }

@@ -12,17 +12,22 @@ public sealed partial class QueueWorker(IWorkQueue queue, ILogger<QueueWorker> l
     /// <summary>The lease a handler gets; a crashed handler's message is visible again after it.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
-    /// <summary>Handles visible messages until none is left; returns how many succeeded and failed.</summary>
+    /// <summary>
+    /// Handles visible messages until none is left, or until <paramref name="stopping"/> is signalled (checked
+    /// between messages: the safe point); returns how many succeeded and failed. <paramref name="cancellationToken"/>
+    /// aborts the message in hand, which then stays leased until its lease runs out, like a crash.
+    /// </summary>
     public async Task<(int Handled, int Failed)> DrainAsync(
         string queueName,
         Func<QueueMessage, CancellationToken, Task> handle,
         TimeSpan retryDelay,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        CancellationToken stopping = default)
     {
         ArgumentNullException.ThrowIfNull(handle);
         var handled = 0;
         var failed = 0;
-        while (await queue.ReceiveAsync(queueName, Lease, cancellationToken) is { } message)
+        while (!stopping.IsCancellationRequested && await queue.ReceiveAsync(queueName, Lease, cancellationToken) is { } message)
         {
             try
             {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using Alerts.Core.Mail;
@@ -123,7 +124,22 @@ public sealed class ManageSubscriptions(
         }
 
         // A new subscriber (or a pending one the operator now lists) starts with what happens from now on.
-        await store.SaveAsync(wanted, startFromNow: existing is not { State: SubscriptionState.Active }, cancellationToken);
+        try
+        {
+            await store.SaveAsync(wanted, startFromNow: existing is not { State: SubscriptionState.Active }, cancellationToken);
+        }
+        catch (DbException) when (existing is null)
+        {
+            // Another process may have added the same address between our look-up and our insert (two commands
+            // starting on a fresh store): converge on its row instead of failing on the unique address.
+            if (await store.FindByEmailAsync(checkedRequest.Email, cancellationToken) is null)
+            {
+                throw;
+            }
+
+            return await EnsureOperatorSubscriberAsync(request, cancellationToken);
+        }
+
         return wanted;
     }
 

@@ -103,10 +103,27 @@ internal static class AdminApi
         return Results.NoContent();
     }
 
-    public static async Task<IResult> ListFeedsAsync(ManageFeeds feeds, CancellationToken cancellationToken) =>
-        Results.Json<IReadOnlyList<AdminFeedReply>>(
-            (await feeds.ListAsync(cancellationToken)).Select(Reply).ToList(),
+    /// <summary>A relayed caller sees local feed files without their path (it says nothing about this machine's folders).</summary>
+    public static async Task<IResult> ListFeedsAsync(HttpContext context, ManageFeeds feeds, CancellationToken cancellationToken)
+    {
+        var proxied = AdminAccess.IsProxied(context);
+        return Results.Json<IReadOnlyList<AdminFeedReply>>(
+            (await feeds.ListAsync(cancellationToken)).Select(f => proxied ? HidePath(Reply(f)) : Reply(f)).ToList(),
             ApiJsonContext.Default.IReadOnlyListAdminFeedReply);
+    }
+
+    private static AdminFeedReply HidePath(AdminFeedReply feed)
+    {
+        if (!Uri.TryCreate(feed.Url, UriKind.Absolute, out var url) || !url.IsFile)
+        {
+            return feed;
+        }
+
+        string? Hide(string? text) => text?.Replace(url.LocalPath, HiddenPath, StringComparison.Ordinal).Replace(feed.Url, HiddenPath, StringComparison.Ordinal);
+        return feed with { Url = HiddenPath, LastError = Hide(feed.LastError), ParkedReason = Hide(feed.ParkedReason) };
+    }
+
+    private const string HiddenPath = "file:(local path hidden)";
 
     public static async Task<IResult> AddFeedAsync(HttpContext context, ManageFeeds feeds, ILoggerFactory loggers)
     {

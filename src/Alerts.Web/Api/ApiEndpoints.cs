@@ -33,27 +33,36 @@ public static class ApiEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var api = endpoints.MapGroup(Prefix);
-        api.MapGet("/health", HealthAsync);
-        api.MapGet("/topics", SubscriptionApi.ListTopicsAsync);
+        api.MapGetAndHead("/health", HealthAsync);
+        api.MapGetAndHead("/topics", SubscriptionApi.ListTopicsAsync);
         api.MapPost("/subscriptions", SubscriptionApi.SubscribeAsync);
         api.MapPost("/subscriptions/confirm", SubscriptionApi.ConfirmAsync);
-        api.MapGet("/subscription", SubscriptionApi.GetAsync);
+        api.MapGetAndHead("/subscription", SubscriptionApi.GetAsync);
         api.MapPut("/subscription", SubscriptionApi.UpdateAsync);
         api.MapPost("/subscription/pause", SubscriptionApi.PauseAsync);
         api.MapPost("/subscription/resume", SubscriptionApi.ResumeAsync);
         api.MapPost("/unsubscribe", SubscriptionApi.UnsubscribeAsync);
-        api.MapGet("/unsubscribe", SubscriptionApi.UnsubscribePage);
+        api.MapGetAndHead("/unsubscribe", SubscriptionApi.UnsubscribePage);
 
         var admin = api.MapGroup("/admin").AddEndpointFilter(AdminApi.RequireAdminAsync);
-        admin.MapGet("/topics", AdminApi.ListTopicsAsync);
+        admin.MapGetAndHead("/topics", AdminApi.ListTopicsAsync);
         admin.MapPost("/topics", AdminApi.AddTopicAsync);
-        admin.MapGet("/topics/{id}", AdminApi.GetTopicAsync);
+        admin.MapGetAndHead("/topics/{id}", AdminApi.GetTopicAsync);
         admin.MapDelete("/topics/{id}", AdminApi.RemoveTopicAsync);
-        admin.MapGet("/feeds", AdminApi.ListFeedsAsync);
+        admin.MapGetAndHead("/feeds", AdminApi.ListFeedsAsync);
         admin.MapPost("/feeds", AdminApi.AddFeedAsync);
         admin.MapDelete("/feeds", AdminApi.RemoveFeedAsync);
         return endpoints;
     }
+
+    /// <summary>
+    /// A GET endpoint that also answers HEAD (RFC 9110: a server that answers GET must answer HEAD): the same
+    /// status and headers, and Kestrel sends no body for HEAD.
+    /// </summary>
+    public static RouteHandlerBuilder MapGetAndHead(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler) =>
+        endpoints.MapMethods(pattern, GetAndHead, handler);
+
+    private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
     /// <summary>200 when the store answers within 5 seconds, else 503.</summary>
     private static async Task<IResult> HealthAsync(ITopicStore store, ILoggerFactory loggers, CancellationToken cancellationToken)

@@ -93,10 +93,12 @@ public sealed record ApiProblem(
 
 /// <summary>
 /// Source-generated serialisation for everything the API reads and writes: camelCase, unknown request
-/// properties refused (a misspelt field is an error, not silently ignored).
+/// properties refused (a misspelt field is an error, not silently ignored), numbers only as JSON numbers
+/// (the Web defaults would also read <c>"7"</c>; docs/api.md promises a 400 for a value of the wrong type).
 /// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
+    NumberHandling = JsonNumberHandling.Strict,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     AllowDuplicateProperties = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,

@@ -1,3 +1,4 @@
+using Alerts.Web.Api;
 using Alerts.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -32,19 +33,19 @@ public static class PageEndpoints
     public static IEndpointRouteBuilder MapAlertsPages(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet(StaticAsset.Stylesheet.Path, StaticAsset.Stylesheet.Serve);
-        endpoints.MapGet(StaticAsset.Script.Path, StaticAsset.Script.Serve);
+        endpoints.MapGetAndHead(StaticAsset.Stylesheet.Path, StaticAsset.Stylesheet.Serve);
+        endpoints.MapGetAndHead(StaticAsset.Script.Path, StaticAsset.Script.Serve);
 
-        endpoints.MapGet("/", SubscribePages.ShowAsync);
+        endpoints.MapGetAndHead("/", SubscribePages.ShowAsync);
         endpoints.MapPost("/", SubscribePages.SubmitAsync);
-        endpoints.MapGet("/check-email", SubscribePages.CheckEmail);
-        endpoints.MapGet("/confirm", SubscribePages.ShowConfirmAsync);
+        endpoints.MapGetAndHead("/check-email", SubscribePages.CheckEmail);
+        endpoints.MapGetAndHead("/confirm", SubscribePages.ShowConfirmAsync);
         endpoints.MapPost("/confirm", SubscribePages.ConfirmAsync);
-        endpoints.MapGet("/manage", ManagePages.ShowAsync);
+        endpoints.MapGetAndHead("/manage", ManagePages.ShowAsync);
         endpoints.MapPost("/manage", ManagePages.SaveAsync);
         endpoints.MapPost("/manage/pause", ManagePages.PauseAsync);
         endpoints.MapPost("/manage/resume", ManagePages.ResumeAsync);
-        endpoints.MapGet("/unsubscribe", UnsubscribePages.ShowAsync);
+        endpoints.MapGetAndHead("/unsubscribe", UnsubscribePages.ShowAsync);
         endpoints.MapPost("/unsubscribe", UnsubscribePages.UnsubscribeAsync);
         endpoints.MapPost("/resubscribe", UnsubscribePages.ResubscribeAsync);
         return endpoints;

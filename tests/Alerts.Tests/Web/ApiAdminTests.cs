@@ -27,6 +27,7 @@ public sealed class ApiAdminTests
     {
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(address);
+        context.Request.Host = new HostString("127.0.0.1:5080");
 
         AdminAccess.IsAllowed(context).ShouldBe(allowed);
     }
@@ -67,18 +68,9 @@ public sealed class ApiAdminTests
         try
         {
             // The app's real pipeline, invoked in-process the way the Functions handler replays a request, with a public client address.
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = folder });
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Store:Path"] = Path.Combine(folder, "alerts.db") });
-            builder.Logging.ClearProviders();
-            builder.AddAlertsCore();
-            builder.AddSqliteStore();
-            builder.AddAlertsWeb();
-            await using var app = builder.Build();
-            app.UseRouting();
-            app.UseAlertsWeb();
-            app.MapAlertsWeb();
-            app.UseEndpoints(_ => { });
-            var pipeline = ((IApplicationBuilder)app).Build();
+            var built = InProcessWebApp.Build(folder);
+            await using var app = built.App;
+            var pipeline = built.Pipeline;
             await using var scope = app.Services.CreateAsyncScope();
             var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
             context.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.7");
