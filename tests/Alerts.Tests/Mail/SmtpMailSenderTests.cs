@@ -87,20 +87,28 @@ public class SmtpMailSenderTests
         smtp.Received().ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task RefusedCredentialsAreReportedAndNothingIsSent()
+    [Theory]
+    [InlineData("secret", true)]
+    [InlineData("wrong", false)]
+    public async Task TheCredentialsInTheSettingsLogInOverStartTlsAndWrongOnesSendNothing(string password, bool accepted)
     {
-        // aiosmtpd's command-line server offers AUTH after STARTTLS and refuses every login.
-        using var smtp = await SmtpTestServer.StartAsync(SmtpServerTls.StartTls);
+        using var smtp = await SmtpTestServer.StartAsync(SmtpServerTls.StartTls, ("alerts", "secret"));
         using var host = Host(smtp.Port, "StartTls", new Dictionary<string, string?>
         {
             ["Mail:Smtp:TrustedCertificateSha256"] = smtp.CertificateSha256,
             ["Mail:Smtp:UserName"] = "alerts",
-            ["Mail:Smtp:Password"] = "wrong",
+            ["Mail:Smtp:Password"] = password,
         });
+        var send = () => host.Sender.SendAsync(MailSamples.Digest(), "sub1-d20260302", TestContext.Current.CancellationToken);
 
-        var ex = await Should.ThrowAsync<MailTransientException>(() => host.Sender.SendAsync(MailSamples.Digest(), "sub1-d20260302", TestContext.Current.CancellationToken));
+        if (accepted)
+        {
+            (await send()).Outcome.ShouldBe(MailSendOutcome.Sent);
+            smtp.Received().ShouldHaveSingleItem().Bytes.ShouldBe(await OutboxBytesAsync(MailSamples.Digest(), "sub1-d20260302"));
+            return;
+        }
 
+        var ex = await Should.ThrowAsync<MailTransientException>(send);
         ex.Message.ShouldStartWith($"mail: sending through 127.0.0.1:{smtp.Port} failed:");
         ex.InnerException.ShouldBeOfType<MailKit.Security.AuthenticationException>();
         smtp.Received().ShouldBeEmpty();

@@ -35,7 +35,8 @@ public sealed class SmtpTestServer : IDisposable
     /// <summary>The SHA-256 fingerprint (hex) of the server's certificate when it speaks TLS.</summary>
     public string? CertificateSha256 { get; }
 
-    public static async Task<SmtpTestServer> StartAsync(SmtpServerTls tls = SmtpServerTls.None)
+    /// <summary>Starts the server; with <paramref name="login"/> it accepts AUTH PLAIN for that user name and password (after STARTTLS).</summary>
+    public static async Task<SmtpTestServer> StartAsync(SmtpServerTls tls = SmtpServerTls.None, (string User, string Password)? login = null)
     {
         TestEnvironment.RequireOrSkip(await CanImportAiosmtpdAsync(), "python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)");
         var folder = Path.Combine(Path.GetTempPath(), "alerts-tests", "smtp-" + Guid.NewGuid().ToString("N"));
@@ -59,8 +60,9 @@ public sealed class SmtpTestServer : IDisposable
             }
         }
 
-        // The handler's own argument (the folder) ends the command line.
-        foreach (var argument in new[] { "-c", "save_handler.Save", folder })
+        // The handler's own arguments (the folder, the login) end the command line.
+        string[] handler = login is { } l ? ["-c", "save_handler.SaveWithLogin", folder, l.User, l.Password] : ["-c", "save_handler.Save", folder];
+        foreach (var argument in handler)
         {
             start.ArgumentList.Add(argument);
         }
