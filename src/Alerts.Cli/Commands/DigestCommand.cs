@@ -45,7 +45,7 @@ public static class DigestCommand
             var name = "preview-" + subscription.Id;
             var eml = Path.Combine(directory, name + ".eml");
             var html = Path.Combine(directory, name + ".html");
-            await File.WriteAllBytesAsync(eml, MimeWriter.WriteBytes(message), token);
+            await File.WriteAllBytesAsync(eml, MailMime.WriteBytes(message), token);
             await File.WriteAllTextAsync(html, message.HtmlBody, token);
             await output.WriteLineAsync($"digests: {message.Subject}");
             await output.WriteLineAsync($"  {eml}");

@@ -5,14 +5,17 @@ using Alerts.Pipeline.Fetching;
 
 namespace Alerts.Cli.Commands;
 
-/// <summary><c>alerts extract &lt;html-file|url&gt; [--base-url U] [--json]</c>: the main text of an article page.</summary>
+/// <summary>
+/// <c>alerts extract &lt;html-file|url&gt; [--base-url U] [--json]</c>: the main text of an article page. The base
+/// URL (a fetched page's own URL otherwise) resolves the page's canonical link and image.
+/// </summary>
 public static class ExtractCommand
 {
     public static Command Build()
     {
         var source = new Argument<string>("html-file-or-url") { Description = "An HTML file, or an http(s) URL to fetch." };
-        var baseUrl = new Option<Uri?>("--base-url") { Description = "The page's URL, for resolving relative links in a local file." };
-        var json = new Option<bool>("--json") { Description = "Print {title, byline, published, lang, text} as JSON." };
+        var baseUrl = UriOption.Create("--base-url", "The page's URL, for resolving its canonical link and relative links in a local file.");
+        var json = new Option<bool>("--json") { Description = "Print {title, byline, published, lang, text, url, image} as JSON." };
         var command = new Command("extract", "Extract an article page's title, byline, date, language and main text.") { source, baseUrl, json };
         command.SetAction((parse, ct) => AlertsCommandLine.WithHostAsync(parse, async (host, _, token) =>
         {
@@ -35,7 +38,7 @@ public static class ExtractCommand
             }
             else
             {
-                await output.WriteLineAsync($"{page.Title}\n{page.Byline} {page.Published:u} {page.Lang}\n\n{page.Text}");
+                await output.WriteLineAsync($"{page.Title}\n{page.Byline} {page.Published:u} {page.Lang}\n{page.Url}\n\n{page.Text}");
             }
 
             if (page.Text.Length == 0)

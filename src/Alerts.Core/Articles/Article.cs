@@ -26,5 +26,10 @@ public sealed record Article
     public DateTimeOffset FetchedAt { get; init; }
 }
 
-/// <summary>The main content of an article page, as <c>alerts extract --json</c> prints it.</summary>
-public sealed record ExtractedPage(string? Title, string? Byline, DateTimeOffset? Published, string? Lang, string Text);
+/// <summary>
+/// The main content of an article page, as <c>alerts extract --json</c> prints it. <see cref="Url"/> is the
+/// page's canonical URL in <see cref="CanonicalUrl"/> form (link rel=canonical, else og:url, else the URL the
+/// page came from) and <see cref="Image"/> its og:image, both absolute: relative links are resolved against
+/// the page's &lt;base href&gt; and its URL.
+/// </summary>
+public sealed record ExtractedPage(string? Title, string? Byline, DateTimeOffset? Published, string? Lang, string Text, string? Url = null, string? Image = null);

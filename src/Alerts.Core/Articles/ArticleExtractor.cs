@@ -52,7 +52,6 @@ public static partial class ArticleExtractor
     public static ExtractedPage Extract(string html, Uri? baseUrl)
     {
         ArgumentNullException.ThrowIfNull(html);
-        _ = baseUrl; // Links are not part of the text output; the base URL matters only to callers resolving them.
         if (string.IsNullOrWhiteSpace(html))
         {
             return new ExtractedPage(null, null, null, null, "");
@@ -65,11 +64,11 @@ public static partial class ArticleExtractor
 
         var parser = new HtmlParser();
         var metadataDocument = parser.ParseDocument(html);
-        var metadata = PageMetadata.Read(metadataDocument);
+        var metadata = PageMetadata.Read(metadataDocument, baseUrl);
         if (metadataDocument.Body is { } body && MaxDepth(body) > MaxScoredDepth)
         {
             // No real article nests this deep; scoring such a tree costs quadratic time, so take its text as it stands.
-            return new ExtractedPage(metadata.Title, metadata.Byline, metadata.Published, metadata.Lang, PlainText(body));
+            return new ExtractedPage(metadata.Title, metadata.Byline, metadata.Published, metadata.Lang, PlainText(body), metadata.Url, metadata.Image);
         }
 
         string? bylineFromBody = null;
@@ -92,7 +91,7 @@ public static partial class ArticleExtractor
             }
         }
 
-        return new ExtractedPage(metadata.Title, metadata.Byline ?? bylineFromBody, metadata.Published, metadata.Lang, best);
+        return new ExtractedPage(metadata.Title, metadata.Byline ?? bylineFromBody, metadata.Published, metadata.Lang, best, metadata.Url, metadata.Image);
     }
 
     /// <summary>The visible text of a page without scoring: what is never content removed, clutter paragraphs dropped.</summary>

@@ -6,10 +6,11 @@ using AngleSharp.Dom;
 namespace Alerts.Core.Articles;
 
 /// <summary>
-/// Title, byline, publication time and language of a page, read from its metadata before the body is
-/// cleaned: JSON-LD, then Open Graph / Twitter / Dublin Core meta tags, then the document itself.
+/// Title, byline, publication time, language, canonical URL and lead image of a page, read from its
+/// metadata before the body is cleaned: JSON-LD, then Open Graph / Twitter / Dublin Core meta tags, then the
+/// document itself. Links are resolved against the page's &lt;base href&gt; and the URL the page came from.
 /// </summary>
-internal sealed partial record PageMetadata(string? Title, string? Byline, DateTimeOffset? Published, string? Lang)
+internal sealed partial record PageMetadata(string? Title, string? Byline, DateTimeOffset? Published, string? Lang, string? Url, string? Image)
 {
     private static readonly string[] ArticleTypes =
     [
@@ -19,7 +20,7 @@ internal sealed partial record PageMetadata(string? Title, string? Byline, DateT
         "LiveBlogPosting", "DiscussionForumPosting", "TechArticle", "APIReference",
     ];
 
-    public static PageMetadata Read(IDocument document)
+    public static PageMetadata Read(IDocument document, Uri? baseUrl)
     {
         var values = MetaValues(document);
         var jsonLd = JsonLd.Read(document, DocumentTitle(document));
@@ -41,8 +42,54 @@ internal sealed partial record PageMetadata(string? Title, string? Byline, DateT
             ?? document.QuerySelector("meta[http-equiv='content-language' i]")?.GetAttribute("content")
             ?? Value(values, "language", "dc:language");
 
-        return new PageMetadata(Clean(title), Clean(byline), ParseInstant(publishedText), Clean(lang));
+        // A page saved to disk keeps its links as written; <base href> may itself be relative to the page's URL.
+        var linkBase = Resolve(document.QuerySelector("base[href]")?.GetAttribute("href"), baseUrl) ?? baseUrl;
+        var canonical = Resolve(document.QuerySelector("link[rel~='canonical' i][href]")?.GetAttribute("href"), linkBase)
+            ?? Resolve(MetaContent(document, "og:url"), linkBase)
+            ?? (baseUrl is not null && IsWeb(baseUrl) ? baseUrl : null);
+        var image = Resolve(MetaContent(document, "og:image") ?? MetaContent(document, "twitter:image"), linkBase);
+
+        return new PageMetadata(
+            Clean(title), Clean(byline), ParseInstant(publishedText), Clean(lang),
+            canonical is null ? null : CanonicalUrl.Normalize(canonical.AbsoluteUri), image?.AbsoluteUri);
     }
+
+    /// <summary>
+    /// <paramref name="link"/> as an absolute http(s) URL: taken as it is when absolute, else resolved against
+    /// <paramref name="baseUrl"/>; null when it is empty, relative without a base, or another scheme.
+    /// </summary>
+    internal static Uri? Resolve(string? link, Uri? baseUrl)
+    {
+        if (string.IsNullOrWhiteSpace(link))
+        {
+            return null;
+        }
+
+        // Uri.TryCreate(string) reads "/story" as a Unix file path, so a relative link goes through the base only.
+        var text = link.Trim();
+        Uri? resolved;
+        if (baseUrl is { IsAbsoluteUri: true })
+        {
+            Uri.TryCreate(baseUrl, text, out resolved);
+        }
+        else
+        {
+            var absolute = text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            resolved = absolute && Uri.TryCreate(text, UriKind.Absolute, out var parsed) ? parsed : null;
+        }
+
+        return resolved is not null && IsWeb(resolved) ? resolved : null;
+    }
+
+    private static bool IsWeb(Uri uri) =>
+        uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0;
+
+    /// <summary>The content of the first meta tag with this property or name (case-insensitive), or null.</summary>
+    private static string? MetaContent(IDocument document, string key) =>
+        document.QuerySelectorAll("meta[content]")
+            .FirstOrDefault(m => string.Equals(m.GetAttribute("property")?.Trim(), key, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(m.GetAttribute("name")?.Trim(), key, StringComparison.OrdinalIgnoreCase))
+            ?.GetAttribute("content");
 
     /// <summary>An ISO-8601 or RFC-style timestamp as UTC; a value without an offset is taken as UTC.</summary>
     internal static DateTimeOffset? ParseInstant(string? text)

@@ -72,6 +72,19 @@ public sealed class OutboxMailOptions
     public string Folder { get; set; } = "./outbox";
 }
 
+/// <summary>How the connection to the SMTP relay is protected.</summary>
+public enum SmtpSecurity
+{
+    /// <summary>Plain connection upgraded with STARTTLS, which the server must offer (port 587).</summary>
+    StartTls,
+
+    /// <summary>TLS from the first byte, "implicit TLS" (port 465).</summary>
+    Tls,
+
+    /// <summary>No encryption: only for a relay on this machine or a private network.</summary>
+    None,
+}
+
 /// <summary><c>Mail:Smtp</c>: an SMTP relay.</summary>
 public sealed class SmtpMailOptions : IValidatableObject
 {
@@ -81,17 +94,30 @@ public sealed class SmtpMailOptions : IValidatableObject
     [Range(1, 65535)]
     public int Port { get; set; } = 587;
 
-    /// <summary>Upgrade the connection with STARTTLS (System.Net.Mail's EnableSsl). Default true.</summary>
-    public bool StartTls { get; set; } = true;
+    /// <summary>STARTTLS (default), Tls (implicit, port 465) or None.</summary>
+    public SmtpSecurity Security { get; set; } = SmtpSecurity.StartTls;
 
     /// <summary>The user name; no authentication when empty.</summary>
     public string? UserName { get; set; }
 
     public string? Password { get; set; }
 
-    /// <summary>How long one send may take. Default 30 seconds.</summary>
+    /// <summary>
+    /// The SHA-256 fingerprint (hex, colons allowed) of a relay certificate to accept although the system does
+    /// not trust it, such as an internal relay's self-signed one; empty means the system's trust store decides.
+    /// </summary>
+    public string? TrustedCertificateSha256 { get; set; }
+
+    /// <summary>How long one network step (connect, each command, the data) may take. Default 30 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A fingerprint as 64 hex digits without separators.</summary>
+    public static string Fingerprint(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Replace(":", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+    }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -99,7 +125,35 @@ public sealed class SmtpMailOptions : IValidatableObject
         {
             yield return new ValidationResult("a password is required when UserName is set", [nameof(Password)]);
         }
+
+        // The usual ports speak one way only; the other way would hang until the timeout on every digest.
+        if (Security == SmtpSecurity.StartTls && Port == 465)
+        {
+            yield return new ValidationResult("port 465 is implicit TLS: set Security to Tls", [nameof(Security)]);
+        }
+
+        if (Security == SmtpSecurity.Tls && Port is 25 or 587)
+        {
+            yield return new ValidationResult($"port {Port} starts in plain text: set Security to StartTls", [nameof(Security)]);
+        }
+
+        if (Security == SmtpSecurity.None && !string.IsNullOrEmpty(UserName) && !IsLoopback(Host))
+        {
+            yield return new ValidationResult("a password would cross the network unencrypted: use StartTls or Tls", [nameof(Security)]);
+        }
+
+        if (!string.IsNullOrEmpty(TrustedCertificateSha256))
+        {
+            var hex = Fingerprint(TrustedCertificateSha256);
+            if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigit))
+            {
+                yield return new ValidationResult("TrustedCertificateSha256 must be 64 hex digits (a SHA-256 fingerprint)", [nameof(TrustedCertificateSha256)]);
+            }
+        }
     }
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
 }
 
 /// <summary><c>Mail:SendGrid</c>: the v3 Mail Send API.</summary>

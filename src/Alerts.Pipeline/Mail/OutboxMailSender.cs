@@ -21,7 +21,7 @@ public sealed partial class OutboxMailSender(IOptions<MailOptions> options, ILog
     {
         ArgumentNullException.ThrowIfNull(message);
         IdempotencyKeys.Check(idempotencyKey);
-        var bytes = MimeWriter.WriteBytes(message);
+        var bytes = MailMime.WriteBytes(message);
         var folder = Folder;
         var path = Path.Combine(folder, idempotencyKey + ".eml");
         if (File.Exists(path))

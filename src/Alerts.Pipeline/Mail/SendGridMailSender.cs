@@ -1,25 +1,27 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Alerts.Core.Mail;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using SendGrid;
+using SendGrid.Helpers.Mail;
 
 namespace Alerts.Pipeline.Mail;
 
 /// <summary>
-/// Delivers mail with the SendGrid v3 Mail Send API: one <c>POST /v3/mail/send</c> with a JSON body
-/// (personalizations, from, subject, content parts with text/plain first, headers, and
-/// <c>custom_args.digest_id</c> carrying the idempotency key so events and webhooks can be matched back).
+/// Delivers mail with the SendGrid package (v3 Mail Send): personalizations, from, subject, content parts
+/// with text/plain first, headers, and <c>custom_args.digest_id</c> carrying the idempotency key so events
+/// and webhooks can be matched back.
 /// </summary>
 /// <remarks>
-/// 429 and 5xx answers and network errors are retried up to <see cref="SendGridMailOptions.MaxAttempts"/>
-/// times, waiting as long as Retry-After asks (capped by <see cref="SendGridMailOptions.MaxRetryDelay"/>) or
-/// an exponential back-off with jitter; after the last try they throw <see cref="MailTransientException"/>.
-/// Any other 4xx is a permanent failure carrying SendGrid's own error messages. SendGrid reserves some
+/// 202 is accepted. 429 and 5xx answers and network errors are retried up to
+/// <see cref="SendGridMailOptions.MaxAttempts"/> times, waiting as long as Retry-After asks (capped by
+/// <see cref="SendGridMailOptions.MaxRetryDelay"/>) or an exponential back-off with jitter; after the last
+/// try they throw <see cref="MailTransientException"/>. Any other 4xx is a permanent failure carrying
+/// SendGrid's own error messages. The package's own retry handler is not used (it ignores Retry-After):
+/// the client gets an HttpClient from the factory and Polly does the retrying. SendGrid reserves some
 /// headers (From, To, Subject, Reply-To, Content-Type, ...), so only List-Id, List-Unsubscribe,
 /// List-Unsubscribe-Post and the message's extra headers are passed; SendGrid writes Message-ID and Date.
 /// </remarks>
@@ -32,7 +34,7 @@ public sealed partial class SendGridMailSender : IMailSender
     private readonly SendGridMailOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<SendGridMailSender> _logger;
-    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private readonly ResiliencePipeline<Response> _retry;
 
     public SendGridMailSender(IHttpClientFactory httpFactory, IOptions<MailOptions> options, TimeProvider clock, ILogger<SendGridMailSender> logger)
     {
@@ -48,12 +50,11 @@ public sealed partial class SendGridMailSender : IMailSender
     {
         ArgumentNullException.ThrowIfNull(message);
         IdempotencyKeys.Check(idempotencyKey);
-        var body = RequestBody(message, idempotencyKey);
-        var endpoint = new Uri(_options.BaseUrl, "/v3/mail/send");
-        var http = _httpFactory.CreateClient(HttpClientName);
+        var mail = Message(message, idempotencyKey);
+        var client = new SendGridClient(_httpFactory.CreateClient(HttpClientName), new SendGridClientOptions { ApiKey = _options.ApiKey, Host = _options.BaseUrl.AbsoluteUri });
         var attempts = 0;
 
-        HttpResponseMessage response;
+        Response response;
         try
         {
             response = await _retry.ExecuteAsync(
@@ -62,15 +63,14 @@ public sealed partial class SendGridMailSender : IMailSender
                     attempts++;
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
                     timeout.CancelAfter(_options.Timeout);
-                    using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
-                    {
-                        Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } },
-                    };
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
-                    var answer = await http.SendAsync(request, timeout.Token);
+                    var answer = await client.SendEmailAsync(mail, timeout.Token);
 
                     // Read the body while the timeout still applies, so error messages are available later.
-                    await answer.Content.LoadIntoBufferAsync(timeout.Token);
+                    if (answer.Body is not null)
+                    {
+                        await answer.Body.LoadIntoBufferAsync(timeout.Token);
+                    }
+
                     return answer;
                 },
                 cancellationToken);
@@ -80,128 +80,81 @@ public sealed partial class SendGridMailSender : IMailSender
             throw new MailTransientException($"mail: SendGrid could not be reached after {attempts} tries: {ex.Message}", ex);
         }
 
-        using (response)
+        var status = (int)response.StatusCode;
+        if (response.IsSuccessStatusCode)
         {
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
-            {
-                var providerId = response.Headers.TryGetValues("X-Message-Id", out var ids) ? ids.FirstOrDefault() : null;
-                LogSent(_logger, idempotencyKey, status, providerId);
-                return MailSendResult.Sent(providerId);
-            }
-
-            var errors = await ErrorMessagesAsync(response, cancellationToken);
-            if (IsTransient(response.StatusCode))
-            {
-                throw new MailTransientException($"mail: SendGrid answered {status} after {attempts} tries: {errors}");
-            }
-
-            var reason = $"mail: SendGrid refused the message ({status}): {errors}";
-            LogRefused(_logger, idempotencyKey, reason);
-            return MailSendResult.PermanentFailure(reason);
+            var providerId = response.Headers.TryGetValues("X-Message-Id", out var ids) ? ids.FirstOrDefault() : null;
+            LogSent(_logger, idempotencyKey, status, providerId);
+            return MailSendResult.Sent(providerId);
         }
+
+        var errors = await ErrorMessagesAsync(response, cancellationToken);
+        if (IsTransient(response.StatusCode))
+        {
+            throw new MailTransientException($"mail: SendGrid answered {status} after {attempts} tries: {errors}");
+        }
+
+        var reason = $"mail: SendGrid refused the message ({status}): {errors}";
+        LogRefused(_logger, idempotencyKey, reason);
+        return MailSendResult.PermanentFailure(reason);
     }
 
-    /// <summary>The v3 Mail Send JSON body.</summary>
-    internal static byte[] RequestBody(MailMessage message, string idempotencyKey)
+    /// <summary>The v3 Mail Send message, header values checked and made single-line by <see cref="MailHeaders"/>.</summary>
+    private static SendGridMessage Message(MailMessage message, string idempotencyKey)
     {
-        var from = MailHeaders.Address(message.From, "From");
-        var to = MailHeaders.Address(message.To, "To");
-        var headers = new List<KeyValuePair<string, string>>();
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (MailHeaders.ListId(message) is { } listId)
         {
-            headers.Add(new("List-Id", listId));
+            headers["List-Id"] = listId;
         }
 
         if (MailHeaders.ListUnsubscribe(message) is { } unsubscribe)
         {
-            headers.Add(new("List-Unsubscribe", unsubscribe));
+            headers["List-Unsubscribe"] = unsubscribe;
         }
 
         if (message.ListUnsubscribePost)
         {
-            headers.Add(new("List-Unsubscribe-Post", MailHeaders.OneClick));
+            headers["List-Unsubscribe-Post"] = MailHeaders.OneClick;
         }
 
-        headers.AddRange(MailHeaders.Extra(message));
-
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        foreach (var (name, value) in MailHeaders.Extra(message))
         {
-            json.WriteStartObject();
-            json.WriteStartArray("personalizations");
-            json.WriteStartObject();
-            json.WriteStartArray("to");
-            WriteAddress(json, to, message.To.DisplayName);
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteEndArray();
-
-            json.WritePropertyName("from");
-            WriteAddress(json, from, message.From.DisplayName);
-            json.WriteString("subject", MailHeaders.SingleLine(message.Subject));
-
-            json.WriteStartArray("content");
-            WriteContent(json, "text/plain", message.TextBody);
-            if (message.HtmlBody is not null)
-            {
-                WriteContent(json, "text/html", message.HtmlBody);
-            }
-
-            json.WriteEndArray();
-
-            if (headers.Count > 0)
-            {
-                json.WriteStartObject("headers");
-                foreach (var (name, value) in headers)
-                {
-                    json.WriteString(name, value);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteStartObject("custom_args");
-            json.WriteString("digest_id", idempotencyKey);
-            json.WriteEndObject();
-            json.WriteEndObject();
+            headers[name] = value;
         }
 
-        return buffer.ToArray();
+        var mail = new SendGridMessage
+        {
+            From = Address(message.From, "From"),
+            Subject = MailHeaders.SingleLine(message.Subject),
+            PlainTextContent = message.TextBody,
+            HtmlContent = message.HtmlBody,
+            Headers = headers.Count > 0 ? headers : null,
+
+            // Top-level custom_args apply to every recipient; SendGrid echoes them in events and webhooks.
+            CustomArgs = new Dictionary<string, string> { ["digest_id"] = idempotencyKey },
+        };
+        mail.AddTo(Address(message.To, "To"));
+        return mail;
     }
 
-    private static void WriteAddress(Utf8JsonWriter json, string email, string? displayName)
+    private static EmailAddress Address(Core.Mail.MailboxAddress mailbox, string role)
     {
-        json.WriteStartObject();
-        json.WriteString("email", email);
-        var name = MailHeaders.SingleLine(displayName);
-        if (name.Length > 0)
-        {
-            json.WriteString("name", name);
-        }
-
-        json.WriteEndObject();
-    }
-
-    private static void WriteContent(Utf8JsonWriter json, string type, string value)
-    {
-        json.WriteStartObject();
-        json.WriteString("type", type);
-        json.WriteString("value", value);
-        json.WriteEndObject();
+        var name = MailHeaders.SingleLine(mailbox.DisplayName);
+        return new EmailAddress(MailHeaders.Address(mailbox, role), name.Length == 0 ? null : name);
     }
 
     private static bool IsTransient(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    private ResiliencePipeline<HttpResponseMessage> BuildRetry()
+    private ResiliencePipeline<Response> BuildRetry()
     {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _clock };
+        var builder = new ResiliencePipelineBuilder<Response> { TimeProvider = _clock };
         if (_options.MaxAttempts <= 1)
         {
             return builder.Build();
         }
 
-        return builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        return builder.AddRetry(new RetryStrategyOptions<Response>
         {
             MaxRetryAttempts = _options.MaxAttempts - 1,
             BackoffType = DelayBackoffType.Exponential,
@@ -225,7 +178,7 @@ public sealed partial class SendGridMailSender : IMailSender
     }
 
     /// <summary>The wait Retry-After asks for, capped; null lets the back-off decide.</summary>
-    private TimeSpan? RetryAfter(HttpResponseMessage? response)
+    private TimeSpan? RetryAfter(Response? response)
     {
         var header = response?.Headers.RetryAfter;
         TimeSpan? wait = header switch
@@ -243,9 +196,9 @@ public sealed partial class SendGridMailSender : IMailSender
     }
 
     /// <summary>SendGrid's <c>errors[].message</c> (with the field when given), or the status line.</summary>
-    private static async Task<string> ErrorMessagesAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string> ErrorMessagesAsync(Response response, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var text = response.Body is null ? "" : await response.Body.ReadAsStringAsync(cancellationToken);
         try
         {
             using var document = JsonDocument.Parse(text);
@@ -277,8 +230,10 @@ public sealed partial class SendGridMailSender : IMailSender
         }
 
         var snippet = MailHeaders.SingleLine(text);
-        return snippet.Length == 0 ? response.ReasonPhrase ?? "no details" : snippet[..Math.Min(snippet.Length, 200)];
+        return snippet.Length == 0 ? ReasonPhrase(response.StatusCode) : snippet[..Math.Min(snippet.Length, 200)];
     }
+
+    private static string ReasonPhrase(HttpStatusCode status) => Enum.IsDefined(status) ? status.ToString() : "no details";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "mail: SendGrid accepted {Key} ({StatusCode}, message id {ProviderId})")]
     private static partial void LogSent(ILogger logger, string key, int statusCode, string? providerId);

@@ -1,25 +1,27 @@
-using System.Net;
-using System.Net.Mail;
-using System.Net.Mime;
-using System.Text;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Alerts.Core.Mail;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MailMessage = Alerts.Core.Mail.MailMessage;
 
 namespace Alerts.Pipeline.Mail;
 
 /// <summary>
-/// Delivers mail through an SMTP relay with System.Net.Mail (the only SMTP client in the BCL; MailKit is
-/// not available here). The message carries the same headers as the outbox files; System.Net.Mail does
-/// the MIME encoding itself.
+/// Delivers mail through an SMTP relay with MailKit: STARTTLS (required, never skipped when the server
+/// does not offer it), implicit TLS or, for a local relay, plain; authentication when a user name is set;
+/// <see cref="SmtpMailOptions.Timeout"/> on every network step. The message is the one
+/// <see cref="MailMime.Build"/> makes, written with <see cref="MailMime.Format"/>, so the server receives
+/// the bytes an outbox file of the same message holds.
 /// </summary>
 /// <remarks>
-/// System.Net.Mail always writes its own Date header (the moment of sending), so <see cref="MailMessage.Date"/>
-/// is not used here; the SMTP test checks the rest of the headers arrive as set.
-/// SMTP has no idempotency: the key only names the message in the logs. A 5xx reply (mailbox unknown,
-/// relay refused, authentication required) is a permanent failure; a 4xx reply or a network error is
-/// transient and thrown.
+/// SMTP has no idempotency: the key only names the message in the logs. A 5xx reply to the message
+/// (sender or recipient refused, message refused) is a permanent failure. Everything that concerns the
+/// relay rather than the message (unreachable, timeout, a 4xx, TLS or authentication failing) is thrown
+/// as transient: once the relay or its settings are fixed, the queue's next try delivers the digest.
 /// </remarks>
 public sealed partial class SmtpMailSender(IOptions<MailOptions> options, ILogger<SmtpMailSender> logger) : IMailSender
 {
@@ -28,88 +30,55 @@ public sealed partial class SmtpMailSender(IOptions<MailOptions> options, ILogge
         ArgumentNullException.ThrowIfNull(message);
         IdempotencyKeys.Check(idempotencyKey);
         var settings = options.Value.Smtp;
-        using var mail = ToSystemMessage(message);
-        using var client = new SmtpClient(settings.Host, settings.Port)
+        var mime = MailMime.Build(message);
+        var relay = $"{settings.Host}:{settings.Port}";
+        using var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
+        if (!string.IsNullOrEmpty(settings.TrustedCertificateSha256))
         {
-            EnableSsl = settings.StartTls,
-            DeliveryMethod = SmtpDeliveryMethod.Network,
-            Timeout = (int)settings.Timeout.TotalMilliseconds,
-        };
-        if (!string.IsNullOrEmpty(settings.UserName))
-        {
-            client.Credentials = new NetworkCredential(settings.UserName, settings.Password);
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate, errors, settings.TrustedCertificateSha256);
         }
 
         try
         {
-            await client.SendMailAsync(mail, cancellationToken);
+            await client.ConnectAsync(settings.Host, settings.Port, SocketOptions(settings.Security), cancellationToken);
+            if (!string.IsNullOrEmpty(settings.UserName))
+            {
+                await client.AuthenticateAsync(settings.UserName, settings.Password ?? "", cancellationToken);
+            }
+
+            await client.SendAsync(MailMime.Format, mime, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
         }
-        catch (SmtpException ex) when ((int)ex.StatusCode is >= 500 and <= 599)
+        catch (SmtpCommandException ex) when ((int)ex.StatusCode is >= 500 and <= 599)
         {
-            var reason = $"mail: the SMTP server {settings.Host}:{settings.Port} refused the message ({(int)ex.StatusCode}): {ex.Message}";
+            var reason = $"mail: the SMTP server {relay} refused the message ({(int)ex.StatusCode}): {ex.Message}";
             LogRefused(logger, idempotencyKey, reason);
             return MailSendResult.PermanentFailure(reason);
         }
-        catch (SmtpException ex)
+        catch (Exception ex) when (IsRelayProblem(ex) && !cancellationToken.IsCancellationRequested)
         {
-            throw new MailTransientException($"mail: sending through {settings.Host}:{settings.Port} failed: {ex.Message}{Inner(ex)}", ex);
+            throw new MailTransientException($"mail: sending through {relay} failed: {ex.Message}{Inner(ex)}", ex);
         }
 
         LogSent(logger, idempotencyKey, settings.Host, settings.Port);
         return MailSendResult.Sent();
     }
 
-    /// <summary>The System.Net.Mail form of <paramref name="message"/>, header values made single-line first.</summary>
-    internal static System.Net.Mail.MailMessage ToSystemMessage(MailMessage message)
+    private static SecureSocketOptions SocketOptions(SmtpSecurity security) => security switch
     {
-        var mail = new System.Net.Mail.MailMessage
-        {
-            From = new MailAddress(MailHeaders.Address(message.From, "From"), MailHeaders.SingleLine(message.From.DisplayName), Encoding.UTF8),
-            Subject = MailHeaders.SingleLine(message.Subject),
-            SubjectEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
-            BodyEncoding = Encoding.UTF8,
-        };
-        mail.To.Add(new MailAddress(MailHeaders.Address(message.To, "To"), MailHeaders.SingleLine(message.To.DisplayName), Encoding.UTF8));
-        mail.Headers.Add("Message-ID", "<" + MailHeaders.MessageId(message) + ">");
-        if (MailHeaders.ListId(message) is { } listId)
-        {
-            mail.Headers.Add("List-Id", listId);
-        }
+        SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
+        SmtpSecurity.None => SecureSocketOptions.None,
+        _ => SecureSocketOptions.StartTls,
+    };
 
-        if (MailHeaders.ListUnsubscribe(message) is { } unsubscribe)
-        {
-            mail.Headers.Add("List-Unsubscribe", unsubscribe);
-        }
+    /// <summary>A certificate the system trusts, or the one whose SHA-256 fingerprint the settings name.</summary>
+    private static bool Trusted(X509Certificate? certificate, SslPolicyErrors errors, string fingerprint) =>
+        errors == SslPolicyErrors.None
+        || (certificate is not null && string.Equals(certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), SmtpMailOptions.Fingerprint(fingerprint), StringComparison.OrdinalIgnoreCase));
 
-        if (message.ListUnsubscribePost)
-        {
-            mail.Headers.Add("List-Unsubscribe-Post", MailHeaders.OneClick);
-        }
-
-        foreach (var (name, value) in MailHeaders.Extra(message))
-        {
-            mail.Headers.Add(name, value);
-        }
-
-        // Canonical CRLF line breaks, as MimeWriter writes them; System.Net.Mail would encode a bare LF as =0A.
-        var textBody = message.TextBody.ReplaceLineEndings("\r\n");
-        if (message.HtmlBody is null)
-        {
-            mail.Body = textBody;
-            mail.BodyTransferEncoding = TransferEncoding.QuotedPrintable;
-            return mail;
-        }
-
-        // With two alternate views and no body, System.Net.Mail writes multipart/alternative in this order.
-        var text = AlternateView.CreateAlternateViewFromString(textBody, Encoding.UTF8, MediaTypeNames.Text.Plain);
-        text.TransferEncoding = TransferEncoding.QuotedPrintable;
-        var html = AlternateView.CreateAlternateViewFromString(message.HtmlBody.ReplaceLineEndings("\r\n"), Encoding.UTF8, MediaTypeNames.Text.Html);
-        html.TransferEncoding = TransferEncoding.QuotedPrintable;
-        mail.AlternateViews.Add(text);
-        mail.AlternateViews.Add(html);
-        return mail;
-    }
+    private static bool IsRelayProblem(Exception ex) =>
+        ex is SmtpCommandException or SmtpProtocolException or SslHandshakeException or AuthenticationException or ServiceNotConnectedException
+            or ServiceNotAuthenticatedException or NotSupportedException or SocketException or IOException or TimeoutException or OperationCanceledException;
 
     private static string Inner(Exception ex) => ex.InnerException is { } inner ? $" ({inner.Message})" : "";
 

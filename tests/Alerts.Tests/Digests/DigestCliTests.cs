@@ -69,7 +69,7 @@ public sealed partial class DigestCliTests : IDisposable
         afterFirst.Count.ShouldBe(1);
         OutboxFiles().ShouldBe(afterFirst);
         var digest = Read(afterFirst[0]);
-        digest.Header("To").ShouldBe("<reader@example.com>");
+        digest.Header("To").ShouldBe("reader@example.com");
         digest.Decoded("Subject")!.ShouldStartWith("Alerts: Turkey S-400: ");
         digest.Decoded("Subject")!.ShouldContain("disputed");
         var text = digest.Part("text/plain").Text();
@@ -96,8 +96,8 @@ public sealed partial class DigestCliTests : IDisposable
         var files = OutboxFiles();
         files.Count.ShouldBe(2);
         var confirmation = Read(files.Single(f => f.StartsWith("confirm-", StringComparison.Ordinal)));
-        confirmation.Header("To").ShouldBe("<new.reader@example.org>");
-        files.Select(Read).Count(m => m.Header("To") == "<new.reader@example.org>").ShouldBe(1);
+        confirmation.Header("To").ShouldBe("new.reader@example.org");
+        files.Select(Read).Count(m => m.Header("To") == "new.reader@example.org").ShouldBe(1);
 
         var token = Uri.UnescapeDataString(ConfirmLink().Match(confirmation.Part("text/plain").Text()).Groups[1].Value);
         var confirm = await RunAsync("subscriptions", "confirm", token);

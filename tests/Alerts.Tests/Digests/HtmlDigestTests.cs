@@ -93,7 +93,7 @@ public class HtmlDigestTests
             HtmlBody = Render(),
         };
 
-        var mail = MimeEntity.Parse(MimeWriter.Write(message));
+        var mail = MimeEntity.Parse(System.Text.Encoding.ASCII.GetString(MailMime.WriteBytes(message)));
 
         subject.ShouldNotContain("\r");
         subject.ShouldNotContain("\n");

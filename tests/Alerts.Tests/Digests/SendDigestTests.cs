@@ -51,8 +51,8 @@ public class SendDigestTests
         var result = await harness.Get<SendDigest>().RunAsync((await harness.Get<DigestSchedule>().RunAsync(Ct)).Single(), Ct);
 
         var mail = harness.ReadOutbox(result.DigestId + ".eml");
-        mail.Header("From").ShouldBe("\"Alerts\" <alerts@localhost.localdomain>");
-        mail.Header("To").ShouldBe("<reader@example.org>");
+        mail.Header("From").ShouldBe("Alerts <alerts@localhost.localdomain>");
+        mail.Header("To").ShouldBe("reader@example.org");
         mail.Decoded("Subject").ShouldBe("Alerts: Velmar port: 1 new claim");
         mail.Header("Date").ShouldNotBeNullOrEmpty();
         mail.Header("Message-ID").ShouldBe($"<{result.DigestId}@localhost.localdomain>");

@@ -19,7 +19,7 @@ public class SmtpDigestTests
             ["Mail:Provider"] = "smtp",
             ["Mail:Smtp:Host"] = "127.0.0.1",
             ["Mail:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
-            ["Mail:Smtp:StartTls"] = "false",
+            ["Mail:Smtp:Security"] = "None",
             ["Mail:Smtp:Timeout"] = "00:00:10",
             ["Site:PublicBaseUrl"] = "https://alerts.example.net",
         });

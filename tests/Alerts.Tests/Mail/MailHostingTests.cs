@@ -16,7 +16,7 @@ public class MailHostingTests
         defaults.SendGrid.BaseUrl.ShouldBe(new Uri("https://api.sendgrid.com"));
         defaults.SendGrid.MaxAttempts.ShouldBe(3);
         defaults.Smtp.Port.ShouldBe(587);
-        defaults.Smtp.StartTls.ShouldBeTrue();
+        defaults.Smtp.Security.ShouldBe(SmtpSecurity.StartTls);
         defaults.SenderAddress().ShouldBe(new Alerts.Core.Mail.MailboxAddress("alerts@localhost.localdomain", "Alerts"));
 
         using var host = MailTestHost.Create(new Dictionary<string, string?>());
@@ -52,8 +52,9 @@ public class MailHostingTests
             ["Mail:From"] = "digests@alerts.example.org",
             ["Mail:FromName"] = "S-400 watch",
             ["Mail:Smtp:Host"] = "smtp.example.org",
-            ["Mail:Smtp:Port"] = "2525",
-            ["Mail:Smtp:StartTls"] = "false",
+            ["Mail:Smtp:Port"] = "2465",
+            ["Mail:Smtp:Security"] = "tls",
+            ["Mail:Smtp:TrustedCertificateSha256"] = "AB:CD:" + new string('0', 60),
             ["Mail:Smtp:UserName"] = "alerts",
             ["Mail:Smtp:Password"] = "secret",
             ["Mail:SendGrid:BaseUrl"] = "http://127.0.0.1:9/",
@@ -64,8 +65,9 @@ public class MailHostingTests
         options.From.ShouldBe("digests@alerts.example.org");
         options.FromName.ShouldBe("S-400 watch");
         options.Smtp.Host.ShouldBe("smtp.example.org");
-        options.Smtp.Port.ShouldBe(2525);
-        options.Smtp.StartTls.ShouldBeFalse();
+        options.Smtp.Port.ShouldBe(2465);
+        options.Smtp.Security.ShouldBe(SmtpSecurity.Tls);
+        SmtpMailOptions.Fingerprint(options.Smtp.TrustedCertificateSha256!).ShouldBe("ABCD" + new string('0', 60));
         options.Smtp.UserName.ShouldBe("alerts");
         options.Smtp.Password.ShouldBe("secret");
         options.SendGrid.BaseUrl.ShouldBe(new Uri("http://127.0.0.1:9/"));
@@ -75,6 +77,9 @@ public class MailHostingTests
     [InlineData("smtp", null, null, "mail: Mail:Smtp:Host: the SMTP host is required")]
     [InlineData("smtp", "Mail:Smtp:Port", "0", "mail: Mail:Smtp:Port:")]
     [InlineData("smtp", "Mail:Smtp:UserName", "alerts", "mail: Mail:Smtp:Password: a password is required when UserName is set")]
+    [InlineData("smtp", "Mail:Smtp:Port", "465", "mail: Mail:Smtp:Security: port 465 is implicit TLS: set Security to Tls")]
+    [InlineData("smtp", "Mail:Smtp:Security", "Tls", "mail: Mail:Smtp:Security: port 587 starts in plain text: set Security to StartTls")]
+    [InlineData("smtp", "Mail:Smtp:TrustedCertificateSha256", "not-a-fingerprint", "mail: Mail:Smtp:TrustedCertificateSha256: TrustedCertificateSha256 must be 64 hex digits")]
     [InlineData("sendgrid", null, null, "mail: Mail:SendGrid:ApiKey: the SendGrid API key is required")]
     [InlineData("sendgrid", "Mail:SendGrid:BaseUrl", "api.sendgrid.com", "BaseUrl must be an absolute http(s) URL")]
     [InlineData("outbox", "Mail:From", "alerts", "mail: Mail:From 'alerts' is not usable: subscriptions: 'alerts' has no @")]
@@ -101,6 +106,23 @@ public class MailHostingTests
 
         var ex = await Should.ThrowAsync<OptionsValidationException>(() => host.Host.StartAsync(TestContext.Current.CancellationToken));
         ex.Message.ShouldContain(error);
+    }
+
+    [Fact]
+    public async Task APasswordIsNeverSentUnencryptedToARemoteRelay()
+    {
+        using var host = MailTestHost.Create(new Dictionary<string, string?>
+        {
+            ["Mail:Provider"] = "smtp",
+            ["Mail:Smtp:Host"] = "smtp.example.org",
+            ["Mail:Smtp:Port"] = "25",
+            ["Mail:Smtp:Security"] = "None",
+            ["Mail:Smtp:UserName"] = "alerts",
+            ["Mail:Smtp:Password"] = "secret",
+        });
+
+        var ex = await Should.ThrowAsync<OptionsValidationException>(() => host.Host.StartAsync(TestContext.Current.CancellationToken));
+        ex.Message.ShouldContain("mail: Mail:Smtp:Security: a password would cross the network unencrypted");
     }
 
     [Fact]

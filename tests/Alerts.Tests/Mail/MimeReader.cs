@@ -7,7 +7,8 @@ namespace Alerts.Tests.Mail;
 /// <summary>
 /// A small, strict reader of the messages the tests receive: headers unfolded and RFC 2047 decoded,
 /// multipart bodies split at their boundary, quoted-printable and base64 decoded. Written for the tests,
-/// so it reads what our writers and System.Net.Mail produce, not every message in the wild.
+/// independently of MimeKit, so it checks what MimeKit writes for us rather than trusting it; it reads those
+/// messages, not every message in the wild.
 /// </summary>
 public sealed partial class MimeEntity
 {

@@ -34,6 +34,8 @@ public class SendGridMailSenderTests
 
         public List<string> Problems { get; } = [];
 
+        public List<string> UserAgents { get; } = [];
+
         public int Requests => _requests;
 
         public async Task HandleAsync(HttpContext context)
@@ -58,6 +60,11 @@ public class SendGridMailSenderTests
         private async Task<List<string>> CheckAsync(HttpRequest request)
         {
             var problems = new List<string>();
+            lock (UserAgents)
+            {
+                UserAgents.Add(request.Headers.UserAgent.ToString());
+            }
+
             if (request.Method != "POST" || request.Path != "/v3/mail/send")
             {
                 problems.Add($"expected POST /v3/mail/send, got {request.Method} {request.Path}");
@@ -230,6 +237,7 @@ public class SendGridMailSenderTests
         headers.GetProperty("List-Id").GetString().ShouldBe("<digests.alerts.example.org>");
         headers.GetProperty("X-Alerts-Digest").GetString().ShouldBe("sub1-d20260302");
         body.GetProperty("custom_args").GetProperty("digest_id").GetString().ShouldBe("sub1-d20260302");
+        fake.UserAgents.ShouldHaveSingleItem().ShouldStartWith("sendgrid/9.29");
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed partial class ManageSubscriptionsTests
         result.Subscription.Email.ShouldBe("New.Reader@example.org");
         harness.OutboxFiles().Count.ShouldBe(1);
         var confirmation = harness.ReadOutbox(harness.OutboxFiles()[0]);
-        confirmation.Header("To").ShouldBe("<New.Reader@example.org>");
+        confirmation.Header("To").ShouldBe("New.Reader@example.org");
         confirmation.Decoded("Subject")!.ShouldStartWith("Confirm your Alerts subscription");
         (await schedule.RunAsync(Ct)).ShouldBeEmpty();
 
