@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Alerts.Core.Claims;
 using Alerts.Pipeline.Storage;
+using Azure.Data.Tables;
 
 namespace Alerts.Azure;
 
@@ -43,8 +44,6 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private AzureTableClient Client => tables.Client;
-
     /// <summary>See <see cref="IClaimStore.FindCandidateIdsAsync"/>: list lengths from the count rows, then the newest entries of the lists read.</summary>
     public async Task<IReadOnlyList<string>> FindCandidateIdsAsync(string topicId, IReadOnlyCollection<string> indexKeys, int limit, CancellationToken cancellationToken)
     {
@@ -59,7 +58,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         var lengths = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var key in indexKeys.Distinct(StringComparer.Ordinal))
         {
-            if ((await Client.GetAsync(postings, PostingPartition(topicId, key), CountRow, cancellationToken))?.GetInt64("Value") is { } length)
+            if ((await postings.GetAsync(PostingPartition(topicId, key), CountRow, cancellationToken))?.GetLong("Value") is { } length)
             {
                 lengths[key] = length;
             }
@@ -69,8 +68,8 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         var hits = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var key in rare.Count > 0 ? rare : lengths.Keys.ToList())
         {
-            var filter = AzureTableClient.PartitionFilter(PostingPartition(topicId, key)) + " and RowKey ge 'r-' and RowKey lt 'r.'";
-            var page = await Client.QueryAsync(postings, filter, InMemoryClaimIndex.MaxPostingsRead, null, cancellationToken);
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PostingPartition(topicId, key)}") + " and RowKey ge 'r-' and RowKey lt 'r.'";
+            var page = await postings.QueryPageAsync(filter, InMemoryClaimIndex.MaxPostingsRead, null, cancellationToken);
             foreach (var id in page.Entities.Select(e => e.GetString("ClusterId")).OfType<string>())
             {
                 hits[id] = hits.GetValueOrDefault(id) + 1;
@@ -99,7 +98,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     {
         ArgumentNullException.ThrowIfNull(topicId);
         var table = await tables.TableAsync(ArticlesTable, cancellationToken);
-        return articleId >= 0 && await Client.GetAsync(table, AzureStoreTables.IdKey(articleId), TableKeys.EncodeKey(topicId), cancellationToken) is not null;
+        return articleId >= 0 && await table.GetAsync(AzureStoreTables.IdKey(articleId), TableKeys.EncodeKey(topicId), cancellationToken) is not null;
     }
 
     /// <summary>See <see cref="IClaimStore.SaveArticleResultAsync"/>; the write order is described on the class.</summary>
@@ -137,7 +136,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
                 ["RecordedAt"] = recordedAt,
             };
             AzureStoreTables.SetLongText(entity, "Body", JsonSerializer.Serialize(topicEvent, Json));
-            await Client.UpsertAsync(events, entity, TableUpdateMode.Replace, cancellationToken);
+            await events.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
             head = new TopicHead(Math.Max(head.LastSeq, seq), RaisesDigest(topicEvent.Type) ? Math.Max(head.RaisingSeq, seq) : head.RaisingSeq);
         }
 
@@ -154,7 +153,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
             ["ProcessedAt"] = recordedAt,
         };
         // A 409 here is a concurrent redelivery that finished first; what both wrote is the same.
-        return (await Client.InsertAsync(articles, mark, cancellationToken)).Written;
+        return (await articles.InsertAsync(mark, cancellationToken)).Written;
     }
 
     public async Task<IReadOnlyList<StoredTopicEvent>> ListEventsAsync(string topicId, long afterSeq, int limit, CancellationToken cancellationToken)
@@ -167,25 +166,25 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         }
 
         var table = await tables.TableAsync(EventsTable, cancellationToken);
-        var filter = AzureTableClient.PartitionFilter(EventPartition(topicId));
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {EventPartition(topicId)}");
         if (afterSeq >= 0)
         {
-            filter += " and RowKey gt " + AzureTableClient.Quote(AzureStoreTables.IdKey(afterSeq));
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {AzureStoreTables.IdKey(afterSeq)}");
         }
 
-        TableContinuation? continuation = null;
+        string? continuation = null;
         do
         {
-            var page = await Client.QueryAsync(table, filter, Math.Min(limit - result.Count, 1000), continuation, cancellationToken);
+            var page = await table.QueryPageAsync(filter, Math.Min(limit - result.Count, 1000), continuation, cancellationToken);
             foreach (var entity in page.Entities)
             {
                 var body = JsonSerializer.Deserialize<TopicEvent>(AzureStoreTables.GetLongText(entity, "Body"), Json)
                            ?? throw new InvalidOperationException($"store: topic event {entity.GetString("Id")} has an empty body");
-                result.Add(new StoredTopicEvent(entity.GetInt64("Seq") ?? 0, entity.GetString("Id") ?? string.Empty, entity.GetInt64("ArticleId") ?? 0,
+                result.Add(new StoredTopicEvent(entity.GetLong("Seq") ?? 0, entity.GetString("Id") ?? string.Empty, entity.GetLong("ArticleId") ?? 0,
                     entity.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue, body));
             }
 
-            continuation = page.Continuation;
+            continuation = page.ContinuationToken;
         }
         while (continuation is not null && result.Count < limit);
 
@@ -196,7 +195,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     {
         ArgumentNullException.ThrowIfNull(clusterId);
         var table = await tables.TableAsync(ClustersTable, cancellationToken);
-        var entity = await Client.GetAsync(table, TableKeys.EncodeKey(clusterId), ClusterRow, cancellationToken);
+        var entity = await table.GetAsync(TableKeys.EncodeKey(clusterId), ClusterRow, cancellationToken);
         return entity is null ? null : JsonSerializer.Deserialize<ClaimCluster>(AzureStoreTables.GetLongText(entity, "Body"), Json);
     }
 
@@ -205,7 +204,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     {
         var table = await tables.TableAsync(ClustersTable, cancellationToken);
         long count = 0;
-        await foreach (var _ in Client.QueryAllAsync(table, null, cancellationToken))
+        await foreach (var _ in table.QueryAllAsync(null, cancellationToken))
         {
             count++;
         }
@@ -218,9 +217,9 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     {
         var table = await tables.TableAsync(HeadsTable, cancellationToken);
         var heads = new Dictionary<string, TopicHead>(StringComparer.Ordinal);
-        await foreach (var entity in tables.Client.QueryAllAsync(table, AzureTableClient.PartitionFilter(HeadsPartition), cancellationToken))
+        await foreach (var entity in table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {HeadsPartition}"), cancellationToken))
         {
-            heads[TableKeys.DecodeKey(entity.RowKey)] = new TopicHead(entity.GetInt64("LastSeq") ?? 0, entity.GetInt64("RaisingSeq") ?? 0);
+            heads[TableKeys.DecodeKey(entity.RowKey)] = new TopicHead(entity.GetLong("LastSeq") ?? 0, entity.GetLong("RaisingSeq") ?? 0);
         }
 
         return heads;
@@ -244,9 +243,9 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         var key = TableKeys.EncodeKey(topicId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var current = await Client.GetAsync(table, HeadsPartition, key, cancellationToken);
-            var last = current?.GetInt64("LastSeq") ?? 0;
-            var raising = current?.GetInt64("RaisingSeq") ?? 0;
+            var current = await table.GetAsync(HeadsPartition, key, cancellationToken);
+            var last = current?.GetLong("LastSeq") ?? 0;
+            var raising = current?.GetLong("RaisingSeq") ?? 0;
             if (current is not null && last >= seen.LastSeq && raising >= seen.RaisingSeq)
             {
                 return;
@@ -257,11 +256,11 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
                 ["TopicId"] = topicId,
                 ["LastSeq"] = Math.Max(last, seen.LastSeq),
                 ["RaisingSeq"] = Math.Max(raising, seen.RaisingSeq),
-                ETag = current?.ETag,
+                ETag = current?.ETag ?? default,
             };
             var result = current is null
-                ? await Client.InsertAsync(table, next, cancellationToken)
-                : await Client.UpdateAsync(table, next, TableUpdateMode.Replace, cancellationToken);
+                ? await table.InsertAsync(next, cancellationToken)
+                : await table.UpdateAsync(next, TableUpdateMode.Replace, cancellationToken);
             if (result.Written)
             {
                 return;
@@ -279,7 +278,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         var clusters = await tables.TableAsync(ClustersTable, cancellationToken);
         var entity = new TableEntity(TableKeys.EncodeKey(cluster.Id), ClusterRow) { ["TopicId"] = cluster.TopicId, ["UpdatedAt"] = recordedAt };
         AzureStoreTables.SetLongText(entity, "Body", JsonSerializer.Serialize(cluster, Json));
-        await Client.UpsertAsync(clusters, entity, TableUpdateMode.Replace, cancellationToken);
+        await clusters.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
 
         var postings = await tables.TableAsync(PostingsTable, cancellationToken);
         foreach (var key in cluster.IndexKeys())
@@ -289,27 +288,27 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     }
 
     /// <summary>One batch: the membership row (Insert: a 409 means already posted), the recency row and the list length (If-Match).</summary>
-    private async Task PostAsync(string postings, ClaimCluster cluster, string key, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    private static async Task PostAsync(TableClient postings, ClaimCluster cluster, string key, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
         var partition = PostingPartition(cluster.TopicId, key);
         var clusterKey = TableKeys.EncodeKey(cluster.Id);
         var recency = "r-" + AzureStoreTables.InvertedIdKey(recordedAt.UtcTicks) + "-" + clusterKey;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var count = await Client.GetAsync(postings, partition, CountRow, cancellationToken);
-            var next = new TableEntity(partition, CountRow) { ["Value"] = (count?.GetInt64("Value") ?? 0) + 1, ["Key"] = key, ETag = count?.ETag };
-            var result = await Client.ExecuteBatchAsync(postings,
+            var count = await postings.GetAsync(partition, CountRow, cancellationToken);
+            var next = new TableEntity(partition, CountRow) { ["Value"] = (count?.GetLong("Value") ?? 0) + 1, ["Key"] = key, ETag = count?.ETag ?? default };
+            var result = await postings.SubmitAsync(
             [
-                new TableBatchOperation(TableBatchKind.Insert, new TableEntity(partition, "m-" + clusterKey) { ["RecencyKey"] = recency }),
-                new TableBatchOperation(TableBatchKind.UpsertReplace, new TableEntity(partition, recency) { ["ClusterId"] = cluster.Id }),
-                new TableBatchOperation(count is null ? TableBatchKind.Insert : TableBatchKind.UpdateReplace, next),
+                (TableTransactionActionType.Add, new TableEntity(partition, "m-" + clusterKey) { ["RecencyKey"] = recency }),
+                (TableTransactionActionType.UpsertReplace, new TableEntity(partition, recency) { ["ClusterId"] = cluster.Id }),
+                (count is null ? TableTransactionActionType.Add : TableTransactionActionType.UpdateReplace, next),
             ], cancellationToken);
             if (result.Written || result.FailedIndex == 0)
             {
                 return;
             }
 
-            if (result.FailedIndex is null && await Client.GetAsync(postings, partition, "m-" + clusterKey, cancellationToken) is not null)
+            if (result.FailedIndex is null && await postings.GetAsync(partition, "m-" + clusterKey, cancellationToken) is not null)
             {
                 return;
             }
@@ -327,23 +326,23 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     /// it would fall inside that digest's range and never be sent; the old number stays a harmless gap. The price
     /// (README, "Subscriptions"): two runs of one article at once can write the event under two numbers.
     /// </summary>
-    private async Task<long> ClaimEventSeqAsync(string eventIds, string events, string topicId, string id, CancellationToken cancellationToken)
+    private async Task<long> ClaimEventSeqAsync(TableClient eventIds, TableClient events, string topicId, string id, CancellationToken cancellationToken)
     {
         var key = TableKeys.EncodeKey(id);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var claimed = await Client.GetAsync(eventIds, key, IdRow, cancellationToken);
-            if (claimed?.GetInt64("Seq") is { } existing)
+            var claimed = await eventIds.GetAsync(key, IdRow, cancellationToken);
+            if (claimed?.GetLong("Seq") is { } existing)
             {
-                if (await Client.GetAsync(events, EventPartition(topicId), AzureStoreTables.IdKey(existing), cancellationToken) is not null)
+                if (await events.GetAsync(EventPartition(topicId), AzureStoreTables.IdKey(existing), cancellationToken) is not null)
                 {
                     return existing;
                 }
 
                 var renumbered = new TableEntity(key, IdRow) { ["Seq"] = await tables.NextIdAsync(EventsTable, cancellationToken), ETag = claimed.ETag };
-                if ((await Client.UpdateAsync(eventIds, renumbered, TableUpdateMode.Replace, cancellationToken)).Written)
+                if ((await eventIds.UpdateAsync(renumbered, TableUpdateMode.Replace, cancellationToken)).Written)
                 {
-                    return renumbered.GetInt64("Seq")!.Value;
+                    return renumbered.GetLong("Seq")!.Value;
                 }
 
                 // Another run of the same article renumbered first: the next round reads its number.
@@ -351,7 +350,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
             }
 
             var seq = await tables.NextIdAsync(EventsTable, cancellationToken);
-            if ((await Client.InsertAsync(eventIds, new TableEntity(key, IdRow) { ["Seq"] = seq }, cancellationToken)).Written)
+            if ((await eventIds.InsertAsync(new TableEntity(key, IdRow) { ["Seq"] = seq }, cancellationToken)).Written)
             {
                 return seq;
             }
