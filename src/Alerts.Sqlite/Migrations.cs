@@ -197,6 +197,11 @@ public static class Migrations
                 created_at INTEGER NOT NULL
             );
             """),
+        new(5, "claim cluster versions", """
+            -- Optimistic concurrency: a cluster is written only at the version it was read at, and each write bumps it,
+            -- so two writers cannot overwrite each other's sightings. Existing clusters start at version 1.
+            ALTER TABLE claim_clusters ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+            """),
     ];
 
     /// <summary>The schema version this build knows: the number of the last migration.</summary>

@@ -142,18 +142,34 @@ public sealed class SqliteClaimStore(SqliteDatabase database) : IClaimStore
             return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         }, cancellationToken);
 
-    /// <summary>Writes the cluster and posts the keys it did not have yet, counting each new posting.</summary>
+    /// <summary>
+    /// Writes the cluster if its stored version still equals <see cref="ClaimCluster.Version"/> (0: it must not exist
+    /// yet), storing the next version, and posts the keys it did not have yet, counting each new posting. Throws
+    /// <see cref="ClaimWriteConflictException"/> when another writer got there first; the caller's transaction then
+    /// rolls back.
+    /// </summary>
     public static async Task UpsertClusterAsync(SqliteConnection connection, SqliteTransaction transaction, ClaimCluster cluster, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(cluster);
-        using (var upsert = connection.Command("""
-            INSERT INTO claim_clusters (id, topic_id, body, updated_at) VALUES ($id, $topic, $body, $at)
-            ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at;
-            """, transaction).With("$id", cluster.Id).With("$topic", cluster.TopicId)
-            .With("$body", JsonSerializer.Serialize(cluster, Json)).With("$at", at.ToUnixMs()))
+        var write = cluster.Version == 0
+            ? connection.Command("""
+                INSERT INTO claim_clusters (id, topic_id, body, updated_at, version) VALUES ($id, $topic, $body, $at, 1)
+                ON CONFLICT (id) DO NOTHING;
+                """, transaction)
+            : connection.Command("""
+                UPDATE claim_clusters SET body = $body, updated_at = $at, version = version + 1
+                WHERE id = $id AND version = $version;
+                """, transaction).With("$version", cluster.Version);
+        using (write)
         {
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
+            write.With("$id", cluster.Id).With("$topic", cluster.TopicId)
+                .With("$body", JsonSerializer.Serialize(cluster with { Version = cluster.Version + 1 }, Json)).With("$at", at.ToUnixMs());
+            if (await write.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                throw new ClaimWriteConflictException(
+                    $"store: claim cluster {cluster.Id} changed since it was read at version {cluster.Version}");
+            }
         }
 
         using var post = connection.Command("""
@@ -201,7 +217,16 @@ public sealed class SqliteClaimStore(SqliteDatabase database) : IClaimStore
 
     private static async Task<ClaimCluster?> GetAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
     {
-        using var command = connection.Command("SELECT body FROM claim_clusters WHERE id = $id;").With("$id", id);
-        return await command.ExecuteScalarAsync(cancellationToken) is string body ? JsonSerializer.Deserialize<ClaimCluster>(body, Json) : null;
+        using var command = connection.Command("SELECT body, version FROM claim_clusters WHERE id = $id;").With("$id", id);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        // The column is the truth: the version is what the next write is checked against.
+        var cluster = JsonSerializer.Deserialize<ClaimCluster>(reader.GetString(0), Json)
+            ?? throw new InvalidOperationException($"store: claim cluster {id} has an empty body");
+        return cluster with { Version = reader.GetInt64(1) };
     }
 }

@@ -4,16 +4,25 @@ using Alerts.Core.Claims;
 using Alerts.Core.Topics;
 using Alerts.Pipeline.Storage;
 using Alerts.Pipeline.Topics;
+using Microsoft.Extensions.Logging;
 
 namespace Alerts.Pipeline.Claims;
 
 /// <summary>
 /// The claims stage of <c>ProcessArticle</c>: extracts the article's claims once, then, for each topic it
 /// matched, lets the engine place them in the topic's clusters and stores the clusters and the events
-/// (NewClaim, Contradiction, Corroboration) in one transaction. Idempotent per (article, topic).
+/// (NewClaim, Contradiction, Corroboration) in one transaction. Idempotent per (article, topic). Another writer
+/// (a second process, another Functions instance) may change a cluster between the read and the save: the store
+/// then refuses the save and the topic is read and computed again, up to <see cref="MaxAttempts"/> times.
 /// </summary>
-public sealed class RecordTopicClaims(IClaimStore claims, TopicMatcher matcher, TimeProvider clock)
+public sealed partial class RecordTopicClaims(IClaimStore claims, TopicMatcher matcher, TimeProvider clock, ILogger<RecordTopicClaims> logger)
 {
+    /// <summary>
+    /// Each conflict means another writer committed, so N writers on one topic need at most N attempts each; past
+    /// this the message fails and its queue redelivers it later.
+    /// </summary>
+    public const int MaxAttempts = 10;
+
     public async Task<IReadOnlyList<TopicEvent>> RunAsync(Article article, IReadOnlyList<TopicMatch> matches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(article);
@@ -34,12 +43,24 @@ public sealed class RecordTopicClaims(IClaimStore claims, TopicMatcher matcher, 
             }
 
             var scope = TopicScope.Of(QueryTerms.Positive(topic.Query), QueryTerms.Prefixes(topic.Query));
-            var index = await PrefetchedClaimIndex.LoadAsync(
-                claims, topic.Id, extracted.Select(ClaimSignature.Of), TopicClaimEngine.CandidateLimit, cancellationToken);
-            var result = TopicClaimEngine.Process(topic.Id, extracted, index, scope);
-            if (await claims.SaveArticleResultAsync(article.Id, topic.Id, result, clock.GetUtcNow(), cancellationToken))
+            for (var attempt = 1; ; attempt++)
             {
-                events.AddRange(result.Events);
+                var index = await PrefetchedClaimIndex.LoadAsync(
+                    claims, topic.Id, extracted.Select(ClaimSignature.Of), TopicClaimEngine.CandidateLimit, cancellationToken);
+                var result = TopicClaimEngine.Process(topic.Id, extracted, index, scope);
+                try
+                {
+                    if (await claims.SaveArticleResultAsync(article.Id, topic.Id, result, clock.GetUtcNow(), cancellationToken))
+                    {
+                        events.AddRange(result.Events);
+                    }
+
+                    break;
+                }
+                catch (ClaimWriteConflictException conflict) when (attempt < MaxAttempts)
+                {
+                    LogConflict(logger, article.Id, topic.Id, attempt, conflict.Message);
+                }
             }
         }
 
@@ -52,4 +73,7 @@ public sealed class RecordTopicClaims(IClaimStore claims, TopicMatcher matcher, 
         ArgumentNullException.ThrowIfNull(article);
         return new ArticleInput(article.Id.ToString(CultureInfo.InvariantCulture), article.Title, article.Text, article.Outlet, article.Published ?? article.FetchedAt, article.Url);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "claims: article {ArticleId} on topic {TopicId}: a cluster changed under attempt {Attempt} ({Reason}); reading again")]
+    private static partial void LogConflict(ILogger logger, long articleId, string topicId, int attempt, string reason);
 }
