@@ -10,7 +10,11 @@ namespace Alerts.Azure;
 /// <summary>
 /// Claim clusters, postings and topic events in Azure tables.
 /// <list type="bullet">
-/// <item><c>claimclusters</c>: PartitionKey the encoded cluster id, RowKey "cluster", the cluster as JSON (in pieces).</item>
+/// <item><c>topicclusters</c>: PartitionKey "c-" + the topic part of the cluster id (before its first ':'), RowKey the
+/// encoded cluster id: the cluster as JSON (in pieces) and its <c>Version</c> (1 when first written, +1 per write).
+/// One topic's clusters share a partition, so the clusters of one save are written in one entity-group
+/// transaction. Clusters written before this layout are in <c>claimclusters</c> (PartitionKey the encoded
+/// cluster id, RowKey "cluster"); they are read from there as version 0 until their first write moves them.</item>
 /// <item><c>claimpostings</c>: one partition per (topic, index key), "p-" + SHA-256: a membership row "m-" +
 /// cluster id, a recency row "r-" + inverted recorded time + cluster id, and the row "count" with the list's
 /// length. A new posting writes all three in one batch (the membership Insert makes it happen once), so
@@ -22,12 +26,25 @@ namespace Alerts.Azure;
 /// newest NewClaim or Contradiction (<c>RaisingSeq</c>), so the subscription store finds unsent events without reading them.</item>
 /// </list>
 /// Tables have no transaction across these, so <see cref="SaveArticleResultAsync"/> writes in an order a
-/// redelivery repairs: clusters and postings (idempotent), then each event's id claim and the event at the
-/// claimed number (a retry reuses the number), the topic's head, and the processed mark last.
+/// redelivery repairs: the clusters (optimistic concurrency, below), postings (idempotent), then each event's id
+/// claim and the event at the claimed number (a retry reuses the number), the topic's head, and the processed
+/// mark last.
+/// <para>
+/// Optimistic concurrency on clusters (many <c>ProcessArticle</c> instances write one topic at once): the save
+/// reads each cluster's stored entity, refuses with <see cref="ClaimWriteConflictException"/> unless its
+/// <c>Version</c> equals <see cref="ClaimCluster.Version"/> (0: it must not exist), and writes all of them in
+/// one transaction, each an Update with If-Match on the ETag just read (or an Add for a new one), at the next
+/// version. A writer that changed a cluster between that read and the transaction makes it fail with 412 (or
+/// 409), and nothing of it is written: the same conflict. A save of more than 100 clusters, or of more than
+/// about 3.5 MiB of cluster JSON, does not fit one transaction (the service's limits) and is written in several,
+/// in order; a conflict in a later one then leaves the earlier ones written.
+/// </para>
 /// </summary>
 public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
 {
-    private const string ClustersTable = "claimclusters";
+    private const string ClustersTable = "topicclusters";
+    private const string LegacyClustersTable = "claimclusters";
+    private const int MaxTransactionBytes = 3_500_000;
     private const string PostingsTable = "claimpostings";
     private const string ArticlesTable = "claimarticles";
     private const string EventsTable = "topicevents";
@@ -112,9 +129,14 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
             return false;
         }
 
+        await WriteClustersAsync(result.Clusters, recordedAt, cancellationToken);
+        var postings = await tables.TableAsync(PostingsTable, cancellationToken);
         foreach (var cluster in result.Clusters)
         {
-            await UpsertClusterAsync(cluster, recordedAt, cancellationToken);
+            foreach (var key in cluster.IndexKeys())
+            {
+                await PostAsync(postings, cluster, key, recordedAt, cancellationToken);
+            }
         }
 
         var events = await tables.TableAsync(EventsTable, cancellationToken);
@@ -191,22 +213,36 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         return result;
     }
 
+    /// <summary>The cluster with <see cref="ClaimCluster.Version"/> set from its stored entity (0 for one not yet moved from the old table).</summary>
     public async Task<ClaimCluster?> GetClusterAsync(string clusterId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clusterId);
         var table = await tables.TableAsync(ClustersTable, cancellationToken);
-        var entity = await table.GetAsync(TableKeys.EncodeKey(clusterId), ClusterRow, cancellationToken);
-        return entity is null ? null : JsonSerializer.Deserialize<ClaimCluster>(AzureStoreTables.GetLongText(entity, "Body"), Json);
+        if (await table.GetAsync(ClusterPartition(clusterId), TableKeys.EncodeKey(clusterId), cancellationToken) is { } entity)
+        {
+            // The property is the truth: it is what the next write is checked against.
+            return ReadCluster(entity) with { Version = entity.GetLong("Version") ?? 0 };
+        }
+
+        var legacy = await tables.TableAsync(LegacyClustersTable, cancellationToken);
+        return await legacy.GetAsync(TableKeys.EncodeKey(clusterId), ClusterRow, cancellationToken) is { } old ? ReadCluster(old) with { Version = 0 } : null;
     }
 
-    /// <summary>A scan of the clusters table (one partition per cluster): slow on a large store, used only for status output.</summary>
+    /// <summary>A scan of both cluster tables (old rows already moved count once): slow on a large store, used only for status output.</summary>
     public async Task<long> CountClustersAsync(CancellationToken cancellationToken)
     {
         var table = await tables.TableAsync(ClustersTable, cancellationToken);
-        long count = 0;
-        await foreach (var _ in table.QueryAllAsync(null, cancellationToken))
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var entity in table.QueryAllAsync(null, cancellationToken))
         {
-            count++;
+            moved.Add(entity.RowKey);
+        }
+
+        var legacy = await tables.TableAsync(LegacyClustersTable, cancellationToken);
+        long count = moved.Count;
+        await foreach (var entity in legacy.QueryAllAsync(null, cancellationToken))
+        {
+            count += moved.Contains(entity.PartitionKey) ? 0 : 1;
         }
 
         return count;
@@ -272,19 +308,86 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         throw new AzureStorageException($"store: could not move the head of topic {topicId} after {MaxAttempts} attempts (too much contention)");
     }
 
-    /// <summary>Replaces the cluster, then posts each of its keys it is not yet posted under (idempotent, so a redelivery may repeat it).</summary>
-    private async Task UpsertClusterAsync(ClaimCluster cluster, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the clusters at their next version, each only if its stored version is still the one it was read
+    /// at (see the class): a check read, then one transaction per partition-sized group, with If-Match on the
+    /// ETags read. Throws <see cref="ClaimWriteConflictException"/>, writing nothing of the group, on a mismatch.
+    /// </summary>
+    private async Task WriteClustersAsync(IReadOnlyList<ClaimCluster> clusters, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
-        var clusters = await tables.TableAsync(ClustersTable, cancellationToken);
-        var entity = new TableEntity(TableKeys.EncodeKey(cluster.Id), ClusterRow) { ["TopicId"] = cluster.TopicId, ["UpdatedAt"] = recordedAt };
-        AzureStoreTables.SetLongText(entity, "Body", JsonSerializer.Serialize(cluster, Json));
-        await clusters.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
-
-        var postings = await tables.TableAsync(PostingsTable, cancellationToken);
-        foreach (var key in cluster.IndexKeys())
+        if (clusters.Count == 0)
         {
-            await PostAsync(postings, cluster, key, recordedAt, cancellationToken);
+            return;
         }
+
+        var table = await tables.TableAsync(ClustersTable, cancellationToken);
+        var groups = new List<List<(TableTransactionActionType Kind, TableEntity Entity)>>();
+        var bytes = 0;
+        foreach (var byPartition in clusters.GroupBy(c => ClusterPartition(c.Id), StringComparer.Ordinal))
+        {
+            groups.Add([]);
+            bytes = 0;
+            foreach (var cluster in byPartition)
+            {
+                var stored = await table.GetAsync(byPartition.Key, TableKeys.EncodeKey(cluster.Id), cancellationToken);
+                var storedVersion = stored is null ? 0 : stored.GetLong("Version") ?? 0;
+                if (storedVersion != cluster.Version)
+                {
+                    throw Conflict(cluster, storedVersion);
+                }
+
+                var next = cluster with { Version = cluster.Version + 1 };
+                var body = JsonSerializer.Serialize(next, Json);
+                var entity = new TableEntity(byPartition.Key, TableKeys.EncodeKey(cluster.Id))
+                {
+                    ["ClusterId"] = cluster.Id,
+                    ["TopicId"] = cluster.TopicId,
+                    ["UpdatedAt"] = recordedAt,
+                    ["Version"] = next.Version,
+                };
+                AzureStoreTables.SetLongText(entity, "Body", body);
+                var size = System.Text.Encoding.UTF8.GetByteCount(body) + 1024;
+                if (groups[^1].Count == TableClientExtensions.MaxTransactionActions || (groups[^1].Count > 0 && bytes + size > MaxTransactionBytes))
+                {
+                    groups.Add([]);
+                    bytes = 0;
+                }
+
+                groups[^1].Add(stored is null
+                    ? (TableTransactionActionType.Add, entity)
+                    : (TableTransactionActionType.UpdateReplace, AzureStoreTables.WithETag(entity, stored)));
+                bytes += size;
+            }
+        }
+
+        foreach (var group in groups)
+        {
+            var written = await table.SubmitAsync(group, cancellationToken);
+            if (!written.Written)
+            {
+                // 412: changed since the check read; 409: created by another writer meanwhile; 404: removed.
+                var failed = group[written.FailedIndex ?? 0].Entity;
+                throw new ClaimWriteConflictException(
+                    $"store: claim cluster {failed.GetString("ClusterId")} changed since it was read at version {(failed.GetLong("Version") ?? 1) - 1}");
+            }
+        }
+    }
+
+    private static ClaimWriteConflictException Conflict(ClaimCluster cluster, long storedVersion) =>
+        new($"store: claim cluster {cluster.Id} changed since it was read at version {cluster.Version} (stored: {storedVersion})");
+
+    private static ClaimCluster ReadCluster(TableEntity entity) =>
+        JsonSerializer.Deserialize<ClaimCluster>(AzureStoreTables.GetLongText(entity, "Body"), Json)
+        ?? throw new InvalidOperationException($"store: claim cluster {entity.RowKey} has an empty body");
+
+    /// <summary>
+    /// One topic's clusters share a partition. Reads have only the id, so the partition comes from the id alone:
+    /// the part before its first ':', which is the topic id the claims engine puts there ("topic:claim-key").
+    /// </summary>
+    private static string ClusterPartition(string clusterId)
+    {
+        var colon = clusterId.IndexOf(':', StringComparison.Ordinal);
+        return "c-" + TableKeys.EncodeKey(colon < 0 ? clusterId : clusterId[..colon]);
     }
 
     /// <summary>One batch: the membership row (Insert: a 409 means already posted), the recency row and the list length (If-Match).</summary>

@@ -45,17 +45,17 @@ public static class AzureStorageHostingExtensions
                 options.ApplyRetries(clientOptions);
                 // The work queue encodes message text itself, as options.MessageEncoding says.
                 clientOptions.MessageEncoding = QueueMessageEncoding.None;
-                return options.UsesConnectionString
+                return options.UsesConnectionString()
                     ? new QueueServiceClient(options.ConnectionString, clientOptions)
-                    : new QueueServiceClient(options.QueueEndpoint, credential, clientOptions);
+                    : new QueueServiceClient(options.QueueEndpoint(), credential, clientOptions);
             });
             clients.AddClient<TableServiceClient, TableClientOptions>((clientOptions, credential, provider) =>
             {
                 var options = Settings(provider);
                 options.ApplyRetries(clientOptions);
-                return options.UsesConnectionString
+                return options.UsesConnectionString()
                     ? new TableServiceClient(options.ConnectionString, clientOptions)
-                    : new TableServiceClient(options.TableEndpoint, credential, clientOptions);
+                    : new TableServiceClient(options.TableEndpoint(), credential, clientOptions);
             });
         });
         services.TryAddSingleton(provider => new AzureWorkQueue(provider.GetRequiredService<QueueServiceClient>(),

@@ -77,14 +77,16 @@ public sealed class AzureStorageOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    // Methods, not properties: the configuration binder reads every public property.
+
     /// <summary>Whether the clients are made from <see cref="ConnectionString"/> (else from <see cref="AccountName"/> and a token credential).</summary>
-    public bool UsesConnectionString => !string.IsNullOrWhiteSpace(ConnectionString);
+    public bool UsesConnectionString() => !string.IsNullOrWhiteSpace(ConnectionString);
 
     /// <summary>The Queue service URL of the identity form.</summary>
-    public Uri QueueEndpoint => QueueServiceUri ?? new Uri($"https://{AccountName}.queue.core.windows.net/");
+    public Uri QueueEndpoint() => QueueServiceUri ?? new Uri($"https://{AccountName}.queue.core.windows.net/");
 
     /// <summary>The Table service URL of the identity form.</summary>
-    public Uri TableEndpoint => TableServiceUri ?? new Uri($"https://{AccountName}.table.core.windows.net/");
+    public Uri TableEndpoint() => TableServiceUri ?? new Uri($"https://{AccountName}.table.core.windows.net/");
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -191,7 +191,8 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
             var ranges = UnsentRanges(row, await AzureClaimStore.ReadTopicHeadsAsync(tables, cancellationToken));
             if (ranges.Count == 0)
             {
-                return null;
+                // A claim of this very digest may have moved the cursors since the check above: then it is the answer.
+                return await table.GetAsync(partition, DigestRow(digestId), cancellationToken) is { } won ? ToDigest(won) : null;
             }
 
             var pendingKey = PendingKey(now, digestId);

@@ -108,7 +108,7 @@ public class AzureHostingTests(AzuriteFixture azurite)
     {
         using var host = Build(("AzureWebJobsStorage", "UseDevelopmentStorage=true"));
 
-        host.Services.GetRequiredService<IOptions<AzureStorageOptions>>().Value.UsesConnectionString.ShouldBeTrue();
+        host.Services.GetRequiredService<IOptions<AzureStorageOptions>>().Value.UsesConnectionString().ShouldBeTrue();
         var queues = host.Services.GetRequiredService<QueueServiceClient>();
         queues.AccountName.ShouldBe("devstoreaccount1");
         queues.Uri.ShouldBe(new Uri("http://127.0.0.1:10001/devstoreaccount1"));
@@ -126,7 +126,7 @@ public class AzureHostingTests(AzuriteFixture azurite)
         var options = host.Services.GetRequiredService<IOptions<AzureStorageOptions>>().Value;
 
         options.AccountName.ShouldBe("alertsprod");
-        options.UsesConnectionString.ShouldBeFalse();
+        options.UsesConnectionString().ShouldBeFalse();
         options.CreateCredential().ShouldBeOfType<ManagedIdentityCredential>();
         host.Services.GetRequiredService<QueueServiceClient>().Uri.ShouldBe(new Uri("https://alertsprod.queue.core.windows.net/"));
         host.Services.GetRequiredService<TableServiceClient>().Uri.ShouldBe(new Uri("https://alertsprod.table.core.windows.net/"));
