@@ -158,6 +158,55 @@ public sealed class AzureTopicHeadTests(AzuriteFixture azurite)
     }
 }
 
+/// <summary>Cluster versions on Azure beyond the contract: clusters stored before versions existed.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureClaimClusterTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Day = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>How the claim store writes cluster JSON (enums as names).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new()
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AClusterStoredBeforeVersionsIsReadAsVersionZeroAndMovedByItsNextWrite()
+    {
+        var tables = new AzureStoreTables(azurite.CreateTableService(), AzuriteFixture.UniqueName("t"));
+        var claims = new AzureClaimStore(tables);
+        var result = TopicClaimEngine.Process("ports", ClaimExtractor.Extract(new ArticleInput("1",
+            "Port of Velmar to build a new container terminal",
+            "The port authority of Velmar said on Monday it will build a new container terminal for 300 million euros.", "Harbour Post", Day, null)),
+            new InMemoryClaimIndex());
+        var old = result.Clusters[0];
+        // The layout before versions: one partition per cluster, RowKey "cluster", no Version.
+        var legacy = await tables.TableAsync("claimclusters", Ct);
+        var row = new TableEntity(TableKeys.EncodeKey(old.Id), "cluster") { ["TopicId"] = old.TopicId };
+        AzureStoreTables.SetLongText(row, "Body", System.Text.Json.JsonSerializer.Serialize(old, Json));
+        await legacy.InsertAsync(row, Ct);
+
+        var read = (await claims.GetClusterAsync(old.Id, Ct)).ShouldNotBeNull();
+        read.Version.ShouldBe(0);
+        read.Sightings.Count.ShouldBe(old.Sightings.Count);
+        (await claims.CountClustersAsync(Ct)).ShouldBe(1);
+
+        var grown = read with { Sightings = [.. read.Sightings, read.Sightings[0] with { ArticleKey = "2" }] };
+        (await claims.SaveArticleResultAsync(2, "ports", new TopicProcessResult([], [grown], []), Day, Ct)).ShouldBeTrue();
+
+        var moved = (await claims.GetClusterAsync(old.Id, Ct)).ShouldNotBeNull();
+        moved.Version.ShouldBe(1);
+        moved.Sightings.Select(s => s.ArticleKey).ShouldContain("2");
+        (await claims.CountClustersAsync(Ct)).ShouldBe(1);
+        // A second writer that read the old row too now finds the cluster moved: a conflict, nothing written.
+        var late = read with { Sightings = [.. read.Sightings, read.Sightings[0] with { ArticleKey = "3" }] };
+        await Should.ThrowAsync<ClaimWriteConflictException>(() => claims.SaveArticleResultAsync(3, "ports", new TopicProcessResult([], [late], []), Day, Ct));
+        (await claims.GetClusterAsync(old.Id, Ct))!.Sightings.Select(s => s.ArticleKey).ShouldNotContain("3");
+    }
+}
+
 /// <summary>
 /// Rows a crash can leave between the subscription store's writes to different partitions, written here by
 /// hand in the layout src/Alerts.Azure/README.md describes, and how the next call ignores or repairs them.
