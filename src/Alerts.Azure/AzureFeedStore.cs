@@ -1,4 +1,3 @@
-using System.Globalization;
 using Alerts.Pipeline.Storage;
 using Azure.Data.Tables;
 
@@ -114,8 +113,7 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
     public async Task<IReadOnlyList<FeedRecord>> ListDueFeedsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") + " and Parked eq false and NextCheckAt le datetime'" +
-                     now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + "'";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Parked eq {false} and NextCheckAt le {now}");
         var due = await QueryAsync(filter, cancellationToken);
         return due.OrderBy(f => f.NextCheckAt).ThenBy(f => f.Id).Take(limit).ToList();
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Alerts.Core.Subscriptions;
 using Alerts.Pipeline.Storage;
@@ -135,7 +134,7 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     {
         var table = await tables.TableAsync(SubscriptionsTable, cancellationToken);
         var expired = await ScanSubscriptionsAsync(
-            $"State eq '{SubscriptionState.Pending}' and CreatedAt lt {DateLiteral(createdBefore)}", cancellationToken);
+            TableClient.CreateQueryFilter($"State eq {nameof(SubscriptionState.Pending)} and CreatedAt lt {createdBefore}"), cancellationToken);
         var deleted = 0;
         foreach (var row in expired)
         {
@@ -152,7 +151,7 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     /// <summary>A scan of the active subscriptions and one query of the topic heads; no event is read.</summary>
     public async Task<IReadOnlyList<DigestCandidate>> ListDigestCandidatesAsync(CancellationToken cancellationToken)
     {
-        var active = await ScanSubscriptionsAsync($"State eq '{SubscriptionState.Active}'", cancellationToken);
+        var active = await ScanSubscriptionsAsync(TableClient.CreateQueryFilter($"State eq {nameof(SubscriptionState.Active)}"), cancellationToken);
         if (active.Count == 0)
         {
             return [];
@@ -430,7 +429,7 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     {
         var table = await tables.TableAsync(SubscriptionsTable, cancellationToken);
         var rows = new List<TableEntity>();
-        var full = $"RowKey eq '{SubscriptionRow}'" + (filter is null ? string.Empty : " and " + filter);
+        var full = TableClient.CreateQueryFilter($"RowKey eq {SubscriptionRow}") + (filter is null ? string.Empty : " and " + filter);
         await foreach (var row in table.QueryAllAsync(full, cancellationToken))
         {
             rows.Add(row);
@@ -564,7 +563,4 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     private static string TimeKey(DateTimeOffset at) => AzureStoreTables.IdKey(Math.Max(0, at.ToUnixTimeMilliseconds()));
 
     private static string PendingKey(DateTimeOffset at, string digestId) => TimeKey(at) + "-" + TableKeys.EncodeKey(digestId);
-
-    private static string DateLiteral(DateTimeOffset at) =>
-        "datetime'" + at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + "'";
 }

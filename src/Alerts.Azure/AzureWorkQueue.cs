@@ -59,11 +59,6 @@ public sealed partial class AzureWorkQueue(QueueServiceClient service, string qu
     private readonly ConcurrentDictionary<string, QueueClient> _created = new(StringComparer.Ordinal);
     private readonly ILogger _logger = logger ?? NullLogger<AzureWorkQueue>.Instance;
 
-    public AzureWorkQueue(QueueServiceClient service)
-        : this(service, string.Empty, QueueMessageEncoding.Base64)
-    {
-    }
-
     /// <summary>The Azure queue name of a work queue: the prefix and the name.</summary>
     public string AzureName(string queue)
     {
