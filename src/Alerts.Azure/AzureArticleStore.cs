@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using Alerts.Core.Articles;
 using Alerts.Pipeline.Storage;
+using Azure.Data.Tables;
 
 namespace Alerts.Azure;
 
@@ -33,8 +34,6 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
     private const string Partition = "article";
     private const string KeyRow = "key";
     private const int MaxAttempts = 20;
-
-    private AzureTableClient Client => tables.Client;
 
     /// <summary>See <see cref="IArticleStore.AddArticleAsync"/>; the write order is described on the class.</summary>
     public async Task<ArticleInsertResult> AddArticleAsync(Article article, CancellationToken cancellationToken)
@@ -81,7 +80,7 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
         }
 
         var table = await tables.TableAsync(ArticlesTable, cancellationToken);
-        var entity = await Client.GetAsync(table, Partition, AzureStoreTables.InvertedIdKey(id), cancellationToken);
+        var entity = await table.GetAsync(Partition, AzureStoreTables.InvertedIdKey(id), cancellationToken);
         return entity is null ? null : FromEntity(entity);
     }
 
@@ -110,7 +109,7 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
         }
 
         var table = await tables.TableAsync(ArticlesTable, cancellationToken);
-        var result = await Client.UpdateAsync(table, ToEntity(updated), TableUpdateMode.Replace, cancellationToken);
+        var result = await table.UpdateAsync(ToEntity(updated), TableUpdateMode.Replace, cancellationToken);
         if (result.Outcome == TableWriteOutcome.NotFound)
         {
             throw new InvalidOperationException($"store: article {article.Id} does not exist");
@@ -123,7 +122,7 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
             {
                 if (Band(current.Fingerprint, band) != Band(updated.Fingerprint, band))
                 {
-                    await Client.DeleteAsync(bands, BandPartition(current.Fingerprint, band), AzureStoreTables.IdKey(current.Id), null, cancellationToken);
+                    await bands.DeleteAsync(BandPartition(current.Fingerprint, band), AzureStoreTables.IdKey(current.Id), default, cancellationToken);
                 }
             }
         }
@@ -147,10 +146,10 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
         var candidates = new SortedSet<long>();
         for (var band = 0; band < 4; band++)
         {
-            await foreach (var row in Client.QueryAllAsync(bands, AzureTableClient.PartitionFilter(BandPartition(fingerprint, band)), cancellationToken))
+            await foreach (var row in bands.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {BandPartition(fingerprint, band)}"), cancellationToken))
             {
                 var id = long.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture);
-                if (id != excludeId && row.GetInt64("Fingerprint") is { } stored && Distance(unchecked((ulong)stored), fingerprint) <= maxDistance)
+                if (id != excludeId && row.GetLong("Fingerprint") is { } stored && Distance(unchecked((ulong)stored), fingerprint) <= maxDistance)
                 {
                     candidates.Add(id);
                 }
@@ -174,7 +173,7 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
     {
         var table = await tables.TableAsync(ArticlesTable, cancellationToken);
         long count = 0;
-        await foreach (var _ in Client.QueryAllAsync(table, AzureTableClient.PartitionFilter(Partition), cancellationToken))
+        await foreach (var _ in table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken))
         {
             count++;
         }
@@ -187,12 +186,12 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         var table = await tables.TableAsync(ArticlesTable, cancellationToken);
         var articles = new List<Article>();
-        TableContinuation? continuation = null;
+        string? continuation = null;
         while (articles.Count < limit)
         {
-            var page = await Client.QueryAsync(table, AzureTableClient.PartitionFilter(Partition), Math.Min(limit - articles.Count, 1000), continuation, cancellationToken);
+            var page = await table.QueryPageAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), Math.Min(limit - articles.Count, 1000), continuation, cancellationToken);
             articles.AddRange(page.Entities.Select(FromEntity));
-            continuation = page.Continuation;
+            continuation = page.ContinuationToken;
             if (continuation is null)
             {
                 break;
@@ -227,12 +226,12 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
     }
 
     /// <summary>The owner of the first of the first <paramref name="count"/> keys that has one (feed item first, then URL, as in SQLite).</summary>
-    private async Task<(int Index, long Owner, ArticleInsertOutcome Outcome)?> FindOwnerAsync(string keysTable,
+    private static async Task<(int Index, long Owner, ArticleInsertOutcome Outcome)?> FindOwnerAsync(TableClient keysTable,
         List<(string Key, ArticleInsertOutcome Outcome)> keys, int count, CancellationToken cancellationToken)
     {
         for (var i = 0; i < count; i++)
         {
-            if (await Client.GetAsync(keysTable, keys[i].Key, KeyRow, cancellationToken) is { } row && row.GetInt64("ArticleId") is { } owner)
+            if (await keysTable.GetAsync(keys[i].Key, KeyRow, cancellationToken) is { } row && row.GetLong("ArticleId") is { } owner)
             {
                 return (i, owner, keys[i].Outcome);
             }
@@ -245,26 +244,26 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
     /// Claims every key for <paramref name="id"/>. True when all are now ours; false, with the claims made
     /// here released again, when another writer owns one of them.
     /// </summary>
-    private async Task<bool> ClaimAsync(string keysTable, List<(string Key, ArticleInsertOutcome Outcome)> keys, long id, CancellationToken cancellationToken)
+    private static async Task<bool> ClaimAsync(TableClient keysTable, List<(string Key, ArticleInsertOutcome Outcome)> keys, long id, CancellationToken cancellationToken)
     {
         var made = new List<TableEntity>();
         foreach (var (key, _) in keys)
         {
             var claim = new TableEntity(key, KeyRow) { ["ArticleId"] = id };
-            if ((await Client.InsertAsync(keysTable, claim, cancellationToken)).Written)
+            if ((await keysTable.InsertAsync(claim, cancellationToken)).Written)
             {
                 made.Add(claim);
                 continue;
             }
 
-            if ((await Client.GetAsync(keysTable, key, KeyRow, cancellationToken))?.GetInt64("ArticleId") == id)
+            if ((await keysTable.GetAsync(key, KeyRow, cancellationToken))?.GetLong("ArticleId") == id)
             {
                 continue;
             }
 
             foreach (var own in made)
             {
-                await Client.DeleteAsync(keysTable, own.PartitionKey, KeyRow, own.ETag, cancellationToken);
+                await keysTable.DeleteAsync(own.PartitionKey, KeyRow, own.ETag, cancellationToken);
             }
 
             return false;
@@ -298,7 +297,7 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
     {
         await WriteBandsAsync(article.Id, article.Fingerprint, cancellationToken);
         var table = await tables.TableAsync(ArticlesTable, cancellationToken);
-        await Client.InsertAsync(table, ToEntity(article), cancellationToken);
+        await table.InsertAsync(ToEntity(article), cancellationToken);
     }
 
     private async Task WriteBandsAsync(long id, ulong fingerprint, CancellationToken cancellationToken)
@@ -312,7 +311,7 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
         for (var band = 0; band < 4; band++)
         {
             var row = new TableEntity(BandPartition(fingerprint, band), AzureStoreTables.IdKey(id)) { ["Fingerprint"] = unchecked((long)fingerprint) };
-            await Client.UpsertAsync(bands, row, TableUpdateMode.Replace, cancellationToken);
+            await bands.UpsertAsync(row, TableUpdateMode.Replace, cancellationToken);
         }
     }
 
@@ -342,8 +341,8 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
         var text = AzureStoreTables.GetLongText(entity, "Text");
         return new Article
         {
-            Id = entity.GetInt64("Id") ?? 0,
-            FeedId = entity.GetInt64("FeedId"),
+            Id = entity.GetLong("Id") ?? 0,
+            FeedId = entity.GetLong("FeedId"),
             FeedItemId = entity.GetString("FeedItemId"),
             Url = entity.GetString("Url"),
             Title = entity.GetString("Title") ?? string.Empty,
@@ -351,8 +350,8 @@ public sealed class AzureArticleStore(AzureStoreTables tables) : IArticleStore
             Published = entity.GetDateTimeOffset("Published"),
             Language = entity.GetString("Language"),
             Text = text,
-            Fingerprint = unchecked((ulong)(entity.GetInt64("Fingerprint") ?? 0)),
-            CopyOf = entity.GetInt64("CopyOf"),
+            Fingerprint = unchecked((ulong)(entity.GetLong("Fingerprint") ?? 0)),
+            CopyOf = entity.GetLong("CopyOf"),
             HasFullText = entity["HasFullText"] is true,
             FetchedAt = entity.GetDateTimeOffset("FetchedAt") ?? DateTimeOffset.MinValue,
         };

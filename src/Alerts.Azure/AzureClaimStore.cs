@@ -3,13 +3,18 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Alerts.Core.Claims;
 using Alerts.Pipeline.Storage;
+using Azure.Data.Tables;
 
 namespace Alerts.Azure;
 
 /// <summary>
 /// Claim clusters, postings and topic events in Azure tables.
 /// <list type="bullet">
-/// <item><c>claimclusters</c>: PartitionKey the encoded cluster id, RowKey "cluster", the cluster as JSON (in pieces).</item>
+/// <item><c>topicclusters</c>: PartitionKey "c-" + the topic part of the cluster id (before its first ':'), RowKey the
+/// encoded cluster id: the cluster as JSON (in pieces) and its <c>Version</c> (1 when first written, +1 per write).
+/// One topic's clusters share a partition, so the clusters of one save are written in one entity-group
+/// transaction. Clusters written before this layout are in <c>claimclusters</c> (PartitionKey the encoded
+/// cluster id, RowKey "cluster"); they are read from there as version 0 until their first write moves them.</item>
 /// <item><c>claimpostings</c>: one partition per (topic, index key), "p-" + SHA-256: a membership row "m-" +
 /// cluster id, a recency row "r-" + inverted recorded time + cluster id, and the row "count" with the list's
 /// length. A new posting writes all three in one batch (the membership Insert makes it happen once), so
@@ -21,12 +26,25 @@ namespace Alerts.Azure;
 /// newest NewClaim or Contradiction (<c>RaisingSeq</c>), so the subscription store finds unsent events without reading them.</item>
 /// </list>
 /// Tables have no transaction across these, so <see cref="SaveArticleResultAsync"/> writes in an order a
-/// redelivery repairs: clusters and postings (idempotent), then each event's id claim and the event at the
-/// claimed number (a retry reuses the number), the topic's head, and the processed mark last.
+/// redelivery repairs: the clusters (optimistic concurrency, below), postings (idempotent), then each event's id
+/// claim and the event at the claimed number (a retry reuses the number), the topic's head, and the processed
+/// mark last.
+/// <para>
+/// Optimistic concurrency on clusters (many <c>ProcessArticle</c> instances write one topic at once): the save
+/// reads each cluster's stored entity, refuses with <see cref="ClaimWriteConflictException"/> unless its
+/// <c>Version</c> equals <see cref="ClaimCluster.Version"/> (0: it must not exist), and writes all of them in
+/// one transaction, each an Update with If-Match on the ETag just read (or an Add for a new one), at the next
+/// version. A writer that changed a cluster between that read and the transaction makes it fail with 412 (or
+/// 409), and nothing of it is written: the same conflict. A save of more than 100 clusters, or of more than
+/// about 3.5 MiB of cluster JSON, does not fit one transaction (the service's limits) and is written in several,
+/// in order; a conflict in a later one then leaves the earlier ones written.
+/// </para>
 /// </summary>
 public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
 {
-    private const string ClustersTable = "claimclusters";
+    private const string ClustersTable = "topicclusters";
+    private const string LegacyClustersTable = "claimclusters";
+    private const int MaxTransactionBytes = 3_500_000;
     private const string PostingsTable = "claimpostings";
     private const string ArticlesTable = "claimarticles";
     private const string EventsTable = "topicevents";
@@ -43,8 +61,6 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private AzureTableClient Client => tables.Client;
-
     /// <summary>See <see cref="IClaimStore.FindCandidateIdsAsync"/>: list lengths from the count rows, then the newest entries of the lists read.</summary>
     public async Task<IReadOnlyList<string>> FindCandidateIdsAsync(string topicId, IReadOnlyCollection<string> indexKeys, int limit, CancellationToken cancellationToken)
     {
@@ -59,7 +75,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         var lengths = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var key in indexKeys.Distinct(StringComparer.Ordinal))
         {
-            if ((await Client.GetAsync(postings, PostingPartition(topicId, key), CountRow, cancellationToken))?.GetInt64("Value") is { } length)
+            if ((await postings.GetAsync(PostingPartition(topicId, key), CountRow, cancellationToken))?.GetLong("Value") is { } length)
             {
                 lengths[key] = length;
             }
@@ -69,8 +85,8 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         var hits = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var key in rare.Count > 0 ? rare : lengths.Keys.ToList())
         {
-            var filter = AzureTableClient.PartitionFilter(PostingPartition(topicId, key)) + " and RowKey ge 'r-' and RowKey lt 'r.'";
-            var page = await Client.QueryAsync(postings, filter, InMemoryClaimIndex.MaxPostingsRead, null, cancellationToken);
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PostingPartition(topicId, key)}") + " and RowKey ge 'r-' and RowKey lt 'r.'";
+            var page = await postings.QueryPageAsync(filter, InMemoryClaimIndex.MaxPostingsRead, null, cancellationToken);
             foreach (var id in page.Entities.Select(e => e.GetString("ClusterId")).OfType<string>())
             {
                 hits[id] = hits.GetValueOrDefault(id) + 1;
@@ -99,7 +115,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     {
         ArgumentNullException.ThrowIfNull(topicId);
         var table = await tables.TableAsync(ArticlesTable, cancellationToken);
-        return articleId >= 0 && await Client.GetAsync(table, AzureStoreTables.IdKey(articleId), TableKeys.EncodeKey(topicId), cancellationToken) is not null;
+        return articleId >= 0 && await table.GetAsync(AzureStoreTables.IdKey(articleId), TableKeys.EncodeKey(topicId), cancellationToken) is not null;
     }
 
     /// <summary>See <see cref="IClaimStore.SaveArticleResultAsync"/>; the write order is described on the class.</summary>
@@ -113,9 +129,14 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
             return false;
         }
 
+        await WriteClustersAsync(result.Clusters, recordedAt, cancellationToken);
+        var postings = await tables.TableAsync(PostingsTable, cancellationToken);
         foreach (var cluster in result.Clusters)
         {
-            await UpsertClusterAsync(cluster, recordedAt, cancellationToken);
+            foreach (var key in cluster.IndexKeys())
+            {
+                await PostAsync(postings, cluster, key, recordedAt, cancellationToken);
+            }
         }
 
         var events = await tables.TableAsync(EventsTable, cancellationToken);
@@ -137,7 +158,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
                 ["RecordedAt"] = recordedAt,
             };
             AzureStoreTables.SetLongText(entity, "Body", JsonSerializer.Serialize(topicEvent, Json));
-            await Client.UpsertAsync(events, entity, TableUpdateMode.Replace, cancellationToken);
+            await events.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
             head = new TopicHead(Math.Max(head.LastSeq, seq), RaisesDigest(topicEvent.Type) ? Math.Max(head.RaisingSeq, seq) : head.RaisingSeq);
         }
 
@@ -154,7 +175,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
             ["ProcessedAt"] = recordedAt,
         };
         // A 409 here is a concurrent redelivery that finished first; what both wrote is the same.
-        return (await Client.InsertAsync(articles, mark, cancellationToken)).Written;
+        return (await articles.InsertAsync(mark, cancellationToken)).Written;
     }
 
     public async Task<IReadOnlyList<StoredTopicEvent>> ListEventsAsync(string topicId, long afterSeq, int limit, CancellationToken cancellationToken)
@@ -167,47 +188,61 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         }
 
         var table = await tables.TableAsync(EventsTable, cancellationToken);
-        var filter = AzureTableClient.PartitionFilter(EventPartition(topicId));
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {EventPartition(topicId)}");
         if (afterSeq >= 0)
         {
-            filter += " and RowKey gt " + AzureTableClient.Quote(AzureStoreTables.IdKey(afterSeq));
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {AzureStoreTables.IdKey(afterSeq)}");
         }
 
-        TableContinuation? continuation = null;
+        string? continuation = null;
         do
         {
-            var page = await Client.QueryAsync(table, filter, Math.Min(limit - result.Count, 1000), continuation, cancellationToken);
+            var page = await table.QueryPageAsync(filter, Math.Min(limit - result.Count, 1000), continuation, cancellationToken);
             foreach (var entity in page.Entities)
             {
                 var body = JsonSerializer.Deserialize<TopicEvent>(AzureStoreTables.GetLongText(entity, "Body"), Json)
                            ?? throw new InvalidOperationException($"store: topic event {entity.GetString("Id")} has an empty body");
-                result.Add(new StoredTopicEvent(entity.GetInt64("Seq") ?? 0, entity.GetString("Id") ?? string.Empty, entity.GetInt64("ArticleId") ?? 0,
+                result.Add(new StoredTopicEvent(entity.GetLong("Seq") ?? 0, entity.GetString("Id") ?? string.Empty, entity.GetLong("ArticleId") ?? 0,
                     entity.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue, body));
             }
 
-            continuation = page.Continuation;
+            continuation = page.ContinuationToken;
         }
         while (continuation is not null && result.Count < limit);
 
         return result;
     }
 
+    /// <summary>The cluster with <see cref="ClaimCluster.Version"/> set from its stored entity (0 for one not yet moved from the old table).</summary>
     public async Task<ClaimCluster?> GetClusterAsync(string clusterId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clusterId);
         var table = await tables.TableAsync(ClustersTable, cancellationToken);
-        var entity = await Client.GetAsync(table, TableKeys.EncodeKey(clusterId), ClusterRow, cancellationToken);
-        return entity is null ? null : JsonSerializer.Deserialize<ClaimCluster>(AzureStoreTables.GetLongText(entity, "Body"), Json);
+        if (await table.GetAsync(ClusterPartition(clusterId), TableKeys.EncodeKey(clusterId), cancellationToken) is { } entity)
+        {
+            // The property is the truth: it is what the next write is checked against.
+            return ReadCluster(entity) with { Version = entity.GetLong("Version") ?? 0 };
+        }
+
+        var legacy = await tables.TableAsync(LegacyClustersTable, cancellationToken);
+        return await legacy.GetAsync(TableKeys.EncodeKey(clusterId), ClusterRow, cancellationToken) is { } old ? ReadCluster(old) with { Version = 0 } : null;
     }
 
-    /// <summary>A scan of the clusters table (one partition per cluster): slow on a large store, used only for status output.</summary>
+    /// <summary>A scan of both cluster tables (old rows already moved count once): slow on a large store, used only for status output.</summary>
     public async Task<long> CountClustersAsync(CancellationToken cancellationToken)
     {
         var table = await tables.TableAsync(ClustersTable, cancellationToken);
-        long count = 0;
-        await foreach (var _ in Client.QueryAllAsync(table, null, cancellationToken))
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var entity in table.QueryAllAsync(null, cancellationToken))
         {
-            count++;
+            moved.Add(entity.RowKey);
+        }
+
+        var legacy = await tables.TableAsync(LegacyClustersTable, cancellationToken);
+        long count = moved.Count;
+        await foreach (var entity in legacy.QueryAllAsync(null, cancellationToken))
+        {
+            count += moved.Contains(entity.PartitionKey) ? 0 : 1;
         }
 
         return count;
@@ -218,9 +253,9 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     {
         var table = await tables.TableAsync(HeadsTable, cancellationToken);
         var heads = new Dictionary<string, TopicHead>(StringComparer.Ordinal);
-        await foreach (var entity in tables.Client.QueryAllAsync(table, AzureTableClient.PartitionFilter(HeadsPartition), cancellationToken))
+        await foreach (var entity in table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {HeadsPartition}"), cancellationToken))
         {
-            heads[TableKeys.DecodeKey(entity.RowKey)] = new TopicHead(entity.GetInt64("LastSeq") ?? 0, entity.GetInt64("RaisingSeq") ?? 0);
+            heads[TableKeys.DecodeKey(entity.RowKey)] = new TopicHead(entity.GetLong("LastSeq") ?? 0, entity.GetLong("RaisingSeq") ?? 0);
         }
 
         return heads;
@@ -244,9 +279,9 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         var key = TableKeys.EncodeKey(topicId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var current = await Client.GetAsync(table, HeadsPartition, key, cancellationToken);
-            var last = current?.GetInt64("LastSeq") ?? 0;
-            var raising = current?.GetInt64("RaisingSeq") ?? 0;
+            var current = await table.GetAsync(HeadsPartition, key, cancellationToken);
+            var last = current?.GetLong("LastSeq") ?? 0;
+            var raising = current?.GetLong("RaisingSeq") ?? 0;
             if (current is not null && last >= seen.LastSeq && raising >= seen.RaisingSeq)
             {
                 return;
@@ -257,11 +292,11 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
                 ["TopicId"] = topicId,
                 ["LastSeq"] = Math.Max(last, seen.LastSeq),
                 ["RaisingSeq"] = Math.Max(raising, seen.RaisingSeq),
-                ETag = current?.ETag,
+                ETag = current?.ETag ?? default,
             };
             var result = current is null
-                ? await Client.InsertAsync(table, next, cancellationToken)
-                : await Client.UpdateAsync(table, next, TableUpdateMode.Replace, cancellationToken);
+                ? await table.InsertAsync(next, cancellationToken)
+                : await table.UpdateAsync(next, TableUpdateMode.Replace, cancellationToken);
             if (result.Written)
             {
                 return;
@@ -273,43 +308,110 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         throw new AzureStorageException($"store: could not move the head of topic {topicId} after {MaxAttempts} attempts (too much contention)");
     }
 
-    /// <summary>Replaces the cluster, then posts each of its keys it is not yet posted under (idempotent, so a redelivery may repeat it).</summary>
-    private async Task UpsertClusterAsync(ClaimCluster cluster, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the clusters at their next version, each only if its stored version is still the one it was read
+    /// at (see the class): a check read, then one transaction per partition-sized group, with If-Match on the
+    /// ETags read. Throws <see cref="ClaimWriteConflictException"/>, writing nothing of the group, on a mismatch.
+    /// </summary>
+    private async Task WriteClustersAsync(IReadOnlyList<ClaimCluster> clusters, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
-        var clusters = await tables.TableAsync(ClustersTable, cancellationToken);
-        var entity = new TableEntity(TableKeys.EncodeKey(cluster.Id), ClusterRow) { ["TopicId"] = cluster.TopicId, ["UpdatedAt"] = recordedAt };
-        AzureStoreTables.SetLongText(entity, "Body", JsonSerializer.Serialize(cluster, Json));
-        await Client.UpsertAsync(clusters, entity, TableUpdateMode.Replace, cancellationToken);
-
-        var postings = await tables.TableAsync(PostingsTable, cancellationToken);
-        foreach (var key in cluster.IndexKeys())
+        if (clusters.Count == 0)
         {
-            await PostAsync(postings, cluster, key, recordedAt, cancellationToken);
+            return;
+        }
+
+        var table = await tables.TableAsync(ClustersTable, cancellationToken);
+        var groups = new List<List<(TableTransactionActionType Kind, TableEntity Entity)>>();
+        var bytes = 0;
+        foreach (var byPartition in clusters.GroupBy(c => ClusterPartition(c.Id), StringComparer.Ordinal))
+        {
+            groups.Add([]);
+            bytes = 0;
+            foreach (var cluster in byPartition)
+            {
+                var stored = await table.GetAsync(byPartition.Key, TableKeys.EncodeKey(cluster.Id), cancellationToken);
+                var storedVersion = stored is null ? 0 : stored.GetLong("Version") ?? 0;
+                if (storedVersion != cluster.Version)
+                {
+                    throw Conflict(cluster, storedVersion);
+                }
+
+                var next = cluster with { Version = cluster.Version + 1 };
+                var body = JsonSerializer.Serialize(next, Json);
+                var entity = new TableEntity(byPartition.Key, TableKeys.EncodeKey(cluster.Id))
+                {
+                    ["ClusterId"] = cluster.Id,
+                    ["TopicId"] = cluster.TopicId,
+                    ["UpdatedAt"] = recordedAt,
+                    ["Version"] = next.Version,
+                };
+                AzureStoreTables.SetLongText(entity, "Body", body);
+                var size = System.Text.Encoding.UTF8.GetByteCount(body) + 1024;
+                if (groups[^1].Count == TableClientExtensions.MaxTransactionActions || (groups[^1].Count > 0 && bytes + size > MaxTransactionBytes))
+                {
+                    groups.Add([]);
+                    bytes = 0;
+                }
+
+                groups[^1].Add(stored is null
+                    ? (TableTransactionActionType.Add, entity)
+                    : (TableTransactionActionType.UpdateReplace, AzureStoreTables.WithETag(entity, stored)));
+                bytes += size;
+            }
+        }
+
+        foreach (var group in groups)
+        {
+            var written = await table.SubmitAsync(group, cancellationToken);
+            if (!written.Written)
+            {
+                // 412: changed since the check read; 409: created by another writer meanwhile; 404: removed.
+                var failed = group[written.FailedIndex ?? 0].Entity;
+                throw new ClaimWriteConflictException(
+                    $"store: claim cluster {failed.GetString("ClusterId")} changed since it was read at version {(failed.GetLong("Version") ?? 1) - 1}");
+            }
         }
     }
 
+    private static ClaimWriteConflictException Conflict(ClaimCluster cluster, long storedVersion) =>
+        new($"store: claim cluster {cluster.Id} changed since it was read at version {cluster.Version} (stored: {storedVersion})");
+
+    private static ClaimCluster ReadCluster(TableEntity entity) =>
+        JsonSerializer.Deserialize<ClaimCluster>(AzureStoreTables.GetLongText(entity, "Body"), Json)
+        ?? throw new InvalidOperationException($"store: claim cluster {entity.RowKey} has an empty body");
+
+    /// <summary>
+    /// One topic's clusters share a partition. Reads have only the id, so the partition comes from the id alone:
+    /// the part before its first ':', which is the topic id the claims engine puts there ("topic:claim-key").
+    /// </summary>
+    private static string ClusterPartition(string clusterId)
+    {
+        var colon = clusterId.IndexOf(':', StringComparison.Ordinal);
+        return "c-" + TableKeys.EncodeKey(colon < 0 ? clusterId : clusterId[..colon]);
+    }
+
     /// <summary>One batch: the membership row (Insert: a 409 means already posted), the recency row and the list length (If-Match).</summary>
-    private async Task PostAsync(string postings, ClaimCluster cluster, string key, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    private static async Task PostAsync(TableClient postings, ClaimCluster cluster, string key, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
         var partition = PostingPartition(cluster.TopicId, key);
         var clusterKey = TableKeys.EncodeKey(cluster.Id);
         var recency = "r-" + AzureStoreTables.InvertedIdKey(recordedAt.UtcTicks) + "-" + clusterKey;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var count = await Client.GetAsync(postings, partition, CountRow, cancellationToken);
-            var next = new TableEntity(partition, CountRow) { ["Value"] = (count?.GetInt64("Value") ?? 0) + 1, ["Key"] = key, ETag = count?.ETag };
-            var result = await Client.ExecuteBatchAsync(postings,
+            var count = await postings.GetAsync(partition, CountRow, cancellationToken);
+            var next = new TableEntity(partition, CountRow) { ["Value"] = (count?.GetLong("Value") ?? 0) + 1, ["Key"] = key, ETag = count?.ETag ?? default };
+            var result = await postings.SubmitAsync(
             [
-                new TableBatchOperation(TableBatchKind.Insert, new TableEntity(partition, "m-" + clusterKey) { ["RecencyKey"] = recency }),
-                new TableBatchOperation(TableBatchKind.UpsertReplace, new TableEntity(partition, recency) { ["ClusterId"] = cluster.Id }),
-                new TableBatchOperation(count is null ? TableBatchKind.Insert : TableBatchKind.UpdateReplace, next),
+                (TableTransactionActionType.Add, new TableEntity(partition, "m-" + clusterKey) { ["RecencyKey"] = recency }),
+                (TableTransactionActionType.UpsertReplace, new TableEntity(partition, recency) { ["ClusterId"] = cluster.Id }),
+                (count is null ? TableTransactionActionType.Add : TableTransactionActionType.UpdateReplace, next),
             ], cancellationToken);
             if (result.Written || result.FailedIndex == 0)
             {
                 return;
             }
 
-            if (result.FailedIndex is null && await Client.GetAsync(postings, partition, "m-" + clusterKey, cancellationToken) is not null)
+            if (result.FailedIndex is null && await postings.GetAsync(partition, "m-" + clusterKey, cancellationToken) is not null)
             {
                 return;
             }
@@ -327,23 +429,23 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     /// it would fall inside that digest's range and never be sent; the old number stays a harmless gap. The price
     /// (README, "Subscriptions"): two runs of one article at once can write the event under two numbers.
     /// </summary>
-    private async Task<long> ClaimEventSeqAsync(string eventIds, string events, string topicId, string id, CancellationToken cancellationToken)
+    private async Task<long> ClaimEventSeqAsync(TableClient eventIds, TableClient events, string topicId, string id, CancellationToken cancellationToken)
     {
         var key = TableKeys.EncodeKey(id);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var claimed = await Client.GetAsync(eventIds, key, IdRow, cancellationToken);
-            if (claimed?.GetInt64("Seq") is { } existing)
+            var claimed = await eventIds.GetAsync(key, IdRow, cancellationToken);
+            if (claimed?.GetLong("Seq") is { } existing)
             {
-                if (await Client.GetAsync(events, EventPartition(topicId), AzureStoreTables.IdKey(existing), cancellationToken) is not null)
+                if (await events.GetAsync(EventPartition(topicId), AzureStoreTables.IdKey(existing), cancellationToken) is not null)
                 {
                     return existing;
                 }
 
                 var renumbered = new TableEntity(key, IdRow) { ["Seq"] = await tables.NextIdAsync(EventsTable, cancellationToken), ETag = claimed.ETag };
-                if ((await Client.UpdateAsync(eventIds, renumbered, TableUpdateMode.Replace, cancellationToken)).Written)
+                if ((await eventIds.UpdateAsync(renumbered, TableUpdateMode.Replace, cancellationToken)).Written)
                 {
-                    return renumbered.GetInt64("Seq")!.Value;
+                    return renumbered.GetLong("Seq")!.Value;
                 }
 
                 // Another run of the same article renumbered first: the next round reads its number.
@@ -351,7 +453,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
             }
 
             var seq = await tables.NextIdAsync(EventsTable, cancellationToken);
-            if ((await Client.InsertAsync(eventIds, new TableEntity(key, IdRow) { ["Seq"] = seq }, cancellationToken)).Written)
+            if ((await eventIds.InsertAsync(new TableEntity(key, IdRow) { ["Seq"] = seq }, cancellationToken)).Written)
             {
                 return seq;
             }

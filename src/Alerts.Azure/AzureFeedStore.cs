@@ -1,5 +1,5 @@
-using System.Globalization;
 using Alerts.Pipeline.Storage;
+using Azure.Data.Tables;
 
 namespace Alerts.Azure;
 
@@ -19,8 +19,6 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
     private const string UrlRow = "url";
     private const int MaxAttempts = 50;
 
-    private AzureTableClient Client => tables.Client;
-
     public async Task<FeedRecord> AddFeedAsync(string url, string? title, DateTimeOffset nextCheckAt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
@@ -29,18 +27,18 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
         var urlKey = AzureStoreTables.HashKey(url);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var index = await Client.GetAsync(urls, urlKey, UrlRow, cancellationToken);
+            var index = await urls.GetAsync(urlKey, UrlRow, cancellationToken);
             if (index is null)
             {
                 var id = await tables.NextIdAsync(FeedsTable, cancellationToken);
                 var claim = new TableEntity(urlKey, UrlRow) { ["FeedId"] = id, ["Url"] = url };
-                if (!(await Client.InsertAsync(urls, claim, cancellationToken)).Written)
+                if (!(await urls.InsertAsync(claim, cancellationToken)).Written)
                 {
                     continue;
                 }
 
                 var created = new FeedRecord { Id = id, Url = url, Title = title, NextCheckAt = nextCheckAt };
-                if ((await Client.InsertAsync(feeds, ToEntity(created), cancellationToken)).Written)
+                if ((await feeds.InsertAsync(ToEntity(created), cancellationToken)).Written)
                 {
                     return created;
                 }
@@ -48,13 +46,13 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
                 continue;
             }
 
-            var feedId = index.GetInt64("FeedId") ?? throw new InvalidOperationException($"store: feed url index row for {url} has no FeedId");
-            var entity = await Client.GetAsync(feeds, Partition, AzureStoreTables.IdKey(feedId), cancellationToken);
+            var feedId = index.GetLong("FeedId") ?? throw new InvalidOperationException($"store: feed url index row for {url} has no FeedId");
+            var entity = await feeds.GetAsync(Partition, AzureStoreTables.IdKey(feedId), cancellationToken);
             if (entity is null)
             {
                 // Claimed but not written: an add in flight, or one that crashed. Writing it is the same add.
                 var created = new FeedRecord { Id = feedId, Url = url, Title = title, NextCheckAt = nextCheckAt };
-                if ((await Client.InsertAsync(feeds, ToEntity(created), cancellationToken)).Written)
+                if ((await feeds.InsertAsync(ToEntity(created), cancellationToken)).Written)
                 {
                     return created;
                 }
@@ -66,7 +64,7 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
             if (!string.Equals(existing.Url, url, StringComparison.Ordinal))
             {
                 // Left behind by an interrupted URL change or removal: the URL is free again.
-                await Client.DeleteAsync(urls, urlKey, UrlRow, index.ETag, cancellationToken);
+                await urls.DeleteAsync(urlKey, UrlRow, index.ETag, cancellationToken);
                 continue;
             }
 
@@ -87,7 +85,7 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
 
             var update = ToEntity(readded);
             update.ETag = entity.ETag;
-            if ((await Client.UpdateAsync(feeds, update, TableUpdateMode.Replace, cancellationToken)).Written)
+            if ((await feeds.UpdateAsync(update, TableUpdateMode.Replace, cancellationToken)).Written)
             {
                 return readded;
             }
@@ -101,12 +99,12 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
     public async Task<FeedRecord?> GetFeedAsync(long id, CancellationToken cancellationToken)
     {
         var feeds = await tables.TableAsync(FeedsTable, cancellationToken);
-        var entity = id < 0 ? null : await Client.GetAsync(feeds, Partition, AzureStoreTables.IdKey(id), cancellationToken);
+        var entity = id < 0 ? null : await feeds.GetAsync(Partition, AzureStoreTables.IdKey(id), cancellationToken);
         return entity is null ? null : FromEntity(entity);
     }
 
     public Task<IReadOnlyList<FeedRecord>> ListFeedsAsync(CancellationToken cancellationToken) =>
-        QueryAsync(AzureTableClient.PartitionFilter(Partition), cancellationToken);
+        QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken);
 
     /// <summary>
     /// A filtered scan of the feeds partition (feed counts are small: hundreds, not millions), sorted here
@@ -115,8 +113,7 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
     public async Task<IReadOnlyList<FeedRecord>> ListDueFeedsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        var filter = AzureTableClient.PartitionFilter(Partition) + " and Parked eq false and NextCheckAt le datetime'" +
-                     now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + "'";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Parked eq {false} and NextCheckAt le {now}");
         var due = await QueryAsync(filter, cancellationToken);
         return due.OrderBy(f => f.NextCheckAt).ThenBy(f => f.Id).Take(limit).ToList();
     }
@@ -143,7 +140,7 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
             await ClaimUrlAsync(urls, feed, cancellationToken);
         }
 
-        var result = await Client.UpdateAsync(feeds, ToEntity(feed), TableUpdateMode.Replace, cancellationToken);
+        var result = await feeds.UpdateAsync(ToEntity(feed), TableUpdateMode.Replace, cancellationToken);
         if (result.Written && urlChanged)
         {
             await ReleaseUrlAsync(urls, current.Url, feed.Id, cancellationToken);
@@ -156,8 +153,8 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
         var feeds = await tables.TableAsync(FeedsTable, cancellationToken);
         var urls = await tables.TableAsync(UrlsTable, cancellationToken);
-        var index = await Client.GetAsync(urls, AzureStoreTables.HashKey(url), UrlRow, cancellationToken);
-        if (index?.GetInt64("FeedId") is not { } id)
+        var index = await urls.GetAsync(AzureStoreTables.HashKey(url), UrlRow, cancellationToken);
+        if (index?.GetLong("FeedId") is not { } id)
         {
             return false;
         }
@@ -166,39 +163,39 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
         var removed = false;
         if (feed is not null && string.Equals(feed.Url, url, StringComparison.Ordinal))
         {
-            removed = (await Client.DeleteAsync(feeds, Partition, AzureStoreTables.IdKey(id), null, cancellationToken)).Written;
+            removed = (await feeds.DeleteAsync(Partition, AzureStoreTables.IdKey(id), default, cancellationToken)).Written;
         }
 
-        await Client.DeleteAsync(urls, index.PartitionKey, UrlRow, index.ETag, cancellationToken);
+        await urls.DeleteAsync(index.PartitionKey, UrlRow, index.ETag, cancellationToken);
         return removed;
     }
 
-    private async Task ClaimUrlAsync(string urls, FeedRecord feed, CancellationToken cancellationToken)
+    private async Task ClaimUrlAsync(TableClient urls, FeedRecord feed, CancellationToken cancellationToken)
     {
         var key = AzureStoreTables.HashKey(feed.Url);
         var claim = new TableEntity(key, UrlRow) { ["FeedId"] = feed.Id, ["Url"] = feed.Url };
-        if ((await Client.InsertAsync(urls, claim, cancellationToken)).Written)
+        if ((await urls.InsertAsync(claim, cancellationToken)).Written)
         {
             return;
         }
 
-        var index = await Client.GetAsync(urls, key, UrlRow, cancellationToken);
-        if (index?.GetInt64("FeedId") is { } owner && owner != feed.Id && await GetFeedAsync(owner, cancellationToken) is { } other &&
+        var index = await urls.GetAsync(key, UrlRow, cancellationToken);
+        if (index?.GetLong("FeedId") is { } owner && owner != feed.Id && await GetFeedAsync(owner, cancellationToken) is { } other &&
             string.Equals(other.Url, feed.Url, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"store: feed {other.Id} already has the url {feed.Url}");
         }
 
-        await Client.UpsertAsync(urls, claim, TableUpdateMode.Replace, cancellationToken);
+        await urls.UpsertAsync(claim, TableUpdateMode.Replace, cancellationToken);
     }
 
-    private async Task ReleaseUrlAsync(string urls, string url, long feedId, CancellationToken cancellationToken)
+    private static async Task ReleaseUrlAsync(TableClient urls, string url, long feedId, CancellationToken cancellationToken)
     {
         var key = AzureStoreTables.HashKey(url);
-        var index = await Client.GetAsync(urls, key, UrlRow, cancellationToken);
-        if (index?.GetInt64("FeedId") == feedId)
+        var index = await urls.GetAsync(key, UrlRow, cancellationToken);
+        if (index?.GetLong("FeedId") == feedId)
         {
-            await Client.DeleteAsync(urls, key, UrlRow, index.ETag, cancellationToken);
+            await urls.DeleteAsync(key, UrlRow, index.ETag, cancellationToken);
         }
     }
 
@@ -206,7 +203,7 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
     {
         var feeds = await tables.TableAsync(FeedsTable, cancellationToken);
         var result = new List<FeedRecord>();
-        await foreach (var entity in Client.QueryAllAsync(feeds, filter, cancellationToken))
+        await foreach (var entity in feeds.QueryAllAsync(filter, cancellationToken))
         {
             result.Add(FromEntity(entity));
         }
@@ -233,15 +230,15 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
 
     private static FeedRecord FromEntity(TableEntity entity) => new()
     {
-        Id = entity.GetInt64("Id") ?? 0,
+        Id = entity.GetLong("Id") ?? 0,
         Url = entity.GetString("Url") ?? string.Empty,
         Title = entity.GetString("Title"),
         ETag = entity.GetString("HttpETag"),
         LastModified = entity.GetString("LastModified"),
         NextCheckAt = entity.GetDateTimeOffset("NextCheckAt") ?? DateTimeOffset.MinValue,
         LastCheckedAt = entity.GetDateTimeOffset("LastCheckedAt"),
-        ConsecutiveErrors = (int)(entity.GetInt64("ConsecutiveErrors") ?? 0),
-        ConsecutiveParseFailures = (int)(entity.GetInt64("ConsecutiveParseFailures") ?? 0),
+        ConsecutiveErrors = (int)(entity.GetLong("ConsecutiveErrors") ?? 0),
+        ConsecutiveParseFailures = (int)(entity.GetLong("ConsecutiveParseFailures") ?? 0),
         LastError = entity.GetString("LastError"),
         Parked = entity["Parked"] is true,
         ParkedReason = entity.GetString("ParkedReason"),

@@ -1,5 +1,8 @@
 using Alerts.Pipeline.Queues;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using Alerts.Pipeline.Storage;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,19 +14,17 @@ namespace Alerts.Azure;
 
 public static class AzureStorageHostingExtensions
 {
-    /// <summary>The named HttpClient the storage clients use (pooled connections renewed every five minutes).</summary>
-    public const string HttpClientName = "Alerts.Azure.Storage";
-
     /// <summary>
     /// The Azure Storage adapters: <see cref="AzureStorageOptions"/> from the section "AzureStorage" (when it
     /// sets neither ConnectionString nor AccountName, from the Functions host's <c>AzureWebJobsStorage</c>
     /// connection string or its <c>AzureWebJobsStorage__accountName</c> / <c>__credential</c> /
     /// <c>__clientId</c> / <c>__queueServiceUri</c> / <c>__tableServiceUri</c> settings), validated at
-    /// start-up; the <see cref="StorageAccount"/>, signer and transport; <see cref="AzureQueueClient"/>,
-    /// <see cref="AzureTableClient"/>; <see cref="AzureWorkQueue"/> as the <see cref="IWorkQueue"/> and the Azure Table
+    /// start-up; one <see cref="QueueServiceClient"/> and one <see cref="TableServiceClient"/> registered
+    /// through <c>AddAzureClients</c> (the connection string, or the options' token credential, and the
+    /// options' retries); <see cref="AzureWorkQueue"/> as the <see cref="IWorkQueue"/> and the Azure Table
     /// stores as <see cref="IFeedStore"/>, <see cref="IArticleStore"/>, <see cref="ITopicStore"/>,
-    /// <see cref="IClaimStore"/> and <see cref="ISubscriptionStore"/>, each replacing the one registered before (so they win over the SQLite store
-    /// whichever is added first).
+    /// <see cref="IClaimStore"/> and <see cref="ISubscriptionStore"/>, each replacing the one registered before
+    /// (so they win over the SQLite store whichever is added first).
     /// </summary>
     public static IHostApplicationBuilder AddAzureStorage(this IHostApplicationBuilder builder)
     {
@@ -35,25 +36,31 @@ public static class AzureStorageHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(HttpClientName)
-            .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<AzureStorageOptions>>().Value.CreateAccount());
-        services.TryAddSingleton<StorageRequestSigner>();
-        services.TryAddSingleton(provider =>
+        services.AddAzureClients(clients =>
         {
-            var options = provider.GetRequiredService<IOptions<AzureStorageOptions>>().Value;
-            return new StorageTransport(provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
-                provider.GetRequiredService<StorageRequestSigner>(), options.MaxRetries, options.RetryDelay, options.RequestTimeout);
+            clients.UseCredential(provider => Settings(provider).CreateCredential());
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((clientOptions, credential, provider) =>
+            {
+                var options = Settings(provider);
+                options.ApplyRetries(clientOptions);
+                // The work queue encodes message text itself, as options.MessageEncoding says.
+                clientOptions.MessageEncoding = QueueMessageEncoding.None;
+                return options.UsesConnectionString()
+                    ? new QueueServiceClient(options.ConnectionString, clientOptions)
+                    : new QueueServiceClient(options.QueueEndpoint(), credential, clientOptions);
+            });
+            clients.AddClient<TableServiceClient, TableClientOptions>((clientOptions, credential, provider) =>
+            {
+                var options = Settings(provider);
+                options.ApplyRetries(clientOptions);
+                return options.UsesConnectionString()
+                    ? new TableServiceClient(options.ConnectionString, clientOptions)
+                    : new TableServiceClient(options.TableEndpoint(), credential, clientOptions);
+            });
         });
-        services.TryAddSingleton<AzureQueueClient>();
-        services.TryAddSingleton<AzureTableClient>();
-        services.TryAddSingleton(provider => new AzureWorkQueue(provider.GetRequiredService<AzureQueueClient>(),
-            provider.GetRequiredService<IOptions<AzureStorageOptions>>().Value.QueueNamePrefix,
-            provider.GetRequiredService<ILogger<AzureWorkQueue>>()));
-        services.TryAddSingleton(provider => new AzureStoreTables(provider.GetRequiredService<AzureTableClient>(),
-            provider.GetRequiredService<IOptions<AzureStorageOptions>>().Value.TableNamePrefix));
+        services.TryAddSingleton(provider => new AzureWorkQueue(provider.GetRequiredService<QueueServiceClient>(),
+            Settings(provider).QueueNamePrefix, Settings(provider).MessageEncoding, provider.GetRequiredService<ILogger<AzureWorkQueue>>()));
+        services.TryAddSingleton(provider => new AzureStoreTables(provider.GetRequiredService<TableServiceClient>(), Settings(provider).TableNamePrefix));
         services.TryAddSingleton<AzureFeedStore>();
         services.TryAddSingleton<AzureArticleStore>();
         services.TryAddSingleton<AzureTopicStore>();
@@ -73,6 +80,8 @@ public static class AzureStorageHostingExtensions
         services.AddSingleton<ISubscriptionStore>(provider => provider.GetRequiredService<AzureSubscriptionStore>());
         return builder;
     }
+
+    private static AzureStorageOptions Settings(IServiceProvider provider) => provider.GetRequiredService<IOptions<AzureStorageOptions>>().Value;
 
     /// <summary>Fills the account from the Functions host's settings when the AzureStorage section names none.</summary>
     private static void ApplyFunctionsHostSettings(AzureStorageOptions options, IConfiguration configuration)

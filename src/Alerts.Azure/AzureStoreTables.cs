@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Azure;
+using Azure.Data.Tables;
 
 namespace Alerts.Azure;
 
@@ -17,43 +19,52 @@ public sealed class AzureStoreTables
     private const int TextChunk = 30_000;
     private const int MaxTextChunks = 30;
 
-    private readonly ConcurrentDictionary<string, Task> _created = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<TableClient>> _created = new(StringComparer.Ordinal);
+    private readonly TableServiceClient _service;
     private readonly string _prefix;
 
-    /// <param name="client">The table client.</param>
+    /// <param name="service">The Table service client (registered once by <see cref="AzureStorageHostingExtensions.AddAzureStorage"/>).</param>
     /// <param name="prefix">Empty, or letters and digits starting with a letter, prepended to every table name.</param>
-    public AzureStoreTables(AzureTableClient client, string prefix)
+    public AzureStoreTables(TableServiceClient service, string prefix)
     {
-        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(prefix);
-        if (prefix.Length > 0 && !AzureTableClient.IsValidTableName(prefix + "x"))
+        if (prefix.Length > 0 && !IsValidTableName(prefix + "x"))
         {
             throw new ArgumentException($"azure: table prefix '{prefix}' must be letters and digits starting with a letter", nameof(prefix));
         }
 
-        Client = client;
+        _service = service;
         _prefix = prefix;
     }
 
-    public AzureTableClient Client { get; }
+    /// <summary>Table names: 3–63 letters and digits, starting with a letter ("tables" is reserved).</summary>
+    public static bool IsValidTableName(string table) =>
+        table is { Length: >= 3 and <= 63 } && char.IsAsciiLetter(table[0]) && table.All(char.IsAsciiLetterOrDigit)
+        && !table.Equals("tables", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The full name of <paramref name="name"/>, created (once per instance) before it is returned.</summary>
-    public async Task<string> TableAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The client of table <paramref name="name"/> (with the prefix), created (once per instance) before it is returned.</summary>
+    public async Task<TableClient> TableAsync(string name, CancellationToken cancellationToken)
     {
         var table = _prefix + name;
-        var creation = _created.GetOrAdd(table, t => Client.CreateTableAsync(t, CancellationToken.None));
+        var creation = _created.GetOrAdd(table, CreateAsync);
         try
         {
-            await creation.WaitAsync(cancellationToken);
+            return await creation.WaitAsync(cancellationToken);
         }
-        catch (AzureStorageException)
+        catch (RequestFailedException)
         {
             // A failed creation is not remembered: the next call tries again.
-            _created.TryRemove(new KeyValuePair<string, Task>(table, creation));
+            _created.TryRemove(new KeyValuePair<string, Task<TableClient>>(table, creation));
             throw;
         }
+    }
 
-        return table;
+    private async Task<TableClient> CreateAsync(string table)
+    {
+        var client = _service.GetTableClient(table);
+        await client.CreateIfNotExistsAsync(CancellationToken.None);
+        return client;
     }
 
     /// <summary>
@@ -66,13 +77,13 @@ public sealed class AzureStoreTables
         var table = await TableAsync(CountersTable, cancellationToken);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var counter = await Client.GetAsync(table, IdsPartition, kind, cancellationToken);
-            var next = (counter?.GetInt64("Value") ?? 0) + 1;
-            var entity = new TableEntity(IdsPartition, kind) { ["Value"] = next, ETag = counter?.ETag };
-            var result = counter is null
-                ? await Client.InsertAsync(table, entity, cancellationToken)
-                : await Client.UpdateAsync(table, entity, TableUpdateMode.Replace, cancellationToken);
-            if (result.Written)
+            var counter = await table.GetAsync(IdsPartition, kind, cancellationToken);
+            var next = (counter?.GetLong("Value") ?? 0) + 1;
+            var entity = new TableEntity(IdsPartition, kind) { ["Value"] = next };
+            var written = counter is null
+                ? await table.InsertAsync(entity, cancellationToken)
+                : await table.UpdateAsync(WithETag(entity, counter), TableUpdateMode.Replace, cancellationToken);
+            if (written.Written)
             {
                 return next;
             }
@@ -87,7 +98,15 @@ public sealed class AzureStoreTables
     public async Task<long> CurrentIdAsync(string kind, CancellationToken cancellationToken)
     {
         var table = await TableAsync(CountersTable, cancellationToken);
-        return (await Client.GetAsync(table, IdsPartition, kind, cancellationToken))?.GetInt64("Value") ?? 0;
+        return (await table.GetAsync(IdsPartition, kind, cancellationToken))?.GetLong("Value") ?? 0;
+    }
+
+    /// <summary><paramref name="entity"/> with the version of <paramref name="read"/> (for If-Match); as it is when nothing was read.</summary>
+    public static TableEntity WithETag(TableEntity entity, TableEntity? read)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        entity.ETag = read?.ETag ?? default;
+        return entity;
     }
 
     /// <summary>A short random pause before retrying after a concurrency conflict, growing a little with each attempt.</summary>
@@ -145,7 +164,7 @@ public sealed class AzureStoreTables
     public static string GetLongText(TableEntity entity, string name)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        var parts = (int)(entity.GetInt64(name + "Parts") ?? 0);
+        var parts = (int)(entity.GetLong(name + "Parts") ?? 0);
         return string.Concat(Enumerable.Range(0, parts).Select(i => entity.GetString(name + i.ToString(CultureInfo.InvariantCulture))));
     }
 }

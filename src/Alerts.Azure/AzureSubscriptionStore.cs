@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using Alerts.Core.Subscriptions;
 using Alerts.Pipeline.Storage;
+using Azure.Data.Tables;
 
 namespace Alerts.Azure;
 
@@ -50,8 +50,6 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     private const string PendingPartition = "pending";
     private const int MaxAttempts = 50;
 
-    private AzureTableClient Client => tables.Client;
-
     public async Task<Subscription?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -64,7 +62,7 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     {
         ArgumentNullException.ThrowIfNull(email);
         var emails = await tables.TableAsync(EmailsTable, cancellationToken);
-        if ((await Client.GetAsync(emails, EmailKey(email), EmailRow, cancellationToken))?.GetString("SubscriptionId") is not { } id)
+        if ((await emails.GetAsync(EmailKey(email), EmailRow, cancellationToken))?.GetString("SubscriptionId") is not { } id)
         {
             return null;
         }
@@ -95,14 +93,14 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
             var current = await GetSubscriptionRowAsync(subscription.Id, cancellationToken);
             await ClaimEmailAsync(subscription.Email, subscription.Id, cancellationToken);
             var row = ToEntity(subscription);
-            row["StartSeq"] = startFromNow ? startSeq : current?.GetInt64("StartSeq") ?? 0;
+            row["StartSeq"] = startFromNow ? startSeq : current?.GetLong("StartSeq") ?? 0;
             // Cursors left from an earlier active period would hand the new one old events.
             row["Cursors"] = startFromNow ? "{}" : current?.GetString("Cursors") ?? "{}";
             row["LastWindowKey"] = current?.GetString("LastWindowKey");
-            row.ETag = current?.ETag;
+            row.ETag = current?.ETag ?? default;
             var result = current is null
-                ? await Client.InsertAsync(table, row, cancellationToken)
-                : await Client.UpdateAsync(table, row, TableUpdateMode.Replace, cancellationToken);
+                ? await table.InsertAsync(row, cancellationToken)
+                : await table.UpdateAsync(row, TableUpdateMode.Replace, cancellationToken);
             if (!result.Written)
             {
                 await AzureStoreTables.BackOffAsync(attempt, cancellationToken);
@@ -114,7 +112,7 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
                 // A concurrent save of another subscription took the address between the claim and the write.
                 if (current is null)
                 {
-                    await Client.DeleteAsync(table, row.PartitionKey, SubscriptionRow, row.ETag, cancellationToken);
+                    await table.DeleteAsync(row.PartitionKey, SubscriptionRow, row.ETag, cancellationToken);
                 }
 
                 throw new InvalidOperationException($"store: the address {subscription.Email} already belongs to another subscription");
@@ -136,11 +134,11 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     {
         var table = await tables.TableAsync(SubscriptionsTable, cancellationToken);
         var expired = await ScanSubscriptionsAsync(
-            $"State eq '{SubscriptionState.Pending}' and CreatedAt lt {DateLiteral(createdBefore)}", cancellationToken);
+            TableClient.CreateQueryFilter($"State eq {nameof(SubscriptionState.Pending)} and CreatedAt lt {createdBefore}"), cancellationToken);
         var deleted = 0;
         foreach (var row in expired)
         {
-            if ((await Client.DeleteAsync(table, row.PartitionKey, SubscriptionRow, row.ETag, cancellationToken)).Written)
+            if ((await table.DeleteAsync(row.PartitionKey, SubscriptionRow, row.ETag, cancellationToken)).Written)
             {
                 deleted++;
                 await ReleaseEmailAsync(row.GetString("Email") ?? string.Empty, row.GetString("Id") ?? string.Empty, cancellationToken);
@@ -153,7 +151,7 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     /// <summary>A scan of the active subscriptions and one query of the topic heads; no event is read.</summary>
     public async Task<IReadOnlyList<DigestCandidate>> ListDigestCandidatesAsync(CancellationToken cancellationToken)
     {
-        var active = await ScanSubscriptionsAsync($"State eq '{SubscriptionState.Active}'", cancellationToken);
+        var active = await ScanSubscriptionsAsync(TableClient.CreateQueryFilter($"State eq {nameof(SubscriptionState.Active)}"), cancellationToken);
         if (active.Count == 0)
         {
             return [];
@@ -178,12 +176,12 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
         var indexed = false;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            if (await Client.GetAsync(table, partition, DigestRow(digestId), cancellationToken) is { } existing)
+            if (await table.GetAsync(partition, DigestRow(digestId), cancellationToken) is { } existing)
             {
                 return ToDigest(existing);
             }
 
-            var row = await Client.GetAsync(table, partition, SubscriptionRow, cancellationToken);
+            var row = await table.GetAsync(partition, SubscriptionRow, cancellationToken);
             if (row is null || row.GetString("State") != nameof(SubscriptionState.Active))
             {
                 return null;
@@ -192,7 +190,8 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
             var ranges = UnsentRanges(row, await AzureClaimStore.ReadTopicHeadsAsync(tables, cancellationToken));
             if (ranges.Count == 0)
             {
-                return null;
+                // A claim of this very digest may have moved the cursors since the check above: then it is the answer.
+                return await table.GetAsync(partition, DigestRow(digestId), cancellationToken) is { } won ? ToDigest(won) : null;
             }
 
             var pendingKey = PendingKey(now, digestId);
@@ -208,19 +207,15 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
                 cursors[range.TopicId] = range.ThroughSeq;
             }
 
-            var moved = new TableEntity(partition, SubscriptionRow) { ETag = row.ETag };
-            foreach (var (name, value) in row.Properties)
-            {
-                moved[name] = value;
-            }
-
+            // The row as read, with its ETag: the update is If-Match on what the cursors were computed from.
+            var moved = row;
             moved["Cursors"] = JsonSerializer.Serialize(cursors);
             moved["LastWindowKey"] = windowKey;
             var digest = new DigestRecord(digestId, subscriptionId, windowKey, DigestState.Pending, now, null, null, null, ranges);
-            var result = await Client.ExecuteBatchAsync(table,
+            var result = await table.SubmitAsync(
             [
-                new TableBatchOperation(TableBatchKind.UpdateReplace, moved),
-                new TableBatchOperation(TableBatchKind.Insert, ToEntity(partition, digest, pendingKey)),
+                (TableTransactionActionType.UpdateReplace, moved),
+                (TableTransactionActionType.Add, ToEntity(partition, digest, pendingKey)),
             ], cancellationToken);
             if (result.Written)
             {
@@ -253,9 +248,9 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
         var table = await tables.TableAsync(SubscriptionsTable, cancellationToken);
-        var filter = AzureTableClient.PartitionFilter(TableKeys.EncodeKey(subscriptionId)) + " and RowKey ge 'd-' and RowKey lt 'd.'";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.EncodeKey(subscriptionId)}") + " and RowKey ge 'd-' and RowKey lt 'd.'";
         var digests = new List<DigestRecord>();
-        await foreach (var row in Client.QueryAllAsync(table, filter, cancellationToken))
+        await foreach (var row in table.QueryAllAsync(filter, cancellationToken))
         {
             digests.Add(ToDigest(row));
         }
@@ -271,14 +266,14 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     public async Task<IReadOnlyList<DigestRecord>> ListStalePendingDigestsAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken)
     {
         var index = await tables.TableAsync(DigestIndexTable, cancellationToken);
-        var filter = AzureTableClient.PartitionFilter(PendingPartition) + " and RowKey lt " + AzureTableClient.Quote(TimeKey(createdBefore));
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PendingPartition}") + " and RowKey lt " + TableClient.CreateQueryFilter($"{TimeKey(createdBefore)}");
         var result = new List<DigestRecord>();
         if (limit <= 0)
         {
             return result;
         }
 
-        await foreach (var entry in Client.QueryAllAsync(index, filter, cancellationToken))
+        await foreach (var entry in index.QueryAllAsync(filter, cancellationToken))
         {
             var digest = entry.GetString("DigestId") is { } id ? await GetDigestAsync(id, cancellationToken) : null;
             if (digest is { State: DigestState.Pending } && TimeKey(digest.CreatedAt) == TimeKey(entry.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue))
@@ -295,7 +290,7 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
             }
             else
             {
-                await Client.DeleteAsync(index, PendingPartition, entry.RowKey, entry.ETag, cancellationToken);
+                await index.DeleteAsync(PendingPartition, entry.RowKey, entry.ETag, cancellationToken);
             }
         }
 
@@ -331,13 +326,13 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
         var key = TableKeys.EncodeKey(keyId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            if ((await Client.GetAsync(table, key, SecretRow, cancellationToken))?.GetString("Secret") is { } secret)
+            if ((await table.GetAsync(key, SecretRow, cancellationToken))?.GetString("Secret") is { } secret)
             {
                 return secret;
             }
 
             var created = create();
-            if ((await Client.InsertAsync(table, new TableEntity(key, SecretRow) { ["Id"] = keyId, ["Secret"] = created }, cancellationToken)).Written)
+            if ((await table.InsertAsync(new TableEntity(key, SecretRow) { ["Id"] = keyId, ["Secret"] = created }, cancellationToken)).Written)
             {
                 return created;
             }
@@ -353,7 +348,7 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     private static List<DigestEventRange> UnsentRanges(TableEntity row, IReadOnlyDictionary<string, TopicHead> heads)
     {
         var cursors = ReadCursors(row);
-        var start = row.GetInt64("StartSeq") ?? 0;
+        var start = row.GetLong("StartSeq") ?? 0;
         var ranges = new List<DigestEventRange>();
         var raising = false;
         foreach (var topic in ReadTopics(row).Distinct(StringComparer.Ordinal))
@@ -383,12 +378,12 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
             }
 
             finish(row);
-            if ((await Client.UpdateAsync(table, row, TableUpdateMode.Replace, cancellationToken)).Written)
+            if ((await table.UpdateAsync(row, TableUpdateMode.Replace, cancellationToken)).Written)
             {
                 if (row.GetString("PendingKey") is { } pendingKey)
                 {
                     var index = await tables.TableAsync(DigestIndexTable, cancellationToken);
-                    await Client.DeleteAsync(index, PendingPartition, pendingKey, null, cancellationToken);
+                    await index.DeleteAsync(PendingPartition, pendingKey, default, cancellationToken);
                 }
 
                 return true;
@@ -402,8 +397,8 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     private async Task WriteIndexAsync(string digestId, string subscriptionId, string pendingKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var index = await tables.TableAsync(DigestIndexTable, cancellationToken);
-        await Client.UpsertAsync(index, new TableEntity(DigestIdPartition(digestId), IdRow) { ["SubscriptionId"] = subscriptionId }, TableUpdateMode.Replace, cancellationToken);
-        await Client.UpsertAsync(index, new TableEntity(PendingPartition, pendingKey)
+        await index.UpsertAsync(new TableEntity(DigestIdPartition(digestId), IdRow) { ["SubscriptionId"] = subscriptionId }, TableUpdateMode.Replace, cancellationToken);
+        await index.UpsertAsync(new TableEntity(PendingPartition, pendingKey)
         {
             ["DigestId"] = digestId,
             ["SubscriptionId"] = subscriptionId,
@@ -414,19 +409,19 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     private async Task<TableEntity?> GetDigestRowAsync(string digestId, CancellationToken cancellationToken)
     {
         var index = await tables.TableAsync(DigestIndexTable, cancellationToken);
-        if ((await Client.GetAsync(index, DigestIdPartition(digestId), IdRow, cancellationToken))?.GetString("SubscriptionId") is not { } subscriptionId)
+        if ((await index.GetAsync(DigestIdPartition(digestId), IdRow, cancellationToken))?.GetString("SubscriptionId") is not { } subscriptionId)
         {
             return null;
         }
 
         var table = await tables.TableAsync(SubscriptionsTable, cancellationToken);
-        return await Client.GetAsync(table, TableKeys.EncodeKey(subscriptionId), DigestRow(digestId), cancellationToken);
+        return await table.GetAsync(TableKeys.EncodeKey(subscriptionId), DigestRow(digestId), cancellationToken);
     }
 
     private async Task<TableEntity?> GetSubscriptionRowAsync(string id, CancellationToken cancellationToken)
     {
         var table = await tables.TableAsync(SubscriptionsTable, cancellationToken);
-        return await Client.GetAsync(table, TableKeys.EncodeKey(id), SubscriptionRow, cancellationToken);
+        return await table.GetAsync(TableKeys.EncodeKey(id), SubscriptionRow, cancellationToken);
     }
 
     /// <summary>Every "sub" row matching <paramref name="filter"/>: the service scans the whole table (digest rows included) to answer.</summary>
@@ -434,8 +429,8 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     {
         var table = await tables.TableAsync(SubscriptionsTable, cancellationToken);
         var rows = new List<TableEntity>();
-        var full = $"RowKey eq '{SubscriptionRow}'" + (filter is null ? string.Empty : " and " + filter);
-        await foreach (var row in Client.QueryAllAsync(table, full, cancellationToken))
+        var full = TableClient.CreateQueryFilter($"RowKey eq {SubscriptionRow}") + (filter is null ? string.Empty : " and " + filter);
+        await foreach (var row in table.QueryAllAsync(full, cancellationToken))
         {
             rows.Add(row);
         }
@@ -454,7 +449,7 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
         var key = EmailKey(email);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var entry = await Client.GetAsync(emails, key, EmailRow, cancellationToken);
+            var entry = await emails.GetAsync(key, EmailRow, cancellationToken);
             var owner = entry?.GetString("SubscriptionId");
             if (owner == subscriptionId)
             {
@@ -466,10 +461,10 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
                 throw new InvalidOperationException($"store: the address {email} already belongs to subscription {owner}");
             }
 
-            var claim = new TableEntity(key, EmailRow) { ["SubscriptionId"] = subscriptionId, ["Email"] = email, ETag = entry?.ETag };
+            var claim = new TableEntity(key, EmailRow) { ["SubscriptionId"] = subscriptionId, ["Email"] = email, ETag = entry?.ETag ?? default };
             var result = entry is null
-                ? await Client.InsertAsync(emails, claim, cancellationToken)
-                : await Client.UpdateAsync(emails, claim, TableUpdateMode.Replace, cancellationToken);
+                ? await emails.InsertAsync(claim, cancellationToken)
+                : await emails.UpdateAsync(claim, TableUpdateMode.Replace, cancellationToken);
             if (result.Written)
             {
                 return;
@@ -484,7 +479,7 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     private async Task<bool> OwnsEmailAsync(string email, string subscriptionId, CancellationToken cancellationToken)
     {
         var emails = await tables.TableAsync(EmailsTable, cancellationToken);
-        return (await Client.GetAsync(emails, EmailKey(email), EmailRow, cancellationToken))?.GetString("SubscriptionId") == subscriptionId;
+        return (await emails.GetAsync(EmailKey(email), EmailRow, cancellationToken))?.GetString("SubscriptionId") == subscriptionId;
     }
 
     /// <summary>Deletes the index row of the address when it still names <paramref name="subscriptionId"/> (If-Match, so a new owner's row stays).</summary>
@@ -492,10 +487,10 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     {
         var emails = await tables.TableAsync(EmailsTable, cancellationToken);
         var key = EmailKey(email);
-        var entry = await Client.GetAsync(emails, key, EmailRow, cancellationToken);
+        var entry = await emails.GetAsync(key, EmailRow, cancellationToken);
         if (entry?.GetString("SubscriptionId") == subscriptionId)
         {
-            await Client.DeleteAsync(emails, key, EmailRow, entry.ETag, cancellationToken);
+            await emails.DeleteAsync(key, EmailRow, entry.ETag, cancellationToken);
         }
     }
 
@@ -520,8 +515,8 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
         Email = row.GetString("Email") ?? string.Empty,
         Topics = ReadTopics(row),
         Frequency = Enum.Parse<DigestFrequency>(row.GetString("Frequency") ?? nameof(DigestFrequency.Daily)),
-        Hour = (int)(row.GetInt64("Hour") ?? 0),
-        DayOfWeek = (DayOfWeek)(row.GetInt64("DayOfWeek") ?? 0),
+        Hour = (int)(row.GetLong("Hour") ?? 0),
+        DayOfWeek = (DayOfWeek)(row.GetLong("DayOfWeek") ?? 0),
         TimeZone = row.GetString("TimeZone") ?? "UTC",
         State = Enum.Parse<SubscriptionState>(row.GetString("State") ?? nameof(SubscriptionState.Pending)),
         CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
@@ -568,7 +563,4 @@ public sealed class AzureSubscriptionStore(AzureStoreTables tables) : ISubscript
     private static string TimeKey(DateTimeOffset at) => AzureStoreTables.IdKey(Math.Max(0, at.ToUnixTimeMilliseconds()));
 
     private static string PendingKey(DateTimeOffset at, string digestId) => TimeKey(at) + "-" + TableKeys.EncodeKey(digestId);
-
-    private static string DateLiteral(DateTimeOffset at) =>
-        "datetime'" + at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + "'";
 }

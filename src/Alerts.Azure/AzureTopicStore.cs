@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Alerts.Core.Topics;
 using Alerts.Pipeline.Storage;
+using Azure.Data.Tables;
 
 namespace Alerts.Azure;
 
@@ -22,8 +23,6 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
     private const string AliasPrefix = "a-";
     private const int MaxAttempts = 50;
 
-    private AzureTableClient Client => tables.Client;
-
     public async Task UpsertTopicAsync(Topic topic, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
@@ -36,14 +35,14 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
             ["Languages"] = JsonSerializer.Serialize(topic.Languages),
             ["FeedIds"] = JsonSerializer.Serialize(topic.FeedIds),
         };
-        await ChangeAsync(new TableBatchOperation(TableBatchKind.UpsertReplace, entity), cancellationToken);
+        await ChangeAsync((TableTransactionActionType.UpsertReplace, entity), cancellationToken);
     }
 
     public async Task<Topic?> GetTopicAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         var table = await tables.TableAsync(TopicsTable, cancellationToken);
-        var entity = await Client.GetAsync(table, Partition, TopicPrefix + TableKeys.EncodeKey(id), cancellationToken);
+        var entity = await table.GetAsync(Partition, TopicPrefix + TableKeys.EncodeKey(id), cancellationToken);
         return entity is null ? null : ReadTopic(entity);
     }
 
@@ -53,7 +52,7 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
     public Task<bool> RemoveTopicAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return ChangeAsync(new TableBatchOperation(TableBatchKind.Delete, new TableEntity(Partition, TopicPrefix + TableKeys.EncodeKey(id))), cancellationToken);
+        return ChangeAsync((TableTransactionActionType.Delete, new TableEntity(Partition, TopicPrefix + TableKeys.EncodeKey(id))), cancellationToken);
     }
 
     public async Task UpsertAliasAsync(AliasDefinition definition, CancellationToken cancellationToken)
@@ -64,13 +63,13 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
             ["Name"] = definition.Name,
             ["Members"] = definition.Members,
         };
-        await ChangeAsync(new TableBatchOperation(TableBatchKind.UpsertReplace, entity), cancellationToken);
+        await ChangeAsync((TableTransactionActionType.UpsertReplace, entity), cancellationToken);
     }
 
     public Task<bool> RemoveAliasAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return ChangeAsync(new TableBatchOperation(TableBatchKind.Delete, new TableEntity(Partition, AliasKey(name))), cancellationToken);
+        return ChangeAsync((TableTransactionActionType.Delete, new TableEntity(Partition, AliasKey(name))), cancellationToken);
     }
 
     public async Task<IReadOnlyList<AliasDefinition>> ListAliasesAsync(CancellationToken cancellationToken) =>
@@ -81,7 +80,7 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
     public async Task<long> GetTopicsVersionAsync(CancellationToken cancellationToken)
     {
         var table = await tables.TableAsync(TopicsTable, cancellationToken);
-        return (await Client.GetAsync(table, Partition, VersionRow, cancellationToken))?.GetInt64("Value") ?? 0;
+        return (await table.GetAsync(Partition, VersionRow, cancellationToken))?.GetLong("Value") ?? 0;
     }
 
     /// <summary>One Insert per match; a 409 is a match already recorded, which stays as it was.</summary>
@@ -103,7 +102,7 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
                 ["Clauses"] = JsonSerializer.Serialize(match.MatchedClauses),
                 ["MatchedAt"] = match.MatchedAt,
             };
-            await Client.InsertAsync(table, entity, cancellationToken);
+            await table.InsertAsync(entity, cancellationToken);
         }
     }
 
@@ -116,9 +115,9 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
 
         var table = await tables.TableAsync(MatchesTable, cancellationToken);
         var matches = new List<TopicMatchRecord>();
-        await foreach (var entity in Client.QueryAllAsync(table, AzureTableClient.PartitionFilter(AzureStoreTables.IdKey(articleId)), cancellationToken))
+        await foreach (var entity in table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {AzureStoreTables.IdKey(articleId)}"), cancellationToken))
         {
-            matches.Add(new TopicMatchRecord(entity.GetInt64("ArticleId") ?? articleId, entity.GetString("TopicId") ?? string.Empty,
+            matches.Add(new TopicMatchRecord(entity.GetLong("ArticleId") ?? articleId, entity.GetString("TopicId") ?? string.Empty,
                 ReadList<string>(entity.GetString("Clauses")), entity.GetDateTimeOffset("MatchedAt") ?? DateTimeOffset.MinValue));
         }
 
@@ -129,15 +128,15 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
     /// Applies <paramref name="change"/> and bumps the version in one batch. False, changing nothing, when the
     /// change is a delete of a row that does not exist; a conflict on the version re-reads it and retries.
     /// </summary>
-    private async Task<bool> ChangeAsync(TableBatchOperation change, CancellationToken cancellationToken)
+    private async Task<bool> ChangeAsync((TableTransactionActionType Kind, TableEntity Entity) change, CancellationToken cancellationToken)
     {
         var table = await tables.TableAsync(TopicsTable, cancellationToken);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var version = await Client.GetAsync(table, Partition, VersionRow, cancellationToken);
-            var next = new TableEntity(Partition, VersionRow) { ["Value"] = (version?.GetInt64("Value") ?? 0) + 1, ETag = version?.ETag };
-            var bump = new TableBatchOperation(version is null ? TableBatchKind.Insert : TableBatchKind.UpdateReplace, next);
-            var result = await Client.ExecuteBatchAsync(table, [change, bump], cancellationToken);
+            var version = await table.GetAsync(Partition, VersionRow, cancellationToken);
+            var next = new TableEntity(Partition, VersionRow) { ["Value"] = (version?.GetLong("Value") ?? 0) + 1, ETag = version?.ETag ?? default };
+            var bump = (version is null ? TableTransactionActionType.Add : TableTransactionActionType.UpdateReplace, next);
+            var result = await table.SubmitAsync([change, bump], cancellationToken);
             if (result.Written)
             {
                 return true;
@@ -159,10 +158,9 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
     {
         var table = await tables.TableAsync(TopicsTable, cancellationToken);
         // Row keys from "t-" up to (not including) "t.": '.' is the character after '-'.
-        var filter = AzureTableClient.PartitionFilter(Partition) + " and RowKey ge " + AzureTableClient.Quote(prefix) +
-                     " and RowKey lt " + AzureTableClient.Quote(prefix[..^1] + ".");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "."}");
         var rows = new List<TableEntity>();
-        await foreach (var entity in Client.QueryAllAsync(table, filter, cancellationToken))
+        await foreach (var entity in table.QueryAllAsync(filter, cancellationToken))
         {
             rows.Add(entity);
         }

@@ -2,7 +2,9 @@ using Alerts.Azure;
 using Alerts.Pipeline.Queues;
 using Alerts.Pipeline.Storage;
 using Alerts.Sqlite;
+using Azure.Data.Tables;
 using Azure.Identity;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -46,9 +48,12 @@ public class AzureHostingTests(AzuriteFixture azurite)
         var message = (await queue.ReceiveAsync(QueueNames.FeedPoll, TimeSpan.FromSeconds(30), Ct))!;
         message.Body.ShouldBe("{\"v\":1}");
         (await queue.CompleteAsync(message, Ct)).ShouldBeTrue();
-        var queues = host.Services.GetRequiredService<AzureQueueClient>();
-        (await queues.CreateQueueAsync(prefix + QueueNames.FeedPoll, Ct)).ShouldBeFalse();
-        (await host.Services.GetRequiredService<AzureTableClient>().CreateTableAsync(AzuriteFixture.UniqueName("h"), Ct)).ShouldBeTrue();
+        var queues = host.Services.GetRequiredService<QueueServiceClient>();
+        queues.ShouldBeSameAs(host.Services.GetRequiredService<QueueServiceClient>());
+        (await queues.GetQueueClient(prefix + QueueNames.FeedPoll).ExistsAsync(Ct)).Value.ShouldBeTrue();
+        var tables = host.Services.GetRequiredService<TableServiceClient>();
+        tables.ShouldBeSameAs(host.Services.GetRequiredService<TableServiceClient>());
+        (await tables.CreateTableIfNotExistsAsync(AzuriteFixture.UniqueName("h"), Ct)).Value.ShouldNotBeNull();
         await host.StopAsync(Ct);
     }
 
@@ -85,8 +90,8 @@ public class AzureHostingTests(AzuriteFixture azurite)
         host.Services.GetRequiredService<IWorkQueue>().ShouldBeSameAs(host.Services.GetRequiredService<AzureWorkQueue>());
         var feed = await host.Services.GetRequiredService<IFeedStore>().AddFeedAsync("https://example.org/feed", null, DateTimeOffset.UnixEpoch, Ct);
         // The prefix names the tables: the feed is in "<prefix>feeds".
-        var tables = host.Services.GetRequiredService<AzureTableClient>();
-        (await tables.GetAsync(prefix + "feeds", "feed", AzureStoreTables.IdKey(feed.Id), Ct)).ShouldNotBeNull();
+        var tables = host.Services.GetRequiredService<TableServiceClient>();
+        (await tables.GetTableClient(prefix + "feeds").GetAsync("feed", AzureStoreTables.IdKey(feed.Id), Ct)).ShouldNotBeNull();
     }
 
     [Fact]
@@ -103,11 +108,11 @@ public class AzureHostingTests(AzuriteFixture azurite)
     {
         using var host = Build(("AzureWebJobsStorage", "UseDevelopmentStorage=true"));
 
-        var account = host.Services.GetRequiredService<StorageAccount>();
-
-        account.Name.ShouldBe("devstoreaccount1");
-        account.QueueEndpoint.ShouldBe(new Uri("http://127.0.0.1:10001/devstoreaccount1/"));
-        account.UsesSharedKey.ShouldBeTrue();
+        host.Services.GetRequiredService<IOptions<AzureStorageOptions>>().Value.UsesConnectionString().ShouldBeTrue();
+        var queues = host.Services.GetRequiredService<QueueServiceClient>();
+        queues.AccountName.ShouldBe("devstoreaccount1");
+        queues.Uri.ShouldBe(new Uri("http://127.0.0.1:10001/devstoreaccount1"));
+        host.Services.GetRequiredService<TableServiceClient>().Uri.ShouldBe(new Uri("http://127.0.0.1:10002/devstoreaccount1"));
     }
 
     [Fact]
@@ -118,13 +123,26 @@ public class AzureHostingTests(AzuriteFixture azurite)
             ("AzureWebJobsStorage:credential", "managedidentity"),
             ("AzureWebJobsStorage:clientId", "00000000-0000-0000-0000-000000000001"));
 
-        var account = host.Services.GetRequiredService<StorageAccount>();
+        var options = host.Services.GetRequiredService<IOptions<AzureStorageOptions>>().Value;
 
-        account.Name.ShouldBe("alertsprod");
-        account.QueueEndpoint.ShouldBe(new Uri("https://alertsprod.queue.core.windows.net/"));
-        account.TableEndpoint.ShouldBe(new Uri("https://alertsprod.table.core.windows.net/"));
-        account.UsesSharedKey.ShouldBeFalse();
-        account.Credential.ShouldBeOfType<ManagedIdentityCredential>();
+        options.AccountName.ShouldBe("alertsprod");
+        options.UsesConnectionString().ShouldBeFalse();
+        options.CreateCredential().ShouldBeOfType<ManagedIdentityCredential>();
+        host.Services.GetRequiredService<QueueServiceClient>().Uri.ShouldBe(new Uri("https://alertsprod.queue.core.windows.net/"));
+        host.Services.GetRequiredService<TableServiceClient>().Uri.ShouldBe(new Uri("https://alertsprod.table.core.windows.net/"));
+        host.Services.GetRequiredService<TableServiceClient>().AccountName.ShouldBe("alertsprod");
+    }
+
+    [Fact]
+    public void GivenServiceUrlsReplaceTheAccountsDefaultEndpoints()
+    {
+        using var host = Build(
+            ("AzureStorage:AccountName", "alertsprod"),
+            ("AzureStorage:QueueServiceUri", "https://queues.example.net/"),
+            ("AzureStorage:TableServiceUri", "https://tables.example.net/"));
+
+        host.Services.GetRequiredService<QueueServiceClient>().Uri.ShouldBe(new Uri("https://queues.example.net/"));
+        host.Services.GetRequiredService<TableServiceClient>().Uri.ShouldBe(new Uri("https://tables.example.net/"));
     }
 
     [Fact]
@@ -134,17 +152,40 @@ public class AzureHostingTests(AzuriteFixture azurite)
             ("AzureStorage:AccountName", "mine"),
             ("AzureWebJobsStorage", "UseDevelopmentStorage=true"));
 
-        var account = host.Services.GetRequiredService<StorageAccount>();
+        var options = host.Services.GetRequiredService<IOptions<AzureStorageOptions>>().Value;
 
-        account.Name.ShouldBe("mine");
-        account.Credential.ShouldBeOfType<DefaultAzureCredential>();
+        options.AccountName.ShouldBe("mine");
+        options.CreateCredential().ShouldBeOfType<DefaultAzureCredential>();
+        host.Services.GetRequiredService<QueueServiceClient>().AccountName.ShouldBe("mine");
+    }
+
+    [Fact]
+    public void TheRetryAndEncodingSettingsBindFromTheSection()
+    {
+        using var host = Build(
+            ("AzureStorage:ConnectionString", "UseDevelopmentStorage=true"),
+            ("AzureStorage:MaxRetries", "2"),
+            ("AzureStorage:RetryDelay", "00:00:01"),
+            ("AzureStorage:RequestTimeout", "00:00:05"),
+            ("AzureStorage:MessageEncoding", "none"));
+
+        var options = host.Services.GetRequiredService<IOptions<AzureStorageOptions>>().Value;
+        var clientOptions = new QueueClientOptions();
+        options.ApplyRetries(clientOptions);
+
+        options.MessageEncoding.ShouldBe(QueueMessageEncoding.None);
+        clientOptions.Retry.MaxRetries.ShouldBe(2);
+        clientOptions.Retry.Delay.ShouldBe(TimeSpan.FromSeconds(1));
+        clientOptions.Retry.NetworkTimeout.ShouldBe(TimeSpan.FromSeconds(5));
+        clientOptions.Retry.Mode.ShouldBe(global::Azure.Core.RetryMode.Exponential);
     }
 
     [Theory]
     [InlineData(null, null, "exactly one")]
     [InlineData("UseDevelopmentStorage=true", "acct", "exactly one")]
-    [InlineData("AccountName=acct", null, "has no AccountKey")]
-    [InlineData("AccountName=acct;AccountKey=not base64!", null, "is not base64")]
+    [InlineData("AccountName=acct", null, "is not a usable storage connection string")]
+    [InlineData("AccountName=acct;AccountKey=not base64!", null, "is not a usable storage connection string")]
+    [InlineData("no equals sign here", null, "is not a usable storage connection string")]
     public void SettingsThatNameNoSingleAccountFailValidation(string? connectionString, string? accountName, string expected)
     {
         var settings = new List<(string, string)>();
@@ -162,6 +203,18 @@ public class AzureHostingTests(AzuriteFixture azurite)
 
         Should.Throw<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<AzureStorageOptions>>().Value)
             .Message.ShouldContain(expected);
+    }
+
+    [Fact]
+    public void TheAccountKeyNeverAppearsInAValidationError()
+    {
+        const string key = "c2VjcmV0LWtleS10aGF0LW11c3Qtbm90LWxlYWs=";
+        using var host = Build(("AzureStorage:ConnectionString", $"AccountKey={key};DefaultEndpointsProtocol=gopher"));
+
+        var error = Should.Throw<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<AzureStorageOptions>>().Value);
+
+        error.Message.ShouldContain("AzureStorage:ConnectionString");
+        error.Message.ShouldNotContain(key);
     }
 
     [Fact]

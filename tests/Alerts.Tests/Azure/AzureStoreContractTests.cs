@@ -3,6 +3,7 @@ using Alerts.Core.Claims;
 using Alerts.Core.Subscriptions;
 using Alerts.Pipeline.Storage;
 using Alerts.Tests.Contracts;
+using Azure.Data.Tables;
 
 namespace Alerts.Tests.Azure;
 
@@ -19,7 +20,7 @@ internal sealed class AzureStores(AzuriteFixture azurite)
 
     public StoreSet OpenAgain()
     {
-        var tables = new AzureStoreTables(new AzureTableClient(azurite.CreateTransport()), _prefix ?? throw new InvalidOperationException("tests: Create first"));
+        var tables = new AzureStoreTables(azurite.CreateTableService(), _prefix ?? throw new InvalidOperationException("tests: Create first"));
         return new StoreSet(new AzureFeedStore(tables), new AzureArticleStore(tables), new AzureTopicStore(tables), new AzureClaimStore(tables),
             new AzureSubscriptionStore(tables));
     }
@@ -96,7 +97,7 @@ public sealed class AzureTopicHeadTests(AzuriteFixture azurite)
     [Fact]
     public async Task ATopicHeadFollowsTheNewestEventAndTheNewestDigestRaisingOne()
     {
-        var tables = new AzureStoreTables(new AzureTableClient(azurite.CreateTransport()), AzuriteFixture.UniqueName("t"));
+        var tables = new AzureStoreTables(azurite.CreateTableService(), AzuriteFixture.UniqueName("t"));
         var claims = new AzureClaimStore(tables);
         (await AzureClaimStore.ReadTopicHeadsAsync(tables, Ct)).ShouldBeEmpty();
 
@@ -116,7 +117,7 @@ public sealed class AzureTopicHeadTests(AzuriteFixture azurite)
     [Fact]
     public async Task AnEventNumberedByARunThatCrashedBeforeWritingItIsRenumberedPastADigestThatClaimedBeyondIt()
     {
-        var tables = new AzureStoreTables(new AzureTableClient(azurite.CreateTransport()), AzuriteFixture.UniqueName("t"));
+        var tables = new AzureStoreTables(azurite.CreateTableService(), AzuriteFixture.UniqueName("t"));
         var claims = new AzureClaimStore(tables);
         var subscriptions = new AzureSubscriptionStore(tables);
         var subscription = new Subscription { Id = Subscription.NewId(), Email = "reader@example.org", Topics = ["ports"], State = SubscriptionState.Active, CreatedAt = Day };
@@ -124,7 +125,7 @@ public sealed class AzureTopicHeadTests(AzuriteFixture azurite)
         // The first run of article 1 took a number for its first event, then died before writing the event.
         var eventIds = await tables.TableAsync("topiceventids", Ct);
         var crashedSeq = await tables.NextIdAsync("topicevents", Ct);
-        await tables.Client.InsertAsync(eventIds, new TableEntity(TableKeys.EncodeKey("ports/1/0"), "id") { ["Seq"] = crashedSeq }, Ct);
+        await eventIds.InsertAsync(new TableEntity(TableKeys.EncodeKey("ports/1/0"), "id") { ["Seq"] = crashedSeq }, Ct);
         // Meanwhile article 2 is stored and a digest claims everything up to its events.
         await claims.SaveArticleResultAsync(2, "ports", Result("ports", 2, null), Day, Ct);
         var digest = (await subscriptions.ClaimDigestAsync(subscription.Id, "w1", DigestRecord.IdFor(subscription.Id, "w1"), Day, Ct)).ShouldNotBeNull();
@@ -144,16 +145,65 @@ public sealed class AzureTopicHeadTests(AzuriteFixture azurite)
     public async Task ConcurrentWritersLeaveTheHeadAtTheNewestEvent()
     {
         var prefix = AzuriteFixture.UniqueName("t");
-        var stores = Enumerable.Range(0, 3).Select(_ => new AzureClaimStore(new AzureStoreTables(new AzureTableClient(azurite.CreateTransport()), prefix))).ToList();
+        var stores = Enumerable.Range(0, 3).Select(_ => new AzureClaimStore(new AzureStoreTables(azurite.CreateTableService(), prefix))).ToList();
 
         await Task.WhenAll(Enumerable.Range(1, 9).Select(i => Task.Run(
             () => stores[i % stores.Count].SaveArticleResultAsync(i, "wind", Result("wind", i, i % 2 == 0 ? TopicEventType.Corroboration : null), Day, Ct), Ct)));
 
-        var tables = new AzureStoreTables(new AzureTableClient(azurite.CreateTransport()), prefix);
+        var tables = new AzureStoreTables(azurite.CreateTableService(), prefix);
         var events = await stores[0].ListEventsAsync("wind", 0, 1000, Ct);
         var head = (await AzureClaimStore.ReadTopicHeadsAsync(tables, Ct))["wind"];
         head.LastSeq.ShouldBe(events.Max(e => e.Seq));
         head.RaisingSeq.ShouldBe(events.Where(e => AzureClaimStore.RaisesDigest(e.Event.Type)).Max(e => e.Seq));
+    }
+}
+
+/// <summary>Cluster versions on Azure beyond the contract: clusters stored before versions existed.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureClaimClusterTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Day = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>How the claim store writes cluster JSON (enums as names).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new()
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AClusterStoredBeforeVersionsIsReadAsVersionZeroAndMovedByItsNextWrite()
+    {
+        var tables = new AzureStoreTables(azurite.CreateTableService(), AzuriteFixture.UniqueName("t"));
+        var claims = new AzureClaimStore(tables);
+        var result = TopicClaimEngine.Process("ports", ClaimExtractor.Extract(new ArticleInput("1",
+            "Port of Velmar to build a new container terminal",
+            "The port authority of Velmar said on Monday it will build a new container terminal for 300 million euros.", "Harbour Post", Day, null)),
+            new InMemoryClaimIndex());
+        var old = result.Clusters[0];
+        // The layout before versions: one partition per cluster, RowKey "cluster", no Version.
+        var legacy = await tables.TableAsync("claimclusters", Ct);
+        var row = new TableEntity(TableKeys.EncodeKey(old.Id), "cluster") { ["TopicId"] = old.TopicId };
+        AzureStoreTables.SetLongText(row, "Body", System.Text.Json.JsonSerializer.Serialize(old, Json));
+        await legacy.InsertAsync(row, Ct);
+
+        var read = (await claims.GetClusterAsync(old.Id, Ct)).ShouldNotBeNull();
+        read.Version.ShouldBe(0);
+        read.Sightings.Count.ShouldBe(old.Sightings.Count);
+        (await claims.CountClustersAsync(Ct)).ShouldBe(1);
+
+        var grown = read with { Sightings = [.. read.Sightings, read.Sightings[0] with { ArticleKey = "2" }] };
+        (await claims.SaveArticleResultAsync(2, "ports", new TopicProcessResult([], [grown], []), Day, Ct)).ShouldBeTrue();
+
+        var moved = (await claims.GetClusterAsync(old.Id, Ct)).ShouldNotBeNull();
+        moved.Version.ShouldBe(1);
+        moved.Sightings.Select(s => s.ArticleKey).ShouldContain("2");
+        (await claims.CountClustersAsync(Ct)).ShouldBe(1);
+        // A second writer that read the old row too now finds the cluster moved: a conflict, nothing written.
+        var late = read with { Sightings = [.. read.Sightings, read.Sightings[0] with { ArticleKey = "3" }] };
+        await Should.ThrowAsync<ClaimWriteConflictException>(() => claims.SaveArticleResultAsync(3, "ports", new TopicProcessResult([], [late], []), Day, Ct));
+        (await claims.GetClusterAsync(old.Id, Ct))!.Sightings.Select(s => s.ArticleKey).ShouldNotContain("3");
     }
 }
 
@@ -170,7 +220,7 @@ public sealed class AzureSubscriptionRepairTests(AzuriteFixture azurite)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private AzureStoreTables Tables() => new(new AzureTableClient(azurite.CreateTransport()), _prefix);
+    private AzureStoreTables Tables() => new(azurite.CreateTableService(), _prefix);
 
     private static Subscription Active(string email) => new()
     {
@@ -187,7 +237,7 @@ public sealed class AzureSubscriptionRepairTests(AzuriteFixture azurite)
         var tables = Tables();
         var store = new AzureSubscriptionStore(tables);
         var emails = await tables.TableAsync("subscriptionemails", Ct);
-        await tables.Client.InsertAsync(emails, new TableEntity(AzureStoreTables.HashKey("READER@EXAMPLE.ORG"), "email") { ["SubscriptionId"] = "vanished" }, Ct);
+        await emails.InsertAsync(new TableEntity(AzureStoreTables.HashKey("READER@EXAMPLE.ORG"), "email") { ["SubscriptionId"] = "vanished" }, Ct);
 
         (await store.FindByEmailAsync("reader@example.org", Ct)).ShouldBeNull();
         var subscription = Active("reader@example.org");
@@ -205,9 +255,9 @@ public sealed class AzureSubscriptionRepairTests(AzuriteFixture azurite)
         await store.SaveAsync(subscription, startFromNow: false, Ct);
         var digestId = DigestRecord.IdFor(subscription.Id, "w1");
         var index = await tables.TableAsync("digestindex", Ct);
-        await tables.Client.InsertAsync(index, new TableEntity("d-" + digestId, "id") { ["SubscriptionId"] = subscription.Id }, Ct);
+        await index.InsertAsync(new TableEntity("d-" + digestId, "id") { ["SubscriptionId"] = subscription.Id }, Ct);
         var pendingKey = AzureStoreTables.IdKey(Now.ToUnixTimeMilliseconds()) + "-" + digestId;
-        await tables.Client.InsertAsync(index, new TableEntity("pending", pendingKey)
+        await index.InsertAsync(new TableEntity("pending", pendingKey)
         {
             ["DigestId"] = digestId, ["SubscriptionId"] = subscription.Id, ["CreatedAt"] = Now,
         }, Ct);
@@ -216,6 +266,6 @@ public sealed class AzureSubscriptionRepairTests(AzuriteFixture azurite)
         (await store.MarkDigestSentAsync(digestId, null, Now, Ct)).ShouldBeFalse();
         (await store.ListStalePendingDigestsAsync(Now.AddHours(1), 10, Ct)).ShouldBeEmpty();
 
-        (await tables.Client.GetAsync(index, "pending", pendingKey, Ct)).ShouldBeNull();
+        (await index.GetAsync("pending", pendingKey, Ct)).ShouldBeNull();
     }
 }

@@ -1,6 +1,7 @@
 using Alerts.Azure;
 using Alerts.Pipeline.Queues;
 using Alerts.Tests.Contracts;
+using Azure.Storage.Queues;
 
 namespace Alerts.Tests.Azure;
 
@@ -29,7 +30,7 @@ public sealed class AzureWorkQueueContractTests(AzuriteFixture azurite) : WorkQu
 
     protected override Task<IWorkQueue> CreateQueueAsync()
     {
-        _queue = new AzureWorkQueue(new AzureQueueClient(azurite.CreateTransport()), AzuriteFixture.UniqueName("w") + "-");
+        _queue = new AzureWorkQueue(azurite.CreateQueueService(), AzuriteFixture.UniqueName("w") + "-", QueueMessageEncoding.Base64);
         return Task.FromResult<IWorkQueue>(_queue);
     }
 

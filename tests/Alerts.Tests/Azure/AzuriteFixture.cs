@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Alerts.Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
 
 namespace Alerts.Tests.Azure;
 
@@ -23,28 +25,48 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public int TablePort { get; private set; }
 
+    /// <summary>Azurite's well-known development account (public, documented in Azurite's README).</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    /// <summary>Azurite's well-known development key (public, documented in Azurite's README).</summary>
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
     /// <summary>AccountName/AccountKey of Azurite's well-known account with explicit endpoints for this instance's ports.</summary>
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={StorageAccount.DevelopmentAccountName};AccountKey={StorageAccount.DevelopmentAccountKey};" +
-        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{StorageAccount.DevelopmentAccountName};" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/{StorageAccount.DevelopmentAccountName};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
 
-    /// <summary>The account of this Azurite, or a skip when Azurite could not be started.</summary>
-    public StorageAccount CreateAccount()
+    /// <summary>
+    /// The adapters' settings for this Azurite's account (its connection string, fast retries for tests), or a
+    /// skip (a failure under CI) when Azurite could not be started.
+    /// </summary>
+    public AzureStorageOptions CreateAccount()
     {
         TestEnvironment.RequireOrSkip(_missing is null, _missing ?? string.Empty);
-        return StorageAccount.Parse(ConnectionString);
+        return new AzureStorageOptions { ConnectionString = ConnectionString, MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(50), RequestTimeout = TimeSpan.FromSeconds(20) };
     }
 
-    /// <summary>A transport with fast retries for tests.</summary>
-    public StorageTransport CreateTransport(TimeProvider? time = null) =>
-        new(SharedHttp, new StorageRequestSigner(CreateAccount(), time ?? TimeProvider.System), maxRetries: 2,
-            retryDelay: TimeSpan.FromMilliseconds(50), requestTimeout: TimeSpan.FromSeconds(20));
+    /// <summary>A Table service client of this Azurite, configured as AddAzureStorage configures it.</summary>
+    public TableServiceClient CreateTableService()
+    {
+        var options = CreateAccount();
+        var clientOptions = new TableClientOptions();
+        options.ApplyRetries(clientOptions);
+        return new TableServiceClient(ConnectionString, clientOptions);
+    }
+
+    /// <summary>A Queue service client of this Azurite, configured as AddAzureStorage configures it (the work queue encodes the text).</summary>
+    public QueueServiceClient CreateQueueService()
+    {
+        var options = CreateAccount();
+        var clientOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        options.ApplyRetries(clientOptions);
+        return new QueueServiceClient(ConnectionString, clientOptions);
+    }
 
     /// <summary>A name no other test uses: lower-case letters and digits, starting with a letter.</summary>
     public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..12];
-
-    private static HttpClient SharedHttp { get; } = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     public async ValueTask InitializeAsync()
     {

@@ -4,52 +4,6 @@ using System.Text;
 namespace Alerts.Azure;
 
 /// <summary>
-/// One Table service entity: its keys, the service's ETag and Timestamp (set when read or written), and
-/// its properties. Property values are string, bool, int, long, double, DateTimeOffset, Guid or byte[];
-/// they keep their type across a write and a read (the client sends and reads odata.type annotations).
-/// A null value is not stored (tables have no nulls).
-/// </summary>
-public sealed class TableEntity
-{
-    public TableEntity(string partitionKey, string rowKey)
-    {
-        TableKeys.Validate(partitionKey, nameof(partitionKey));
-        TableKeys.Validate(rowKey, nameof(rowKey));
-        PartitionKey = partitionKey;
-        RowKey = rowKey;
-    }
-
-    public string PartitionKey { get; }
-
-    public string RowKey { get; }
-
-    /// <summary>The entity's version as the service last reported it (for If-Match); null for a new entity.</summary>
-    public string? ETag { get; set; }
-
-    /// <summary>The service's last-modified time, read-only on the service side.</summary>
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public IDictionary<string, object?> Properties { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
-
-    public object? this[string name]
-    {
-        get => Properties.TryGetValue(name, out var value) ? value : null;
-        set => Properties[name] = value;
-    }
-
-    public string? GetString(string name) => this[name] as string;
-
-    public long? GetInt64(string name) => this[name] switch
-    {
-        long value => value,
-        int value => value,
-        _ => null,
-    };
-
-    public DateTimeOffset? GetDateTimeOffset(string name) => this[name] as DateTimeOffset?;
-}
-
-/// <summary>
 /// Rules for PartitionKey and RowKey values: at most 1024 characters, none of '/', '\', '#', '?' or control
 /// characters. <see cref="EncodeKey"/> makes any string a valid key, reversibly: those characters and the
 /// escape character '~' become '~' and two hex digits.
