@@ -1,4 +1,3 @@
-using Alerts.Pipeline.Articles;
 using Alerts.Pipeline.Digests;
 using Alerts.Pipeline.Feeds;
 using Alerts.Pipeline.Messages;
@@ -25,21 +24,21 @@ public sealed record CycleProgress(string Stage, int Done, int Total);
 
 /// <summary>
 /// One pass of the pipeline on the local host, over the same queues and use cases the Functions app uses:
-/// Schedule → feed-poll → PollFeed → articles → ProcessArticle → DigestSchedule → digests → SendDigest.
+/// Schedule → feed-poll → PollFeed → articles → ProcessArticle → ScheduleDigests → digests → SendDigest.
+/// Each stage is the same <see cref="PipelineStages"/> call the functions make; this class only does what the
+/// Functions host does around them: decode the queue message and put the stage's outputs on the next queue.
 /// </summary>
-public sealed class LocalPipeline(
-    IWorkQueue queue,
-    QueueWorker worker,
-    ScheduleFeedPolls schedule,
-    PollFeed pollFeed,
-    ProcessArticle processArticle,
-    DigestSchedule digestSchedule,
-    SendDigest sendDigest)
+public sealed class LocalPipeline(IWorkQueue queue, QueueWorker worker, PipelineStages stages)
 {
     public async Task<CycleReport> RunOnceAsync(TimeSpan retryDelay, IProgress<CycleProgress>? progress, CancellationToken cancellationToken)
     {
         progress?.Report(new CycleProgress("scheduling feeds", 0, 0));
-        var scheduled = await schedule.RunAndEnqueueAsync(queue, cancellationToken);
+        var feedsDue = await stages.ScheduleAsync(cancellationToken);
+        foreach (var poll in feedsDue)
+        {
+            await queue.EnqueueAsync(QueueNames.FeedPoll, PipelineMessage.Serialize(poll), TimeSpan.Zero, cancellationToken);
+        }
+
 
         var polls = new List<PollFeedResult>();
         var feedTotal = await queue.CountAsync(QueueNames.FeedPoll, cancellationToken);
@@ -49,7 +48,7 @@ public sealed class LocalPipeline(
             {
                 progress?.Report(new CycleProgress("polling feeds", polls.Count, feedTotal));
                 var request = PipelineMessage.Deserialize(message.Body, PipelineJsonContext.Default.PollFeedMessage);
-                var result = await pollFeed.RunAsync(request, message.DequeueCount, ct);
+                var result = await stages.PollFeedAsync(request, message.DequeueCount, ct);
                 foreach (var article in result.Articles)
                 {
                     await queue.EnqueueAsync(QueueNames.Articles, PipelineMessage.Serialize(article), TimeSpan.Zero, ct);
@@ -71,7 +70,7 @@ public sealed class LocalPipeline(
             {
                 progress?.Report(new CycleProgress("processing articles", processed, articleTotal));
                 var request = PipelineMessage.Deserialize(message.Body, PipelineJsonContext.Default.ProcessArticleMessage);
-                var result = await processArticle.RunAsync(request, message.DequeueCount, ct);
+                var result = await stages.ProcessArticleAsync(request, message.DequeueCount, ct);
                 processed++;
                 copies += result.CopyOf is null ? 0 : 1;
                 matches += result.Matches.Count;
@@ -81,7 +80,11 @@ public sealed class LocalPipeline(
             cancellationToken);
 
         progress?.Report(new CycleProgress("scheduling digests", 0, 0));
-        await digestSchedule.RunAndEnqueueAsync(queue, cancellationToken);
+        foreach (var digest in await stages.ScheduleDigestsAsync(cancellationToken))
+        {
+            await queue.EnqueueAsync(QueueNames.Digests, digest.Serialize(), TimeSpan.Zero, cancellationToken);
+        }
+
         var digestsSent = 0;
         var digestTotal = await queue.CountAsync(QueueNames.Digests, cancellationToken);
         var (_, digestFailures) = await worker.DrainAsync(
@@ -90,14 +93,14 @@ public sealed class LocalPipeline(
             {
                 progress?.Report(new CycleProgress("sending digests", digestsSent, digestTotal));
                 var request = PipelineMessage.Deserialize(message.Body, DigestJsonContext.Default.SendDigestMessage);
-                var result = await sendDigest.RunAsync(request, ct);
+                var result = await stages.SendDigestAsync(request, ct);
                 digestsSent += result.Outcome == SendDigestOutcome.Sent ? 1 : 0;
             },
             retryDelay,
             cancellationToken);
 
         return new CycleReport(
-            scheduled,
+            feedsDue.Count,
             polls.Count(p => p.Outcome == PollOutcome.Fetched),
             polls.Count(p => p.Outcome == PollOutcome.NotModified),
             polls.Where(p => p.Outcome is PollOutcome.Failed or PollOutcome.Parked).ToList(),
