@@ -14,6 +14,7 @@ using Alerts.Tests.Azure;
 using Alerts.Web;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -228,6 +229,7 @@ public partial class FunctionsConsistencyTests(PublishedWorkerFixture package, A
         }
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
         builder.Configuration["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
         builder.AddAlertsCore();
         builder.AddAzureStorage();

@@ -158,7 +158,8 @@ public sealed partial class WorkerEndToEndTests(AzuriteFixture azurite, Publishe
         Directory.GetFiles(Outbox, "*.eml").ShouldHaveSingleItem();
 
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"worker: start to first InvocationResponse {worker.FirstResponseAfter!.Value.TotalMilliseconds:F0} ms (cold); " +
+            $"worker: StartStream after {worker.StartTimes.StreamOpened.TotalMilliseconds:F0} ms, all functions loaded after {worker.StartTimes.Loaded.TotalMilliseconds:F0} ms, " +
+            $"first InvocationResponse (Schedule, on Azurite) after {worker.FirstResponseAfter!.Value.TotalMilliseconds:F0} ms (cold); " +
             $"Schedule → PollFeed → ProcessArticle → ScheduleDigests → SendDigest in {cycle.Elapsed.TotalMilliseconds:F0} ms; " +
             $"package {new FileInfo(package.ZipPath).Length / 1024.0 / 1024.0:F1} MB zipped, built in {package.BuildTime.TotalSeconds:F0} s");
     }
@@ -247,11 +248,14 @@ public sealed partial class WorkerEndToEndTests(AzuriteFixture azurite, Publishe
     [Fact]
     public async Task TheApiAnswersThroughApiAndAdminOnlyWithTheFunctionKey()
     {
-        var (_, host) = await StartAsync(Settings());
+        var (worker, host) = await StartAsync(Settings());
         var visitor = new SiteVisitor(host, Site, "203.0.113.21");
 
         var health = await visitor.SendAsync(HttpMethod.Get, "/api/v1/health");
         (health.Function, health.Status).ShouldBe(("Api", 200), health.Body);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"worker: StartStream after {worker.StartTimes.StreamOpened.TotalMilliseconds:F0} ms, loaded after {worker.StartTimes.Loaded.TotalMilliseconds:F0} ms, " +
+            $"first InvocationResponse (GET /api/v1/health) after {worker.FirstResponseAfter!.Value.TotalMilliseconds:F0} ms (cold)");
         JsonNode.Parse(health.Body)!["status"]!.GetValue<string>().ShouldBe("ok");
 
         var noKey = await visitor.SendAsync(HttpMethod.Get, "/api/v1/admin/topics");

@@ -65,6 +65,9 @@ public sealed class WorkerHost : IAsyncDisposable
     /// <summary>From starting the worker process to its first InvocationResponse.</summary>
     public TimeSpan? FirstResponseAfter { get; private set; }
 
+    /// <summary>From starting the worker process to its StartStream, and to the last FunctionLoadResponse.</summary>
+    public (TimeSpan StreamOpened, TimeSpan Loaded) StartTimes { get; private set; }
+
     /// <summary>What the worker wrote to its console and logged over the stream, for failure messages.</summary>
     public string Output
     {
@@ -91,7 +94,7 @@ public sealed class WorkerHost : IAsyncDisposable
         var server = builder.Build();
         server.MapGrpcService<EventStreamService>();
         await server.StartAsync(cancellationToken);
-        var address = server.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        var address = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var uri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
 
         var start = new ProcessStartInfo("dotnet")
@@ -151,6 +154,7 @@ public sealed class WorkerHost : IAsyncDisposable
             throw new InvalidOperationException($"tests: the worker exited ({_worker.ExitCode}) before it opened the stream: {Output}");
         }
 
+        var streamOpened = Stopwatch.GetElapsedTime(_started);
         var init = await _channel.RequestAsync("init", new StreamingMessage
         {
             RequestId = Guid.NewGuid().ToString(),
@@ -196,6 +200,7 @@ public sealed class WorkerHost : IAsyncDisposable
         }
 
         Functions = functions;
+        StartTimes = (streamOpened, Stopwatch.GetElapsedTime(_started));
     }
 
     private void Succeeded(StatusResult result, string what)
@@ -252,6 +257,7 @@ public sealed class WorkerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var httpUri = HttpUri ?? throw new InvalidOperationException("tests: the worker reported no HttpUri capability");
+        await WaitForHttpAsync(httpUri, cancellationToken);
         var loaded = Functions[function];
         var invocation = NewInvocation(function, [new ParameterBinding { Name = loaded.TriggerName, Data = new TypedData { Http = new RpcHttp() } }], new Dictionary<string, TypedData>());
         var pending = SendInvocationAsync(invocation, cancellationToken);
@@ -262,6 +268,36 @@ public sealed class WorkerHost : IAsyncDisposable
         await response.Content.LoadIntoBufferAsync(cancellationToken);
         return (response, await pending);
     }
+
+    /// <summary>
+    /// The worker opens its own Kestrel in a hosted service, which may still be starting right after the load
+    /// requests; the proxied request waits until the port accepts connections (30 s at most).
+    /// </summary>
+    private async Task WaitForHttpAsync(Uri httpUri, CancellationToken cancellationToken)
+    {
+        if (_httpReady)
+        {
+            return;
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(httpUri.Host, httpUri.Port, cancellationToken);
+                _httpReady = true;
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(30) && !_worker.HasExited)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+    }
+
+    private bool _httpReady;
 
     private void Record(string? line)
     {
@@ -295,11 +331,12 @@ public sealed class WorkerHost : IAsyncDisposable
         _http.Dispose();
         await _server.StopAsync();
         await _server.DisposeAsync();
+        _channel.Dispose();
     }
 }
 
 /// <summary>The one event stream a worker opens: replies are matched to requests by kind and id; logs are kept.</summary>
-internal sealed class WorkerChannel
+internal sealed class WorkerChannel : IDisposable
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<StreamingMessage>> _pending = new(StringComparer.Ordinal);
@@ -386,6 +423,8 @@ internal sealed class WorkerChannel
             _writeLock.Release();
         }
     }
+
+    public void Dispose() => _writeLock.Dispose();
 
     private void Complete(string key, StreamingMessage message) =>
         _pending.GetOrAdd(key, _ => new TaskCompletionSource<StreamingMessage>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(message);
