@@ -40,6 +40,8 @@ public sealed class PipelineStagesTests
         return measurements;
     }
 
+    private static bool Mine(Measurement m, string stage) => Equals(m.Tags.GetValueOrDefault("stage"), stage);
+
     [Fact]
     public async Task EachStageRunIsCountedWithItsOutcomeAndTimed()
     {
@@ -52,7 +54,6 @@ public sealed class PipelineStagesTests
             await stages.PollFeedAsync(new PollFeedMessage(424242), dequeueCount: 1, Ct);
         });
 
-        bool Mine(Measurement m, string stage) => Equals(m.Tags.GetValueOrDefault("stage"), stage);
         var runs = measurements.Where(m => m.Instrument == "alerts.stage.runs").ToList();
         runs.ShouldContain(m => Mine(m, PipelineStages.Schedule) && Equals(m.Tags["outcome"], "ok") && m.Value == 1);
         // A feed that does not exist: PollFeed skips it, and the outcome says so.
