@@ -38,7 +38,7 @@ install_npm_packages() {
   fi
 }
 
-install_debian_packages python3-aiosmtpd chromium
+install_debian_packages python3-aiosmtpd chromium zip
 install_npm_packages
 
 results=$(mktemp -d)

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Builds artifacts/alerts-functions.zip, the package Azure Functions deploys:
-#   host.json and functions/<Name>/function.json at the zip root, beside a self-contained linux-x64
-#   publish of src/Alerts.Functions whose executable (host.json defaultExecutablePath) keeps mode 0755.
-# Usage: deploy/package.sh [output.zip]
+# Builds artifacts/alerts-functions.zip, the package Azure Functions deploys (Flex Consumption, dotnet-isolated
+# 10.0): the `dotnet publish` output of src/Alerts.Functions, zipped as it is. Worker.Sdk writes
+# functions.metadata, extensions.json and .azurefunctions/ into it; host.json is copied from the repository root.
+# Usage: deploy/package.sh [output.zip]   (the publish folder goes beside the zip, as <output>.publish/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-root="$PWD"
 output="$(realpath -m "${1:-artifacts/alerts-functions.zip}")"
-publish="$root/artifacts/publish/functions-linux-x64"
+publish="${output%.zip}.publish"
 
-rm -rf "$publish"
-dotnet publish src/Alerts.Functions -c Release -r linux-x64 --self-contained true -o "$publish" -p:DebugType=none -nologo -v quiet
-# Absolute paths: `dotnet run` may start the command in another working directory.
-# The zip is written by the same C# packager the package test drives (Alerts.Functions.Packaging.FunctionPackager).
-dotnet run --project src/Alerts.Functions -c Release -- package --publish "$publish" --root "$root" --output "$output"
+rm -rf "$publish" "$output"
+mkdir -p "$(dirname "$output")"
+# linux-x64, framework-dependent: the plan brings the .NET 10 runtime; native assets only for the platform it runs on.
+dotnet publish src/Alerts.Functions -c Release -r linux-x64 --self-contained false -o "$publish" -p:DebugType=none -nologo -v quiet
+(cd "$publish" && zip -qr -X "$output" .)
+echo "package: $output ($(du -h "$output" | cut -f1))"

@@ -1,7 +1,7 @@
 // Alerts on Azure Functions (Flex Consumption), reached by a user-assigned managed identity only:
 // no storage keys, no secrets in app settings (Key Vault references instead).
 // Names the app depends on (app settings, queue names) are checked by tests/Alerts.Tests/Functions/
-// FunctionsConsistencyTests.cs against host.json, functions/*/function.json and the handler.
+// FunctionsConsistencyTests.cs against host.json and the functions.metadata the build writes.
 
 targetScope = 'resourceGroup'
 
@@ -19,7 +19,7 @@ param senderAddress string
 @description('NCRONTAB schedule (6 fields: sec min hour day month dow) of the Schedule function (feed polling).')
 param alertSchedule string = '0 */5 * * * *'
 
-@description('NCRONTAB schedule of the DigestSchedule function (which digests are due).')
+@description('NCRONTAB schedule of the ScheduleDigests function (which digests are due).')
 param digestSchedule string = '0 */5 * * * *'
 
 @description('The public https address of the pages and API (links in emails). Empty: the app\'s own azurewebsites.net address.')
@@ -46,7 +46,7 @@ var siteUrl = empty(publicBaseUrl) ? 'https://${functionAppName}.azurewebsites.n
 var tokenKeyId = 'k1'
 var deploymentContainerName = 'app-package'
 
-// The queues between functions; the app settings below name them, function.json reads the settings.
+// The queues between functions; the app settings below name them, the functions' bindings read the settings.
 var queueNames = [
   'feed-poll'
   'articles'
@@ -210,9 +210,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: 2048
       }
+      // .NET 10 on the isolated worker (Flex Consumption lists it as dotnet-isolated 10.0).
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
     siteConfig: {

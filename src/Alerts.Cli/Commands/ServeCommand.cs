@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -147,7 +146,7 @@ public static class ServeCommand
         var app = builder.Build();
         // Behind a reverse proxy on this machine (nginx, Caddy: the https the warning asks for), X-Forwarded-For
         // from a loopback proxy names the real client, so the throttle counts per visitor, not per proxy.
-        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+        app.UseAlertsForwardedClient();
         app.UseAlertsWeb();
         app.MapAlertsWeb();
         return app;

@@ -1,8 +1,9 @@
 namespace Alerts.Functions.Functions;
 
 /// <summary>
-/// App settings the function.json files name as <c>%Setting%</c>. The infrastructure (infra/main.bicep) and
-/// local.settings.json.example set each one; the consistency test holds the three together.
+/// App settings the functions name as <c>%Setting%</c> in their trigger and output attributes. The
+/// infrastructure (infra/main.bicep) and local.settings.json.example set each one; the consistency test reads
+/// the built functions.metadata and holds the three together.
 /// </summary>
 public static class FunctionSettings
 {
@@ -15,17 +16,12 @@ public static class FunctionSettings
     /// <summary>Name of the queue between <c>PollFeed</c> and <c>ProcessArticle</c> ("articles").</summary>
     public const string ArticlesQueue = "ArticlesQueue";
 
-    /// <summary>NCRONTAB schedule of the <c>DigestSchedule</c> timer; "0 */5 * * * *" by default.</summary>
+    /// <summary>NCRONTAB schedule of the <c>ScheduleDigests</c> timer; "0 */5 * * * *" by default.</summary>
     public const string DigestSchedule = "DigestSchedule";
 
-    /// <summary>Name of the queue between <c>DigestSchedule</c> and <c>SendDigest</c> ("digests").</summary>
+    /// <summary>Name of the queue between <c>ScheduleDigests</c> and <c>SendDigest</c> ("digests").</summary>
     public const string DigestsQueue = "DigestsQueue";
 
     /// <summary>The storage connection every trigger and output binding uses (identity-based in Azure).</summary>
     public const string StorageConnection = "AzureWebJobsStorage";
-
-    /// <summary>The port the host passes to the handler.</summary>
-    public const string HandlerPort = "FUNCTIONS_CUSTOMHANDLER_PORT";
-
-    public static IReadOnlyList<string> BindingExpressions { get; } = [AlertsSchedule, FeedPollQueue, ArticlesQueue, DigestSchedule, DigestsQueue];
 }

@@ -1,5 +1,4 @@
 using Alerts.Core.Subscriptions;
-using Alerts.Pipeline.Queues;
 using Alerts.Pipeline.Storage;
 using Alerts.Pipeline.Subscriptions;
 using Microsoft.Extensions.Logging;
@@ -67,19 +66,6 @@ public sealed partial class DigestSchedule(ISubscriptionStore store, ManageSubsc
         }
 
         return messages;
-    }
-
-    /// <summary>Runs the schedule and puts one message per due digest on <see cref="QueueNames.Digests"/>; returns how many.</summary>
-    public async Task<int> RunAndEnqueueAsync(IWorkQueue queue, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(queue);
-        var messages = await RunAsync(cancellationToken);
-        foreach (var message in messages)
-        {
-            await queue.EnqueueAsync(QueueNames.Digests, message.Serialize(), TimeSpan.Zero, cancellationToken);
-        }
-
-        return messages.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "digests: gave up on digest {DigestId} of subscription {SubscriptionId}; last error: {LastError}")]

@@ -50,6 +50,7 @@ public static class AlertsCoreHostingExtensions
         builder.Services.AddTransient<DigestComposer>();
         builder.Services.AddTransient<DigestSchedule>();
         builder.Services.AddTransient<SendDigest>();
+        builder.Services.AddTransient<PipelineStages>();
         builder.Services.AddTransient<QueueWorker>();
         builder.Services.AddTransient<LocalPipeline>();
         return builder;

@@ -1,4 +1,3 @@
-using Alerts.Pipeline.Articles;
 using Alerts.Pipeline.Digests;
 using Alerts.Pipeline.Feeds;
 using Alerts.Pipeline.Messages;
@@ -32,16 +31,11 @@ public sealed record CycleProgress(string Stage, int Done, int Total);
 
 /// <summary>
 /// One pass of the pipeline on the local host, over the same queues and use cases the Functions app uses:
-/// Schedule → feed-poll → PollFeed → articles → ProcessArticle → DigestSchedule → digests → SendDigest.
+/// Schedule → feed-poll → PollFeed → articles → ProcessArticle → ScheduleDigests → digests → SendDigest.
+/// Each stage is the same <see cref="PipelineStages"/> call the functions make; this class only does what the
+/// Functions host does around them: decode the queue message and put the stage's outputs on the next queue.
 /// </summary>
-public sealed class LocalPipeline(
-    IWorkQueue queue,
-    QueueWorker worker,
-    ScheduleFeedPolls schedule,
-    PollFeed pollFeed,
-    ProcessArticle processArticle,
-    DigestSchedule digestSchedule,
-    SendDigest sendDigest)
+public sealed class LocalPipeline(IWorkQueue queue, QueueWorker worker, PipelineStages stages)
 {
     /// <param name="stopping">Stop at the next safe point (between two messages) and report what was done.</param>
     /// <param name="cancellationToken">Abort at once: the message in hand stays leased until its lease runs out.</param>
@@ -49,7 +43,11 @@ public sealed class LocalPipeline(
         TimeSpan retryDelay, IProgress<CycleProgress>? progress, CancellationToken cancellationToken, CancellationToken stopping = default)
     {
         progress?.Report(new CycleProgress("scheduling feeds", 0, 0));
-        var scheduled = await schedule.RunAndEnqueueAsync(queue, cancellationToken);
+        var feedsDue = await stages.ScheduleAsync(cancellationToken);
+        foreach (var poll in feedsDue)
+        {
+            await queue.EnqueueAsync(QueueNames.FeedPoll, PipelineMessage.Serialize(poll), TimeSpan.Zero, cancellationToken);
+        }
 
         var polls = new List<PollFeedResult>();
         var feedTotal = await queue.CountAsync(QueueNames.FeedPoll, cancellationToken);
@@ -59,7 +57,7 @@ public sealed class LocalPipeline(
             {
                 progress?.Report(new CycleProgress("polling feeds", polls.Count, feedTotal));
                 var request = PipelineMessage.Deserialize(message.Body, PipelineJsonContext.Default.PollFeedMessage);
-                var result = await pollFeed.RunAsync(request, message.DequeueCount, ct);
+                var result = await stages.PollFeedAsync(request, message.DequeueCount, ct);
                 foreach (var article in result.Articles)
                 {
                     await queue.EnqueueAsync(QueueNames.Articles, PipelineMessage.Serialize(article), TimeSpan.Zero, ct);
@@ -83,7 +81,7 @@ public sealed class LocalPipeline(
             {
                 progress?.Report(new CycleProgress("processing articles", processed, articleTotal));
                 var request = PipelineMessage.Deserialize(message.Body, PipelineJsonContext.Default.ProcessArticleMessage);
-                var result = await processArticle.RunAsync(request, message.DequeueCount, ct);
+                var result = await stages.ProcessArticleAsync(request, message.DequeueCount, ct);
                 processed++;
                 copies += result.CopyOf is null ? 0 : 1;
                 if (result.PageProblem is { } problem)
@@ -102,7 +100,10 @@ public sealed class LocalPipeline(
         if (!stopping.IsCancellationRequested)
         {
             progress?.Report(new CycleProgress("scheduling digests", 0, 0));
-            await digestSchedule.RunAndEnqueueAsync(queue, cancellationToken);
+            foreach (var digest in await stages.ScheduleDigestsAsync(cancellationToken))
+            {
+                await queue.EnqueueAsync(QueueNames.Digests, digest.Serialize(), TimeSpan.Zero, cancellationToken);
+            }
         }
 
         var digestTotal = await queue.CountAsync(QueueNames.Digests, cancellationToken);
@@ -112,7 +113,7 @@ public sealed class LocalPipeline(
             {
                 progress?.Report(new CycleProgress("sending digests", digestsSent, digestTotal));
                 var request = PipelineMessage.Deserialize(message.Body, DigestJsonContext.Default.SendDigestMessage);
-                var result = await sendDigest.RunAsync(request, ct);
+                var result = await stages.SendDigestAsync(request, ct);
                 digestsSent += result.Outcome == SendDigestOutcome.Sent ? 1 : 0;
             },
             retryDelay,
@@ -120,7 +121,7 @@ public sealed class LocalPipeline(
             stopping);
 
         return new CycleReport(
-            scheduled,
+            feedsDue.Count,
             polls.Count(p => p.Outcome == PollOutcome.Fetched),
             polls.Count(p => p.Outcome == PollOutcome.NotModified),
             polls.Where(p => p.Outcome is PollOutcome.Failed or PollOutcome.Parked).ToList(),
