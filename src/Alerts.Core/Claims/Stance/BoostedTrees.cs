@@ -18,9 +18,9 @@ public sealed record RegressionTree(int[] Feature, float[] Threshold, int[] Left
 /// <summary>Training settings of <see cref="BoostedTrees"/>.</summary>
 public sealed record BoostingOptions
 {
-    public int MaxRounds { get; init; } = 400;
+    public int MaxRounds { get; init; } = 800;
 
-    public double LearningRate { get; init; } = 0.08;
+    public double LearningRate { get; init; } = 0.05;
 
     public int MaxDepth { get; init; } = 5;
 
@@ -34,7 +34,7 @@ public sealed record BoostingOptions
     public int Bins { get; init; } = 64;
 
     /// <summary>Stop when the validation loss has not improved for this many rounds.</summary>
-    public int Patience { get; init; } = 40;
+    public int Patience { get; init; } = 80;
 
     public int Seed { get; init; } = 11;
 }

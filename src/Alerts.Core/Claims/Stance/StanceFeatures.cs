@@ -161,7 +161,8 @@ public static class StanceFeatures
         "refuting_best", "hedging_best", "refuting_top3", "hedging_top3",
         "refuting_body_rate", "hedging_body_rate", "refuting_body",
         "claim_refuting", "claim_hedging", "claim_negation", "claim_question", "negation_mismatch",
-        "quantity_mismatch", "claim_numbers_missing", "embed_max_minus_lexical",
+        "quantity_mismatch", "claim_numbers_missing", "embed_max_minus_lexical", "refuting_lead", "hedging_lead",
+        "refuting_like_best", "refuting_like_max", "hedging_like_best", "hedging_like_max", "claim_refuting_like",
     ];
 
     /// <summary>The feature names, in vector order (the model file records them and must match).</summary>
@@ -208,7 +209,27 @@ public static class StanceFeatures
 
     /// <summary>The texts <see cref="Compute"/> will ask to embed: the claim first, then the candidate sentences.</summary>
     public static IReadOnlyList<string> TextsToEmbed(AnalyzedText claim, AnalyzedBody body, LexicalView lexical) =>
-        [Clip(claim.Text), .. lexical.Candidates.Select(i => Clip(body.Sentences[i].Text))];
+        [Clip(claim.Text), .. lexical.Candidates.Select(i => Clip(body.Sentences[i].Text)), .. RefutingPrototypes, .. HedgingPrototypes];
+
+    /// <summary>
+    /// Sentences that refute a report, written for this model: a candidate sentence close to one of them refutes
+    /// in other words than the lexicon's. Embedded once (the embedder caches them) and compared for free.
+    /// </summary>
+    public static IReadOnlyList<string> RefutingPrototypes { get; } =
+    [
+        "The report is false and the story turned out to be a hoax.",
+        "Officials denied the claims, calling them untrue.",
+        "There is no evidence that this ever happened.",
+        "The picture was fake and has been debunked.",
+    ];
+
+    /// <summary>Sentences that report without vouching (unverified, unclear).</summary>
+    public static IReadOnlyList<string> HedgingPrototypes { get; } =
+    [
+        "The report could not be independently verified.",
+        "It is not yet clear whether the claims are true.",
+        "According to unconfirmed reports, it may have happened.",
+    ];
 
     public static string Clip(string text) => text.Length <= EmbedChars ? text : text[..EmbedChars];
 
@@ -231,7 +252,8 @@ public static class StanceFeatures
             .ToArray();
         var best = candidateCosines[0].Sentence;
         var centroid = new float[claimVector.Length];
-        for (var k = 1; k < embeddings.Count; k++)
+        var candidateCount = lexical.Candidates.Length;
+        for (var k = 1; k <= candidateCount; k++)
         {
             System.Numerics.Tensors.TensorPrimitives.Add(centroid, embeddings[k], centroid);
         }
@@ -240,6 +262,10 @@ public static class StanceFeatures
         var top3 = candidateCosines.Take(3).Select(c => body.Sentences[c.Sentence]).ToArray();
         var window = body.Sentences.Skip(Math.Max(0, best - 1)).Take(best == 0 ? 2 : 3).ToArray();
         var bestSentence = body.Sentences[best];
+        var refuting = embeddings.Skip(1 + candidateCount).Take(RefutingPrototypes.Count).ToArray();
+        var hedging = embeddings.Skip(1 + candidateCount + RefutingPrototypes.Count).ToArray();
+        var bestVector = embeddings[1 + Array.IndexOf(lexical.Candidates, best)];
+        var candidateVectors = embeddings.Skip(1).Take(candidateCount).ToArray();
 
         var i = 0;
         f[i++] = lexical.BodyCosine;
@@ -278,8 +304,18 @@ public static class StanceFeatures
         f[i++] = claim.Numbers.Count > 0 && bestSentence.Numbers.Count > 0 && !claim.Numbers.Overlaps(bestSentence.Numbers) ? 1 : 0;
         f[i++] = claim.Numbers.Count(x => !body.Numbers.Contains(x));
         f[i++] = candidateCosines[0].Cosine - sortedLexical[0];
+        f[i++] = body.Sentences.Take(3).Sum(s => s.Refuting);
+        f[i++] = body.Sentences.Take(3).Sum(s => s.Hedging);
+        f[i++] = Closest(bestVector, refuting);
+        f[i++] = candidateVectors.Max(v => Closest(v, refuting));
+        f[i++] = Closest(bestVector, hedging);
+        f[i++] = candidateVectors.Max(v => Closest(v, hedging));
+        f[i++] = Closest(claimVector, refuting);
         return (f, best);
     }
+
+    private static float Closest(float[] vector, float[][] prototypes) =>
+        prototypes.Max(p => (float)SentenceEmbedder.Cosine(vector, p));
 
     private static float Coverage(AnalyzedText claim, AnalyzedText sentence)
     {

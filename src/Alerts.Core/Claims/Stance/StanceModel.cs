@@ -225,6 +225,9 @@ public sealed record StanceModelFile
     /// <summary>Per-relation factors on the probabilities before the arg-max, tuned on the validation bodies.</summary>
     public double[] Multipliers { get; init; } = [1, 1, 1, 1];
 
+    /// <summary>The name of the training setting chosen on the validation bodies.</summary>
+    public string? Setting { get; init; }
+
     public StanceTrainingInfo? Training { get; init; }
 
     public IReadOnlyList<TreeFile> Trees { get; init; } = [];
