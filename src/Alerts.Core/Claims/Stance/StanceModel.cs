@@ -96,7 +96,11 @@ public sealed class StanceModel
     {
         ArgumentNullException.ThrowIfNull(claim);
         ArgumentNullException.ThrowIfNull(bodyText);
-        return Predict(claim, AnalyzedBody.SentencesOf(title, bodyText));
+
+        // Keyed by the raw text, so a text seen before is not even split again.
+        var analyzedClaim = Cached(_claims, claim, () => new AnalyzedText(claim, Terms));
+        var body = Cached(_bodies, (title ?? "") + "\u001e" + bodyText, () => new AnalyzedBody(AnalyzedBody.SentencesOf(title, bodyText), Terms));
+        return Predict(analyzedClaim, body);
     }
 
     /// <summary>The stance of already split sentences (a title, if any, first) towards <paramref name="claim"/>.</summary>
