@@ -34,6 +34,7 @@ public static class AlertsCommandLine
             ExtractCommand.Build(),
             TopicsCommand.Build(),
             ClaimsCommand.Build(input),
+            TrainCommand.Build(),
             ReplayCommand.Build(),
             SubscriptionsCommand.BuildSubscribe(),
             SubscriptionsCommand.Build(),
