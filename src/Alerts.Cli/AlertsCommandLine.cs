@@ -34,6 +34,7 @@ public static class AlertsCommandLine
             TopicsCommand.Build(),
             ClaimsCommand.Build(input),
             ReplayCommand.Build(),
+            EvalCommand.Build(),
             SubscriptionsCommand.BuildSubscribe(),
             SubscriptionsCommand.Build(),
             DigestCommand.Build(),
