@@ -128,6 +128,26 @@ public static class TopicClaimEngine
 
     public const int CandidateLimit = 32;
 
+    /// <summary>Embedding cosine at which two sentences state the same proposition in other words (a paraphrase joins the cluster).</summary>
+    public const double ParaphraseCosine = 0.55;
+
+    /// <summary>Below this cosine a rule match (shared entities and predicate) is about something else and does not join.</summary>
+    public const double UnrelatedCosine = 0.3;
+
+    /// <summary>Cosine at which a sentence is a copy of a member from an earlier article: known, so no event.</summary>
+    public const double CopyCosine = 0.88;
+
+    /// <summary>An article whose in-scope claims are copies of earlier reports at least this often is a rewrite: it raises nothing.</summary>
+    public const double RewriteShare = 0.5;
+
+    /// <summary>A denial word ("denied", "rejected") must speak to the disputed sentence at least this closely; a bare negation more closely.</summary>
+    public const double DisputeCosine = 0.4;
+
+    public const double NegationCosine = 0.75;
+
+    /// <summary>An assertion against a known denial must restate the denied sentence at least this closely.</summary>
+    public const double AssertionCosine = 0.5;
+
     public static TopicProcessResult Process(string topicId, IReadOnlyList<Claim> claims, IClaimIndex index, TopicScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(claims);
@@ -138,12 +158,15 @@ public static class TopicClaimEngine
         var inScope = new HashSet<string>(StringComparer.Ordinal);
         var pending = new List<TopicEvent>();
         var assignments = new List<ClaimAssignment>();
+        var copies = new HashSet<string>(StringComparer.Ordinal);
 
         var scopedEntities = new HashSet<string>(StringComparer.Ordinal);
         var lastInScope = -2;
         foreach (var claim in claims)
         {
+            // What a named speaker of the topic says is about the topic ("Subramanian has said growth was overestimated").
             var covered = scope is null || scope.Covers(claim) || claim.RefersTo is not null && inScope.Contains(claim.RefersTo)
+                || claim.Attribution.Kind != AttributionKind.Outlet && scope.Terms.Contains(claim.Attribution.SourceKey)
                 || Continues(claim, lastInScope, scopedEntities);
             if (!covered)
             {
@@ -164,7 +187,11 @@ public static class TopicClaimEngine
 
             var (cluster, similarity) = claim.RefersTo is not null && assigned.TryGetValue(claim.RefersTo, out var referred)
                 ? (changed[referred], ForcedSimilarity(signature, changed[referred]))
-                : BestCluster(topicId, signature, index, changed, created);
+                : BestCluster(topicId, signature, claim.Embedding, index, changed, created);
+            if (cluster is not null && ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.ArticleKey != claim.ArticleKey) >= CopyCosine)
+            {
+                copies.Add(claim.Key);
+            }
 
             if (cluster is null)
             {
@@ -179,12 +206,28 @@ public static class TopicClaimEngine
                     continue;
                 }
 
+                if (DeniesReports(claim) is { } reports)
+                {
+                    // "Claims that X were denied by Y": the first news of X is its denial. The reports are a new claim
+                    // and the denial disputes them, in the same article.
+                    var reported = new Attribution(reports, AttributionKind.CitedSource, reports);
+                    var sighting = Sighting(claim) with { SourceKey = reports, Source = reports, Kind = AttributionKind.CitedSource, Polarity = Polarity.Asserted, Via = null };
+                    changed[fresh.Id] = fresh with { Sightings = [sighting, .. fresh.Sightings] };
+                    assignments.Add(new ClaimAssignment(claim.Key, fresh.Id, nameof(TopicEventType.Contradiction)));
+                    pending.Add(Event(TopicEventType.NewClaim, topicId, fresh.Id, claim, null, SimilarityResult.None, $"a claim not seen before in this topic, known from {reports} that {claim.Attribution.Source} denies")
+                        with { Polarity = Polarity.Asserted, Attribution = reported });
+                    pending.Add(Event(TopicEventType.Contradiction, topicId, fresh.Id, claim, sighting, SimilarityResult.None, $"{claim.Attribution.Source} denies the {reports}"));
+                    continue;
+                }
+
                 assignments.Add(new ClaimAssignment(claim.Key, fresh.Id, nameof(TopicEventType.NewClaim)));
                 pending.Add(Event(TopicEventType.NewClaim, topicId, fresh.Id, claim, null, SimilarityResult.None, "a claim not seen before in this topic"));
                 continue;
             }
 
-            var (type, other, note) = Decide(claim, cluster, similarity);
+            var (type, other, note) = copies.Contains(claim.Key)
+                ? (null, null, "repeat: a copy of a known report")
+                : Decide(claim, cluster, similarity);
             var updated = cluster with
             {
                 // Speculation only mentions a cluster: it neither takes a side nor widens what the cluster matches.
@@ -200,6 +243,14 @@ public static class TopicClaimEngine
             {
                 pending.Add(Event(t, topicId, updated.Id, claim, other, similarity, note));
             }
+        }
+
+        var firm = claims.Count(c => inScope.Contains(c.Key) && c.Modality != Modality.Speculative);
+        if (firm >= 2 && copies.Count >= RewriteShare * firm)
+        {
+            // Most of what the article says is known word for word: a rewrite of an earlier report. What it adds
+            // around the copy (background, a reminder of the figures) is not news of its own.
+            pending.Clear();
         }
 
         var byCluster = claims.Where(c => assigned.ContainsKey(c.Key)).ToLookup(c => (assigned[c.Key], c.Polarity));
@@ -231,7 +282,9 @@ public static class TopicClaimEngine
             var (mine, theirs) = conflicts[0];
             var member = cluster.Members.FirstOrDefault(m => m.Signature.Quantities.Contains(theirs));
             var source = earlier.LastOrDefault(s => s.ClaimKey == member?.ClaimKey) ?? earlier.LastOrDefault();
-            if (source is not null && source.ArticleKey != claim.ArticleKey)
+            // Two figures conflict only when the sentences are about the same thing (a price is not a valuation).
+            var about = member is null ? double.NaN : ClaimEmbeddings.Cosine(claim.Embedding, member.Embedding);
+            if (source is not null && source.ArticleKey != claim.ArticleKey && !(about < ParaphraseCosine))
             {
                 var sameSource = source.SourceKey == claim.Attribution.SourceKey && claim.Attribution.Kind != AttributionKind.Outlet;
                 var note = $"different value for the same quantity: {mine.Text} vs {theirs.Text}"
@@ -272,7 +325,13 @@ public static class TopicClaimEngine
             var reversal = latest.Published is { } then && claim.Published is { } now && now - then >= ReversalAge
                 ? $"a reversal over time: {Side(latest.Polarity)} on {then:yyyy-MM-dd} by {latest.Source}, {Side(claim.Polarity)} on {now:yyyy-MM-dd}"
                 : null;
-            return (TopicEventType.Contradiction, latest, reversal ?? $"{Side(claim.Polarity)} against {latest.Source}, who {Side(latest.Polarity)}");
+            if (Disputes(claim, cluster, earlierSide.Count > 0, reversal is not null) is { } why)
+            {
+                return (TopicEventType.Contradiction, latest, reversal ?? $"{Side(claim.Polarity)} against {latest.Source}, who {Side(latest.Polarity)}; {why}");
+            }
+
+            // Opposite words that do not speak to the claim ("this isn't the first job posting") take no side on it.
+            return (null, null, "mention: does not dispute the claim");
         }
 
         // Sightings on this side from this article only: the claim is as new as the one that opened the cluster here.
@@ -281,8 +340,63 @@ public static class TopicClaimEngine
             : (TopicEventType.NewClaim, null, side.Count > 0 ? "a claim not seen before in this topic" : "first firm statement of a claim seen only as speculation");
     }
 
+    /// <summary>
+    /// Whether a claim on the other side of a cluster disputes its proposition, and why. A denial must speak to
+    /// the sentence it denies (a denial word close in meaning, or a bare negation closer still). An assertion
+    /// against a known denial disputes it when it is the first assertion, a confirmation, or a reversal;
+    /// otherwise it only repeats the original report. Without embeddings (members stored before them) the
+    /// polarity alone decides, as before.
+    /// </summary>
+    private static string? Disputes(Claim claim, ClaimCluster cluster, bool sideSeenBefore, bool reversal)
+    {
+        var about = ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.Polarity != claim.Polarity);
+        var denialWord = claim.Cues.FirstOrDefault(IsDisputeCue);
+        if (double.IsNaN(about))
+        {
+            return "opposite polarity";
+        }
+
+        if (claim.Polarity == Polarity.Denied)
+        {
+            return denialWord is not null && about >= DisputeCosine ? $"\"{denialWord}\" about the claim (cosine {about:0.00})"
+                : about >= NegationCosine && claim.Attribution.Kind != AttributionKind.Outlet ? $"{claim.Attribution.Source} negates the claim (cosine {about:0.00})"
+                : null;
+        }
+
+        var confirms = ConfirmationCues.FirstOrDefault(c => Lexicon.ContainsWords(TextFolding.Fold(claim.Text), c));
+        return about < AssertionCosine ? null
+            : reversal ? "a reversal"
+            : confirms is not null ? $"\"{confirms}\" against the denial (cosine {about:0.00})"
+            : !sideSeenBefore ? $"asserts what was denied (cosine {about:0.00})"
+            : null;
+    }
+
+    /// <summary>Words that put on record what a denial rejected, or show it (a leaked video).</summary>
+    private static readonly string[] ConfirmationCues =
+    [
+        "confirmed", "confirms", "confirm", "on the record", "admitted", "admits", "acknowledged", "acknowledges",
+        "video", "footage", "recording", "leaked",
+    ];
+
+    /// <summary>What a denial can be of, when it names it: "denied reports that", "rejected the claims".</summary>
+    private static readonly string[] ReportNouns = ["reports", "report", "claims", "allegations", "rumours", "rumors", "speculation"];
+
+    /// <summary>The noun ("reports", "claims") of a firm denial that names what it denies, else null.</summary>
+    private static string? DeniesReports(Claim claim)
+    {
+        if (claim.Polarity != Polarity.Denied || !claim.Cues.Any(c => Lexicon.DenialWords.Contains(c)))
+        {
+            return null;
+        }
+
+        var folded = TextFolding.Fold(claim.Text);
+        return ReportNouns.FirstOrDefault(n => Lexicon.ContainsWords(folded, n));
+    }
+
+    private static bool IsDisputeCue(string cue) => Lexicon.DenialWords.Contains(cue) || Lexicon.DenialPhrases.Contains(cue);
+
     private static (ClaimCluster? Cluster, SimilarityResult Similarity) BestCluster(
-        string topicId, ClaimSignature signature, IClaimIndex index, Dictionary<string, ClaimCluster> changed, List<string> created)
+        string topicId, ClaimSignature signature, float[]? embedding, IClaimIndex index, Dictionary<string, ClaimCluster> changed, List<string> created)
     {
         // Clusters known before this article come first; those this article opened are the fallback, so that a
         // headline and its body meet in the cluster the story already has.
@@ -290,11 +404,11 @@ public static class TopicClaimEngine
             .Select(c => changed.GetValueOrDefault(c.Id) ?? c)
             .Where(c => !created.Contains(c.Id))
             .ToList();
-        var match = Best(signature, known);
-        return match.Cluster is not null ? match : Best(signature, created.Select(id => changed[id]));
+        var match = Best(signature, embedding, known);
+        return match.Cluster is not null ? match : Best(signature, embedding, created.Select(id => changed[id]));
     }
 
-    private static (ClaimCluster? Cluster, SimilarityResult Similarity) Best(ClaimSignature signature, IEnumerable<ClaimCluster> candidates)
+    private static (ClaimCluster? Cluster, SimilarityResult Similarity) Best(ClaimSignature signature, float[]? embedding, IEnumerable<ClaimCluster> candidates)
     {
         ClaimCluster? best = null;
         var bestSimilarity = SimilarityResult.None;
@@ -316,10 +430,17 @@ public static class TopicClaimEngine
                 anchored &= similarity.PredicateScore >= 0.7 || !NewAmount(signature, member.Signature);
                 // Figures with nothing in common ("a contract until 2030" beside "a £53m fee") are different facts.
                 anchored &= !DisjointFigures(signature, member.Signature, similarity);
-                if (similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && similarity.Score > bestSimilarity.Score)
+                var cosine = ClaimEmbeddings.Cosine(embedding, member.Embedding);
+                var ruled = similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && !(cosine < UnrelatedCosine);
+                // A paraphrase ("hurt in airstrike" for "wounded in an air strike") meets its cluster by meaning, if it
+                // names someone the member names or says nearly the same thing.
+                var paraphrase = cosine >= ParaphraseCosine && (similarity.SharedEntities.Count > 0 || cosine >= 0.8)
+                    && !DisjointFigures(signature, member.Signature, similarity);
+                var score = double.IsNaN(cosine) ? similarity.Score : Math.Max(similarity.Score, cosine);
+                if ((ruled || paraphrase) && score > bestSimilarity.Score)
                 {
                     best = cluster;
-                    bestSimilarity = similarity;
+                    bestSimilarity = similarity with { Score = score, Cosine = cosine };
                 }
             }
         }
@@ -376,7 +497,7 @@ public static class TopicClaimEngine
     }
 
     private static ClusterMember Member(Claim claim, ClaimSignature signature) =>
-        new(claim.Key, claim.ArticleKey, claim.Text, claim.Polarity, signature);
+        new(claim.Key, claim.ArticleKey, claim.Text, claim.Polarity, signature) { Embedding = claim.Embedding };
 
     private static SourceSighting Sighting(Claim claim) =>
         new(claim.Attribution.SourceKey, claim.Attribution.Source, claim.Attribution.Kind, claim.Polarity, claim.Key, claim.ArticleKey, claim.Text, claim.Published, claim.Outlet, claim.Url,

@@ -23,7 +23,7 @@ public sealed class RecordTopicClaims(IClaimStore claims, TopicMatcher matcher, 
             return [];
         }
 
-        var extracted = ClaimExtractor.Extract(ToInput(article));
+        var extracted = ClaimEmbeddings.Attach(ClaimExtractor.Extract(ToInput(article)), SentenceEmbedder.Shared);
         var percolator = await matcher.GetPercolatorAsync(cancellationToken);
         var events = new List<TopicEvent>();
         foreach (var match in matches)
