@@ -135,7 +135,7 @@ public static class TopicClaimEngine
     public const double UnrelatedCosine = 0.3;
 
     /// <summary>Cosine at which a sentence is a copy of a member from an earlier article: known, so no event.</summary>
-    public const double CopyCosine = 0.88;
+    public const double CopyCosine = 0.8;
 
     /// <summary>An article whose in-scope claims are copies of earlier reports at least this often is a rewrite: it raises nothing.</summary>
     public const double RewriteShare = 0.5;
@@ -162,8 +162,12 @@ public static class TopicClaimEngine
 
         var scopedEntities = new HashSet<string>(StringComparer.Ordinal);
         var lastInScope = -2;
-        foreach (var claim in claims)
+        foreach (var stated in claims)
         {
+            // "A video appears to show X": evidence put cautiously is still reported evidence, not speculation.
+            var claim = stated.Modality == Modality.Speculative && EvidenceCues.Any(c => Lexicon.ContainsWords(TextFolding.Fold(stated.Text), c))
+                ? stated with { Modality = Modality.Reported }
+                : stated;
             // What a named speaker of the topic says is about the topic ("Subramanian has said growth was overestimated").
             var covered = scope is null || scope.Covers(claim) || claim.RefersTo is not null && inScope.Contains(claim.RefersTo)
                 || claim.Attribution.Kind != AttributionKind.Outlet && scope.Terms.Contains(claim.Attribution.SourceKey)
@@ -188,7 +192,8 @@ public static class TopicClaimEngine
             var (cluster, similarity) = claim.RefersTo is not null && assigned.TryGetValue(claim.RefersTo, out var referred)
                 ? (changed[referred], ForcedSimilarity(signature, changed[referred]))
                 : BestCluster(topicId, signature, claim.Embedding, index, changed, created);
-            if (cluster is not null && ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.ArticleKey != claim.ArticleKey) >= CopyCosine)
+            if (cluster is not null
+                && ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.ArticleKey != claim.ArticleKey && m.Polarity == claim.Polarity) >= CopyCosine)
             {
                 copies.Add(claim.Key);
             }
@@ -276,6 +281,7 @@ public static class TopicClaimEngine
             .ToList();
         var conflicts = similarity.ConflictingQuantities
             .Where(c => !agreed.Any(q => q.SameSlot(c.Left) && Math.Abs(q.Value - c.Left.Value) <= 0.02 * Math.Abs(c.Left.Value)))
+            .Where(c => !RoughlyEqual(claim, c.Left, cluster, c.Right))
             .ToList();
         if (conflicts.Count > 0)
         {
@@ -378,6 +384,36 @@ public static class TopicClaimEngine
         "video", "footage", "recording", "leaked",
     ];
 
+    /// <summary>Hedge words before a figure: "roughly eight" and "seven" need not conflict.</summary>
+    private static readonly string[] Hedges = ["roughly", "about", "around", "some", "nearly", "almost", "approximately", "more than", "over", "up to", "at least", "less than"];
+
+    /// <summary>Two figures within a quarter of each other, one of them hedged ("roughly eight"), are not a conflict.</summary>
+    private static bool RoughlyEqual(Claim claim, Quantity mine, ClaimCluster cluster, Quantity theirs)
+    {
+        if (Math.Abs(mine.Value - theirs.Value) > 0.25 * Math.Max(Math.Abs(mine.Value), Math.Abs(theirs.Value)))
+        {
+            return false;
+        }
+
+        var member = cluster.Members.FirstOrDefault(m => m.Signature.Quantities.Contains(theirs));
+        return Hedged(claim.Text, mine) || member is not null && Hedged(member.Text, theirs);
+    }
+
+    private static bool Hedged(string text, Quantity quantity)
+    {
+        var at = text.IndexOf(quantity.Text, StringComparison.OrdinalIgnoreCase);
+        if (at <= 0)
+        {
+            return false;
+        }
+
+        var before = TextFolding.Fold(text[Math.Max(0, at - 20)..at]).TrimEnd();
+        return Hedges.Any(h => before.EndsWith(" " + h, StringComparison.Ordinal) || before == h);
+    }
+
+    /// <summary>Words naming evidence that shows what was said or done.</summary>
+    private static readonly string[] EvidenceCues = ["video", "footage", "recording", "leaked"];
+
     /// <summary>What a denial can be of, when it names it: "denied reports that", "rejected the claims".</summary>
     private static readonly string[] ReportNouns = ["reports", "report", "claims", "allegations", "rumours", "rumors", "speculation"];
 
@@ -435,7 +471,7 @@ public static class TopicClaimEngine
                 // A paraphrase ("hurt in airstrike" for "wounded in an air strike") meets its cluster by meaning, if it
                 // names someone the member names or says nearly the same thing.
                 var paraphrase = cosine >= ParaphraseCosine && (similarity.SharedEntities.Count > 0 || cosine >= 0.8)
-                    && !DisjointFigures(signature, member.Signature, similarity);
+                    && (cosine >= 0.75 || !DisjointFigures(signature, member.Signature, similarity));
                 var score = double.IsNaN(cosine) ? similarity.Score : Math.Max(similarity.Score, cosine);
                 if ((ruled || paraphrase) && score > bestSimilarity.Score)
                 {
