@@ -250,10 +250,10 @@ public static class TopicClaimEngine
             }
         }
 
-        var firm = claims.Count(c => inScope.Contains(c.Key) && c.Modality != Modality.Speculative);
-        if (firm >= 2 && copies.Count >= RewriteShare * firm)
+        var firm = claims.Where(c => inScope.Contains(c.Key) && c.Modality != Modality.Speculative).ToList();
+        if (firm.Count >= 2 && copies.Contains(firm[0].Key) && copies.Count >= RewriteShare * firm.Count)
         {
-            // Most of what the article says is known word for word: a rewrite of an earlier report. What it adds
+            // The lead and most of what the article says are known: a rewrite of an earlier report. What it adds
             // around the copy (background, a reminder of the figures) is not news of its own.
             pending.Clear();
         }
@@ -356,7 +356,14 @@ public static class TopicClaimEngine
     private static string? Disputes(Claim claim, ClaimCluster cluster, bool sideSeenBefore, bool reversal)
     {
         var about = ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.Polarity != claim.Polarity);
-        var denialWord = claim.Cues.FirstOrDefault(IsDisputeCue);
+        if (double.IsNaN(about))
+        {
+            // A side known only from a denial of reports: its proposition is in the denial's sentence.
+            about = ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members);
+        }
+
+        var folded = TextFolding.Fold(claim.Text);
+        var denialWord = NonDenials.Any(n => Lexicon.ContainsWords(folded, n)) ? null : claim.Cues.FirstOrDefault(IsDisputeCue);
         if (double.IsNaN(about))
         {
             return "opposite polarity";
@@ -369,7 +376,7 @@ public static class TopicClaimEngine
                 : null;
         }
 
-        var confirms = ConfirmationCues.FirstOrDefault(c => Lexicon.ContainsWords(TextFolding.Fold(claim.Text), c));
+        var confirms = ConfirmationCues.FirstOrDefault(c => Lexicon.ContainsWords(folded, c));
         return about < AssertionCosine ? null
             : reversal ? "a reversal"
             : confirms is not null ? $"\"{confirms}\" against the denial (cosine {about:0.00})"
@@ -410,6 +417,9 @@ public static class TopicClaimEngine
         var before = TextFolding.Fold(text[Math.Max(0, at - 20)..at]).TrimEnd();
         return Hedges.Any(h => before.EndsWith(" " + h, StringComparison.Ordinal) || before == h);
     }
+
+    /// <summary>A denial word under negation is no denial: "has not denied allegations".</summary>
+    private static readonly string[] NonDenials = ["not denied", "not deny", "not denying", "n't deny", "n't denied", "never denied", "refused to deny", "declined to deny"];
 
     /// <summary>Words naming evidence that shows what was said or done.</summary>
     private static readonly string[] EvidenceCues = ["video", "footage", "recording", "leaked"];
