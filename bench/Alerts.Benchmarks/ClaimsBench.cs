@@ -31,7 +31,7 @@ public class ClaimsBench
 }
 
 /// <summary>
-/// Quick figures: claims extracted per second, relate pairs per second on 2 KB texts, and engine articles per
+/// Quick figures: claims extracted per second (relate is measured by <see cref="StanceQuick"/>), and engine articles per
 /// second with 1,000 and with 1,000,000 stored clusters (their ratio shows whether the cost stays flat).
 /// </summary>
 internal static class ClaimsQuick
@@ -44,19 +44,6 @@ internal static class ClaimsQuick
         var extractRate = QuickMeasures.Rate(() => claims += ClaimExtractor.Extract(articles[i++ % articles.Count]).Count, TimeSpan.FromSeconds(1.5));
         result["claims_extracted_per_s"] = Math.Round(extractRate * claims / Math.Max(1, i - 1), 0);
         result["claims_article_bytes"] = articles.Sum(a => a.Text.Length) / articles.Count;
-
-        var r = 0;
-        result["relate_pairs_per_s"] = Math.Round(QuickMeasures.Rate(() => ClaimRelator.Relate(ClaimsCorpus.Claim(r), articles[r++ % articles.Count].Text, articles[r % articles.Count].Title), TimeSpan.FromSeconds(1.5)), 0);
-
-        // The machine may be shared: CPU time per pair (this process only) says what one core does.
-        const int Pairs = 1000;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        for (var p = 0; p < Pairs; p++)
-        {
-            ClaimRelator.Relate(ClaimsCorpus.Claim(p), articles[p % articles.Count].Text, articles[(p + 1) % articles.Count].Title);
-        }
-
-        result["relate_pairs_per_cpu_s"] = Math.Round(Pairs / Math.Max(1e-6, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds), 0);
 
         var smallIndex = ClaimsCorpus.Index(1_000);
         var watch = Stopwatch.StartNew();

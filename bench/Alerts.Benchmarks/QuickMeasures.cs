@@ -14,6 +14,7 @@ internal static class QuickMeasures
         ("extraction", ExtractionQuick.Measure),
         ("percolator", PercolatorQuick.Measure),
         ("claims", ClaimsQuick.Measure),
+        ("stance", StanceQuick.Measure),
         ("pipeline", PipelineQuick.Measure),
     ];
 

@@ -33,6 +33,7 @@ public static class AlertsCommandLine
             ExtractCommand.Build(),
             TopicsCommand.Build(),
             ClaimsCommand.Build(input),
+            TrainCommand.Build(),
             ReplayCommand.Build(),
             EvalCommand.Build(),
             SubscriptionsCommand.BuildSubscribe(),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Alerts.Core.Articles;
 using Alerts.Core.Claims;
+using Alerts.Core.Claims.Stance;
 using Alerts.Pipeline.Articles;
 using Alerts.Pipeline.Fetching;
 
@@ -71,13 +72,15 @@ public static class ClaimsCommand
     private static Command BuildRelate(TextReader input)
     {
         var command = new Command("relate", """
-            Read JSON lines {"id","claim","text","title"?} from stdin and write {"id","relation","score","why"} per line;
-            relation is unrelated, supports, disputes or mentions. A malformed line is reported on stderr and skipped (exit 1 at the end).
+            Read JSON lines {"id","claim","text","title"?} from stdin and write {"id","relation","score","why","probabilities"} per line;
+            relation is unrelated, supports, disputes or mentions, from the learned stance model (score: its probability).
+            A malformed line is reported on stderr and skipped (exit 1 at the end).
             """);
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            var model = StanceModel.Shared;
             var failures = 0;
             var lineNumber = 0;
             while (await input.ReadLineAsync(ct) is { } line)
@@ -110,8 +113,9 @@ public static class ClaimsCommand
                     continue;
                 }
 
-                var result = ClaimRelator.Relate(request.Claim, request.Text, request.Title);
-                var answer = new RelateResponse(request.Id, result.Relation.ToString().ToLowerInvariant(), Math.Round(result.Score, 3), result.Why);
+                var result = model.Predict(request.Claim, request.Title, request.Text);
+                var probabilities = result.Probabilities.ToDictionary(p => Name(p.Key), p => Math.Round(p.Value, 3));
+                var answer = new RelateResponse(request.Id, Name(result.Relation), Math.Round(result.Score, 3), result.Why, probabilities);
                 await output.WriteLineAsync(JsonSerializer.Serialize(answer, CliJson.Options));
             }
 
@@ -122,5 +126,7 @@ public static class ClaimsCommand
 
     private sealed record RelateRequest(JsonElement Id, string? Claim, string? Text, string? Title);
 
-    private sealed record RelateResponse(JsonElement Id, string Relation, double Score, string Why);
+    private static string Name(Relation relation) => relation.ToString().ToLowerInvariant();
+
+    private sealed record RelateResponse(JsonElement Id, string Relation, double Score, string Why, IReadOnlyDictionary<string, double> Probabilities);
 }
