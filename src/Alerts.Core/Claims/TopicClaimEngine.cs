@@ -1,3 +1,4 @@
+using Alerts.Core.Claims.Stance;
 using Alerts.Core.Text;
 
 namespace Alerts.Core.Claims;
@@ -148,7 +149,23 @@ public static class TopicClaimEngine
     /// <summary>An assertion against a known denial must restate the denied sentence at least this closely.</summary>
     public const double AssertionCosine = 0.5;
 
-    public static TopicProcessResult Process(string topicId, IReadOnlyList<Claim> claims, IClaimIndex index, TopicScope? scope = null)
+    /// <summary>The least probability of the stance model's Disputes for the article to dispute a cluster's proposition.</summary>
+    public const double StanceDisputeProbability = 0.5;
+
+    /// <summary>
+    /// The stance of one article towards propositions, from the learned model, each proposition predicted once.
+    /// The engine asks it for the clusters the article's claims join.
+    /// </summary>
+    public static Func<string, StancePrediction> ArticleStance(ArticleInput article, StanceModel model)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        ArgumentNullException.ThrowIfNull(model);
+        var cache = new Dictionary<string, StancePrediction>(StringComparer.Ordinal);
+        return proposition => cache.TryGetValue(proposition, out var known) ? known : cache[proposition] = model.Predict(proposition, article.Title, article.Text);
+    }
+
+    public static TopicProcessResult Process(
+        string topicId, IReadOnlyList<Claim> claims, IClaimIndex index, TopicScope? scope = null, Func<string, StancePrediction>? stance = null)
     {
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(index);
@@ -232,7 +249,7 @@ public static class TopicClaimEngine
 
             var (type, other, note) = copies.Contains(claim.Key)
                 ? (null, null, "repeat: a copy of a known report")
-                : Decide(claim, cluster, similarity);
+                : Decide(claim, cluster, similarity, stance);
             var updated = cluster with
             {
                 // Speculation only mentions a cluster: it neither takes a side nor widens what the cluster matches.
@@ -272,7 +289,8 @@ public static class TopicClaimEngine
         && (claim.Attribution.Kind == AttributionKind.Official || claim.Quantities.Any(q => q.Kind != QuantityKind.Date))
         && claim.Entities.All(e => e == claim.Attribution.SourceKey || scopedEntities.Contains(e));
 
-    private static (TopicEventType? Type, SourceSighting? Other, string? Note) Decide(Claim claim, ClaimCluster cluster, SimilarityResult similarity)
+    private static (TopicEventType? Type, SourceSighting? Other, string? Note) Decide(
+        Claim claim, ClaimCluster cluster, SimilarityResult similarity, Func<string, StancePrediction>? stance)
     {
         var earlier = cluster.Sightings.Where(s => s.ArticleKey != claim.ArticleKey).ToList();
         // A value conflicts when no earlier member agrees with it (a third article repeating the newer figure is not news).
@@ -331,13 +349,19 @@ public static class TopicClaimEngine
             var reversal = latest.Published is { } then && claim.Published is { } now && now - then >= ReversalAge
                 ? $"a reversal over time: {Side(latest.Polarity)} on {then:yyyy-MM-dd} by {latest.Source}, {Side(claim.Polarity)} on {now:yyyy-MM-dd}"
                 : null;
-            if (Disputes(claim, cluster, earlierSide.Count > 0, reversal is not null) is { } why)
+            if ((Disputes(claim, cluster, earlierSide.Count > 0, reversal is not null) ?? StanceDisputes(claim, cluster, stance)) is { } why)
             {
                 return (TopicEventType.Contradiction, latest, reversal ?? $"{Side(claim.Polarity)} against {latest.Source}, who {Side(latest.Polarity)}; {why}");
             }
 
             // Opposite words that do not speak to the claim ("this isn't the first job posting") take no side on it.
             return (null, null, "mention: does not dispute the claim");
+        }
+
+        // The article speaks of the claim but, read as a whole, disputes it ("believed to have died ... may still be alive").
+        if (claim.Polarity == Polarity.Asserted && earlierSide.Count > 0 && StanceDisputes(claim, cluster, stance) is { } disputed)
+        {
+            return (TopicEventType.Contradiction, earlierSide[0], $"disputes {earlierSide[0].Source}; {disputed}");
         }
 
         // Sightings on this side from this article only: the claim is as new as the one that opened the cluster here.
@@ -381,6 +405,24 @@ public static class TopicClaimEngine
             : reversal ? "a reversal"
             : confirms is not null ? $"\"{confirms}\" against the denial (cosine {about:0.00})"
             : !sideSeenBefore ? $"asserts what was denied (cosine {about:0.00})"
+            : null;
+    }
+
+    /// <summary>
+    /// The stance model's reading of the whole article against the cluster's first assertion from another article:
+    /// a dispute when Disputes is the model's choice with at least <see cref="StanceDisputeProbability"/>.
+    /// </summary>
+    private static string? StanceDisputes(Claim claim, ClaimCluster cluster, Func<string, StancePrediction>? stance)
+    {
+        var proposition = cluster.Members.FirstOrDefault(m => m.Polarity == Polarity.Asserted && m.ArticleKey != claim.ArticleKey);
+        if (stance is null || proposition is null)
+        {
+            return null;
+        }
+
+        var prediction = stance(proposition.Text);
+        return prediction.Relation == Relation.Disputes && prediction.Score >= StanceDisputeProbability
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the article disputes \"{proposition.Text}\" (stance model, p={prediction.Score:0.00})")
             : null;
     }
 

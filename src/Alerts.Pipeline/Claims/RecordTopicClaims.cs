@@ -1,6 +1,7 @@
 using System.Globalization;
 using Alerts.Core.Articles;
 using Alerts.Core.Claims;
+using Alerts.Core.Claims.Stance;
 using Alerts.Core.Topics;
 using Alerts.Pipeline.Storage;
 using Alerts.Pipeline.Topics;
@@ -23,7 +24,9 @@ public sealed class RecordTopicClaims(IClaimStore claims, TopicMatcher matcher, 
             return [];
         }
 
-        var extracted = ClaimEmbeddings.Attach(ClaimExtractor.Extract(ToInput(article)), SentenceEmbedder.Shared);
+        var input = ToInput(article);
+        var extracted = ClaimEmbeddings.Attach(ClaimExtractor.Extract(input), SentenceEmbedder.Shared);
+        var stance = TopicClaimEngine.ArticleStance(input, StanceModel.Shared);
         var percolator = await matcher.GetPercolatorAsync(cancellationToken);
         var events = new List<TopicEvent>();
         foreach (var match in matches)
@@ -36,7 +39,7 @@ public sealed class RecordTopicClaims(IClaimStore claims, TopicMatcher matcher, 
             var scope = TopicScope.Of(QueryTerms.Positive(topic.Query), QueryTerms.Prefixes(topic.Query));
             var index = await PrefetchedClaimIndex.LoadAsync(
                 claims, topic.Id, extracted.Select(ClaimSignature.Of), TopicClaimEngine.CandidateLimit, cancellationToken);
-            var result = TopicClaimEngine.Process(topic.Id, extracted, index, scope);
+            var result = TopicClaimEngine.Process(topic.Id, extracted, index, scope, stance);
             if (await claims.SaveArticleResultAsync(article.Id, topic.Id, result, clock.GetUtcNow(), cancellationToken))
             {
                 events.AddRange(result.Events);
