@@ -308,7 +308,8 @@ public static class TopicClaimEngine
             var source = earlier.LastOrDefault(s => s.ClaimKey == member?.ClaimKey) ?? earlier.LastOrDefault();
             // Two figures conflict only when the sentences are about the same thing (a price is not a valuation).
             var about = member is null ? double.NaN : ClaimEmbeddings.Cosine(claim.Embedding, member.Embedding);
-            if (source is not null && source.ArticleKey != claim.ArticleKey && !(about < ParaphraseCosine))
+            var sameFact = about >= 0.7 || similarity.PredicateScore >= 0.7;
+            if (source is not null && source.ArticleKey != claim.ArticleKey && sameFact)
             {
                 var sameSource = source.SourceKey == claim.Attribution.SourceKey && claim.Attribution.Kind != AttributionKind.Outlet;
                 var note = $"different value for the same quantity: {mine.Text} vs {theirs.Text}"
@@ -393,6 +394,12 @@ public static class TopicClaimEngine
             return "opposite polarity";
         }
 
+        if (claim.RefersTo is not null && claim.Polarity == Polarity.Denied)
+        {
+            // "The Kremlin denied such a request": the sentence names what it denies by pointing back to it.
+            return "denies the claim it refers to";
+        }
+
         if (claim.Polarity == Polarity.Denied)
         {
             return denialWord is not null && about >= DisputeCosine ? $"\"{denialWord}\" about the claim (cosine {about:0.00})"
@@ -434,12 +441,12 @@ public static class TopicClaimEngine
     ];
 
     /// <summary>Hedge words before a figure: "roughly eight" and "seven" need not conflict.</summary>
-    private static readonly string[] Hedges = ["roughly", "about", "around", "some", "nearly", "almost", "approximately", "more than", "over", "up to", "at least", "less than"];
+    private static readonly string[] Hedges = ["roughly", "about", "around", "some", "nearly", "almost", "approximately"];
 
-    /// <summary>Two figures within a quarter of each other, one of them hedged ("roughly eight"), are not a conflict.</summary>
+    /// <summary>Two figures within a fifth of each other, one of them approximate ("roughly eight"), are not a conflict.</summary>
     private static bool RoughlyEqual(Claim claim, Quantity mine, ClaimCluster cluster, Quantity theirs)
     {
-        if (Math.Abs(mine.Value - theirs.Value) > 0.25 * Math.Max(Math.Abs(mine.Value), Math.Abs(theirs.Value)))
+        if (Math.Abs(mine.Value - theirs.Value) >= 0.2 * Math.Max(Math.Abs(mine.Value), Math.Abs(theirs.Value)))
         {
             return false;
         }
@@ -523,7 +530,7 @@ public static class TopicClaimEngine
                 // A paraphrase ("hurt in airstrike" for "wounded in an air strike") meets its cluster by meaning, if it
                 // names someone the member names or says nearly the same thing.
                 var paraphrase = cosine >= ParaphraseCosine && (similarity.SharedEntities.Count > 0 || cosine >= 0.8)
-                    && (cosine >= 0.75 || !DisjointFigures(signature, member.Signature, similarity));
+                    && (cosine >= 0.75 || !DisjointFigures(signature, member.Signature, similarity) && !NewAmount(signature, member.Signature));
                 var score = double.IsNaN(cosine) ? similarity.Score : Math.Max(similarity.Score, cosine);
                 if ((ruled || paraphrase) && score > bestSimilarity.Score)
                 {
