@@ -139,7 +139,7 @@ public static class TopicClaimEngine
     public const double CopyCosine = 0.8;
 
     /// <summary>An article whose in-scope claims are copies of earlier reports at least this often is a rewrite: it raises nothing.</summary>
-    public const double RewriteShare = 0.5;
+    public const double RewriteShare = 0.75;
 
     /// <summary>A denial word ("denied", "rejected") must speak to the disputed sentence at least this closely; a bare negation more closely.</summary>
     public const double DisputeCosine = 0.4;
@@ -271,8 +271,8 @@ public static class TopicClaimEngine
         if (firm.Count >= 2 && copies.Contains(firm[0].Key) && copies.Count >= RewriteShare * firm.Count)
         {
             // The lead and most of what the article says are known: a rewrite of an earlier report. What it adds
-            // around the copy (background, a reminder of the figures) is not news of its own.
-            pending.Clear();
+            // around the copy (background, a reminder of the figures) is not news of its own; a dispute still is.
+            pending.RemoveAll(e => e.Type != TopicEventType.Contradiction);
         }
 
         var byCluster = claims.Where(c => assigned.ContainsKey(c.Key)).ToLookup(c => (assigned[c.Key], c.Polarity));
