@@ -308,7 +308,14 @@ public static class TopicClaimEngine
             var source = earlier.LastOrDefault(s => s.ClaimKey == member?.ClaimKey) ?? earlier.LastOrDefault();
             // Two figures conflict only when the sentences are about the same thing (a price is not a valuation).
             var about = member is null ? double.NaN : ClaimEmbeddings.Cosine(claim.Embedding, member.Embedding);
-            var sameFact = about >= 0.7 || similarity.PredicateScore >= 0.7;
+            // A period or a rate ("four to six months", "7 per cent") is said of many things: the sentences must say
+            // it of the same one. A count needs that or the same predicate; an amount of money less.
+            var sameFact = mine.Kind switch
+            {
+                QuantityKind.Money => about >= ParaphraseCosine || similarity.PredicateScore >= 0.7,
+                QuantityKind.Count => about >= 0.7 || similarity.PredicateScore >= 0.7,
+                _ => about >= 0.7,
+            };
             if (source is not null && source.ArticleKey != claim.ArticleKey && sameFact)
             {
                 var sameSource = source.SourceKey == claim.Attribution.SourceKey && claim.Attribution.Kind != AttributionKind.Outlet;
