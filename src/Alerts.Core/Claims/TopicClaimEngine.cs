@@ -536,7 +536,9 @@ public static class TopicClaimEngine
                 var ruled = similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && !(cosine < UnrelatedCosine);
                 // A paraphrase ("hurt in airstrike" for "wounded in an air strike") meets its cluster by meaning, if it
                 // names someone the member names or says nearly the same thing.
+                // Predicates that clearly differ (seeking a refund is not returning) need a closer meaning.
                 var paraphrase = cosine >= ParaphraseCosine && (similarity.SharedEntities.Count > 0 || cosine >= 0.8)
+                    && (similarity.PredicatesAgree || cosine >= 0.7)
                     && (cosine >= 0.75 || !DisjointFigures(signature, member.Signature, similarity) && !NewAmount(signature, member.Signature));
                 var score = double.IsNaN(cosine) ? similarity.Score : Math.Max(similarity.Score, cosine);
                 if ((ruled || paraphrase) && score > bestSimilarity.Score)
