@@ -208,7 +208,7 @@ public static class TopicClaimEngine
 
             var (cluster, similarity) = claim.RefersTo is not null && assigned.TryGetValue(claim.RefersTo, out var referred)
                 ? (changed[referred], ForcedSimilarity(signature, changed[referred]))
-                : BestCluster(topicId, signature, claim.Embedding, index, changed, created);
+                : BestCluster(topicId, claim, signature, index, changed, created);
             if (cluster is not null
                 && ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.ArticleKey != claim.ArticleKey && m.Polarity == claim.Polarity) >= CopyCosine)
             {
@@ -498,7 +498,7 @@ public static class TopicClaimEngine
     private static bool IsDisputeCue(string cue) => Lexicon.DenialWords.Contains(cue) || Lexicon.DenialPhrases.Contains(cue);
 
     private static (ClaimCluster? Cluster, SimilarityResult Similarity) BestCluster(
-        string topicId, ClaimSignature signature, float[]? embedding, IClaimIndex index, Dictionary<string, ClaimCluster> changed, List<string> created)
+        string topicId, Claim claim, ClaimSignature signature, IClaimIndex index, Dictionary<string, ClaimCluster> changed, List<string> created)
     {
         // Clusters known before this article come first; those this article opened are the fallback, so that a
         // headline and its body meet in the cluster the story already has.
@@ -506,11 +506,11 @@ public static class TopicClaimEngine
             .Select(c => changed.GetValueOrDefault(c.Id) ?? c)
             .Where(c => !created.Contains(c.Id))
             .ToList();
-        var match = Best(signature, embedding, known);
-        return match.Cluster is not null ? match : Best(signature, embedding, created.Select(id => changed[id]));
+        var match = Best(claim, signature, known);
+        return match.Cluster is not null ? match : Best(claim, signature, created.Select(id => changed[id]));
     }
 
-    private static (ClaimCluster? Cluster, SimilarityResult Similarity) Best(ClaimSignature signature, float[]? embedding, IEnumerable<ClaimCluster> candidates)
+    private static (ClaimCluster? Cluster, SimilarityResult Similarity) Best(Claim claim, ClaimSignature signature, IEnumerable<ClaimCluster> candidates)
     {
         ClaimCluster? best = null;
         var bestSimilarity = SimilarityResult.None;
@@ -532,7 +532,10 @@ public static class TopicClaimEngine
                 anchored &= similarity.PredicateScore >= 0.7 || !NewAmount(signature, member.Signature);
                 // Figures with nothing in common ("a contract until 2030" beside "a £53m fee") are different facts.
                 anchored &= !DisjointFigures(signature, member.Signature, similarity);
-                var cosine = ClaimEmbeddings.Cosine(embedding, member.Embedding);
+                // Two claims split from one sentence ("offers to return X but also seeks a refund") share its embedding,
+                // which says nothing about whether they are one fact: only the rules may join them.
+                var sibling = member.ArticleKey == claim.ArticleKey && member.Text == claim.Text;
+                var cosine = sibling ? double.NaN : ClaimEmbeddings.Cosine(claim.Embedding, member.Embedding);
                 var ruled = similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && !(cosine < UnrelatedCosine);
                 // A paraphrase ("hurt in airstrike" for "wounded in an air strike") meets its cluster by meaning, if it
                 // names someone the member names or says nearly the same thing.
