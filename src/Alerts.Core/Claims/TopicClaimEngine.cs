@@ -209,7 +209,9 @@ public static class TopicClaimEngine
             var (cluster, similarity) = claim.RefersTo is not null && assigned.TryGetValue(claim.RefersTo, out var referred)
                 ? (changed[referred], ForcedSimilarity(signature, changed[referred]))
                 : BestCluster(topicId, claim, signature, index, changed, created);
-            if (cluster is not null
+            // A sentence that states a figure the cluster does not hold ("agreed to buy it for $4.6 billion" after $4.2 billion)
+            // is not a copy however close its wording.
+            if (cluster is not null && !NewFigure(signature, cluster)
                 && ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.ArticleKey != claim.ArticleKey && m.Polarity == claim.Polarity) >= CopyCosine)
             {
                 copies.Add(claim.Key);
@@ -554,6 +556,10 @@ public static class TopicClaimEngine
 
         return (best, bestSimilarity);
     }
+
+    private static bool NewFigure(ClaimSignature signature, ClaimCluster cluster) =>
+        signature.Quantities.Any(q => q.Kind != QuantityKind.Date
+            && !cluster.Members.Any(m => m.Signature.Quantities.Any(o => o.Kind == q.Kind && Math.Abs(o.Value - q.Value) <= 0.02 * Math.Abs(q.Value))));
 
     private static bool DisjointFigures(ClaimSignature claim, ClaimSignature member, SimilarityResult similarity) =>
         claim.Quantities.Count > 0 && member.Quantities.Count > 0 && similarity.SameQuantities.Count == 0 && similarity.ConflictingQuantities.Count == 0;
