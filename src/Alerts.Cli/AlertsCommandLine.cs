@@ -36,6 +36,7 @@ public static class AlertsCommandLine
             ClaimsCommand.Build(input),
             TrainCommand.Build(),
             ReplayCommand.Build(),
+            EvalCommand.Build(),
             SubscriptionsCommand.BuildSubscribe(),
             SubscriptionsCommand.Build(),
             DigestCommand.Build(),

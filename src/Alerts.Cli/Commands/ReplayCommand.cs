@@ -37,35 +37,56 @@ public static class ReplayCommand
                 return ExitCodes.Usage;
             }
 
-            var scratch = Path.Combine(Path.GetTempPath(), "alerts-replay-" + Guid.NewGuid().ToString("N"));
-            try
-            {
-                var overrides = new Dictionary<string, string?>
-                {
-                    ["Store:Path"] = Path.Combine(scratch, "replay.db"),
-                    ["Articles:FetchPages"] = "false",
-                };
-                return await AlertsCommandLine.WithHostAsync(
-                    parse,
-                    (host, _, token) => ReplayAsync(host, directory, parse.GetValue(topic)!, parse.GetValue(json), parse.InvocationConfiguration, token),
-                    ct,
-                    overrides);
-            }
-            finally
-            {
-                TryDelete(scratch);
-            }
+            return await WithScratchHostAsync(
+                parse,
+                (host, token) => ReplayAsync(host, directory, parse.GetValue(topic)!, parse.GetValue(json), parse.InvocationConfiguration, token),
+                ct);
         });
         return command;
     }
 
-    private static async Task<int> ReplayAsync(IHost host, DirectoryInfo directory, string query, bool json, InvocationConfiguration console, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="body"/> in a host on a fresh temporary store (no page fetching), deleted afterwards.</summary>
+    internal static async Task<int> WithScratchHostAsync(ParseResult parse, Func<IHost, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
-        IReadOnlyList<ArticleFile> files;
+        var scratch = Path.Combine(Path.GetTempPath(), "alerts-replay-" + Guid.NewGuid().ToString("N"));
         try
         {
-            files = ArticleFile.ReadFolder(directory.FullName);
-            await host.Services.GetRequiredService<ManageTopics>().AddAsync(new Topic(TopicId, query, query), cancellationToken);
+            var overrides = new Dictionary<string, string?>
+            {
+                ["Store:Path"] = Path.Combine(scratch, "replay.db"),
+                ["Articles:FetchPages"] = "false",
+            };
+            return await AlertsCommandLine.WithHostAsync(parse, (host, _, token) => body(host, token), cancellationToken, overrides);
+        }
+        finally
+        {
+            TryDelete(scratch);
+        }
+    }
+
+    /// <summary>Adds the topic, then stores and processes each file in order, as the pipeline would on arrival.</summary>
+    internal static async Task<IReadOnlyList<(ArticleFile File, ProcessArticleResult Result)>> ReplayFilesAsync(
+        IHost host, IReadOnlyList<ArticleFile> files, string query, CancellationToken cancellationToken)
+    {
+        await host.Services.GetRequiredService<ManageTopics>().AddAsync(new Topic(TopicId, query, query), cancellationToken);
+        var articles = host.Services.GetRequiredService<IArticleStore>();
+        var process = host.Services.GetRequiredService<ProcessArticle>();
+        var results = new List<(ArticleFile, ProcessArticleResult)>();
+        foreach (var file in files)
+        {
+            var stored = await articles.AddArticleAsync(file.ToArticle() with { Url = file.Url is null ? null : CanonicalUrl.Normalize(file.Url) }, cancellationToken);
+            results.Add((file, await process.RunAsync(new ProcessArticleMessage(stored.ArticleId), 1, cancellationToken)));
+        }
+
+        return results;
+    }
+
+    private static async Task<int> ReplayAsync(IHost host, DirectoryInfo directory, string query, bool json, InvocationConfiguration console, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<(ArticleFile File, ProcessArticleResult Result)> replayed;
+        try
+        {
+            replayed = await ReplayFilesAsync(host, ArticleFile.ReadFolder(directory.FullName), query, cancellationToken);
         }
         catch (QueryParseException ex)
         {
@@ -78,14 +99,9 @@ public static class ReplayCommand
             return ExitCodes.Usage;
         }
 
-        var articles = host.Services.GetRequiredService<IArticleStore>();
-        var process = host.Services.GetRequiredService<ProcessArticle>();
-        var events = new List<TopicEvent>();
-        foreach (var file in files)
+        var events = replayed.SelectMany(r => r.Result.Events).ToList();
+        foreach (var (file, result) in replayed)
         {
-            var stored = await articles.AddArticleAsync(file.ToArticle() with { Url = file.Url is null ? null : CanonicalUrl.Normalize(file.Url) }, cancellationToken);
-            var result = await process.RunAsync(new ProcessArticleMessage(stored.ArticleId), 1, cancellationToken);
-            events.AddRange(result.Events);
             await PrintArticleAsync(console.Output, file, result, json);
         }
 

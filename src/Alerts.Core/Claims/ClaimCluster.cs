@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Alerts.Core.Claims;
 
 /// <summary>
@@ -19,7 +21,15 @@ public sealed record SourceSighting(
     string? Via = null);
 
 /// <summary>A claim kept as a cluster member: its signature (what it is matched on) and where it came from.</summary>
-public sealed record ClusterMember(string ClaimKey, string ArticleKey, string Text, Polarity Polarity, ClaimSignature Signature);
+public sealed record ClusterMember(string ClaimKey, string ArticleKey, string Text, Polarity Polarity, ClaimSignature Signature)
+{
+    /// <summary>
+    /// The member's sentence embedding, kept so that old members are never embedded again. Stored as base64 of
+    /// half-precision floats (768 bytes); rows written before embeddings existed read as null.
+    /// </summary>
+    [JsonConverter(typeof(HalfVectorJsonConverter))]
+    public float[]? Embedding { get; init; }
+}
 
 /// <summary>
 /// Claims about one proposition within a topic, whatever their polarity: a few member signatures to match

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Alerts.Core.Claims;
 
 /// <summary>Whether a claim asserts its proposition or denies it ("denied that", "not", "remains unchanged").</summary>
@@ -88,4 +90,8 @@ public sealed record Claim
     public DateTimeOffset? Published { get; init; }
     public string? Outlet { get; init; }
     public string? Url { get; init; }
+
+    /// <summary>The sentence embedding (unit length), attached once per article by <see cref="ClaimEmbeddings.Attach"/>; not serialised with events.</summary>
+    [JsonIgnore]
+    public float[]? Embedding { get; init; }
 }

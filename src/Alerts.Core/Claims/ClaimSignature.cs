@@ -152,6 +152,9 @@ public sealed record SimilarityResult(
     double EntityScore = 0,
     double PredicateScore = 0)
 {
+    /// <summary>The embedding cosine of the two sentences, NaN when not compared.</summary>
+    public double Cosine { get; init; } = double.NaN;
+
     public static SimilarityResult None { get; } = new(0, [], [], [], [], [], false);
 }
 

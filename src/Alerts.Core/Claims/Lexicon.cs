@@ -143,7 +143,8 @@ internal static class Lexicon
     public static FrozenSet<string> DenialWords { get; } = Set(
         "denied", "denies", "deny", "denying", "rejected", "rejects", "reject", "refuted", "refutes", "refute",
         "dismissed", "dismisses", "dismiss", "rebuffed", "baseless", "unfounded", "untrue", "false", "groundless",
-        "fabricated", "nonsense", "debunked", "unchanged");
+        "fabricated", "nonsense", "debunked", "unchanged", "retracted", "retracts", "retract", "retraction", "misconduct",
+        "flawed", "discredited");
 
     public static FrozenSet<string> NegationWords { get; } = Set(
         "not", "no", "never", "cannot", "neither", "nor", "none", "nothing");
@@ -157,7 +158,8 @@ internal static class Lexicon
         "no plans to", "no plan to", "has no plans", "was not discussed", "were not discussed", "did not include",
         "no such request", "categorically", "firmly rejected", "pure speculation",
         "nothing has changed", "rules out", "ruled out", "rule out", "ruling out", "called the reports", "dismissed the reports",
-        "mere speculation",
+        "mere speculation", "calling into question", "called into question", "call into question", "cast doubt", "casts doubt",
+        "expression of concern",
     ];
 
     /// <summary>Phrases that state a rule forbidding something: the claim asserts a ban.</summary>

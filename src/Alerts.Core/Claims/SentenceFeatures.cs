@@ -105,8 +105,8 @@ internal sealed record SentenceFeatures
         for (var i = 0; i < words.Count; i++)
         {
             var w = words[i];
-            var negation = Lexicon.NegationWords.Contains(w) && !(i + 1 < words.Count && words[i + 1] is "only" or "doubt" or "longer" && w == "not")
-                || w.EndsWith("n't", StringComparison.Ordinal);
+            var negation = Lexicon.NegationWords.Contains(w) && !(i + 1 < words.Count && words[i + 1] is "only" or "doubt" or "longer" or "just" or "merely" && w == "not")
+                || w.EndsWith("n't", StringComparison.Ordinal) && !(i + 1 < words.Count && words[i + 1] is "just" or "only" or "merely");
             if (negation || Lexicon.DenialWords.Contains(w))
             {
                 if (!cues.Any(c => c.Contains(w, StringComparison.Ordinal)))

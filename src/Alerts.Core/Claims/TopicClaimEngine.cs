@@ -1,3 +1,4 @@
+using Alerts.Core.Claims.Stance;
 using Alerts.Core.Text;
 
 namespace Alerts.Core.Claims;
@@ -128,7 +129,43 @@ public static class TopicClaimEngine
 
     public const int CandidateLimit = 32;
 
-    public static TopicProcessResult Process(string topicId, IReadOnlyList<Claim> claims, IClaimIndex index, TopicScope? scope = null)
+    /// <summary>Embedding cosine at which two sentences state the same proposition in other words (a paraphrase joins the cluster).</summary>
+    public const double ParaphraseCosine = 0.55;
+
+    /// <summary>Below this cosine a rule match (shared entities and predicate) is about something else and does not join.</summary>
+    public const double UnrelatedCosine = 0.3;
+
+    /// <summary>Cosine at which a sentence is a copy of a member from an earlier article: known, so no event.</summary>
+    public const double CopyCosine = 0.8;
+
+    /// <summary>An article whose in-scope claims are copies of earlier reports at least this often is a rewrite: it raises nothing.</summary>
+    public const double RewriteShare = 0.75;
+
+    /// <summary>A denial word ("denied", "rejected") must speak to the disputed sentence at least this closely; a bare negation more closely.</summary>
+    public const double DisputeCosine = 0.4;
+
+    public const double NegationCosine = 0.75;
+
+    /// <summary>An assertion against a known denial must restate the denied sentence at least this closely.</summary>
+    public const double AssertionCosine = 0.5;
+
+    /// <summary>The least probability of the stance model's Disputes for the article to dispute a cluster's proposition.</summary>
+    public const double StanceDisputeProbability = 0.5;
+
+    /// <summary>
+    /// The stance of one article towards propositions, from the learned model, each proposition predicted once.
+    /// The engine asks it for the clusters the article's claims join.
+    /// </summary>
+    public static Func<string, StancePrediction> ArticleStance(ArticleInput article, StanceModel model)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        ArgumentNullException.ThrowIfNull(model);
+        var cache = new Dictionary<string, StancePrediction>(StringComparer.Ordinal);
+        return proposition => cache.TryGetValue(proposition, out var known) ? known : cache[proposition] = model.Predict(proposition, article.Title, article.Text);
+    }
+
+    public static TopicProcessResult Process(
+        string topicId, IReadOnlyList<Claim> claims, IClaimIndex index, TopicScope? scope = null, Func<string, StancePrediction>? stance = null)
     {
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(index);
@@ -138,12 +175,19 @@ public static class TopicClaimEngine
         var inScope = new HashSet<string>(StringComparer.Ordinal);
         var pending = new List<TopicEvent>();
         var assignments = new List<ClaimAssignment>();
+        var copies = new HashSet<string>(StringComparer.Ordinal);
 
         var scopedEntities = new HashSet<string>(StringComparer.Ordinal);
         var lastInScope = -2;
-        foreach (var claim in claims)
+        foreach (var stated in claims)
         {
+            // "A video appears to show X": evidence put cautiously is still reported evidence, not speculation.
+            var claim = stated.Modality == Modality.Speculative && EvidenceCues.Any(c => Lexicon.ContainsWords(TextFolding.Fold(stated.Text), c))
+                ? stated with { Modality = Modality.Reported }
+                : stated;
+            // What a named speaker of the topic says is about the topic ("Subramanian has said growth was overestimated").
             var covered = scope is null || scope.Covers(claim) || claim.RefersTo is not null && inScope.Contains(claim.RefersTo)
+                || claim.Attribution.Kind != AttributionKind.Outlet && scope.Terms.Contains(claim.Attribution.SourceKey)
                 || Continues(claim, lastInScope, scopedEntities);
             if (!covered)
             {
@@ -164,7 +208,14 @@ public static class TopicClaimEngine
 
             var (cluster, similarity) = claim.RefersTo is not null && assigned.TryGetValue(claim.RefersTo, out var referred)
                 ? (changed[referred], ForcedSimilarity(signature, changed[referred]))
-                : BestCluster(topicId, signature, index, changed, created);
+                : BestCluster(topicId, claim, signature, index, changed, created);
+            // A sentence that states a figure the cluster does not hold ("agreed to buy it for $4.6 billion" after $4.2 billion)
+            // is not a copy however close its wording.
+            if (cluster is not null && !NewFigure(signature, cluster)
+                && ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.ArticleKey != claim.ArticleKey && m.Polarity == claim.Polarity) >= CopyCosine)
+            {
+                copies.Add(claim.Key);
+            }
 
             if (cluster is null)
             {
@@ -179,12 +230,28 @@ public static class TopicClaimEngine
                     continue;
                 }
 
+                if (DeniesReports(claim) is { } reports)
+                {
+                    // "Claims that X were denied by Y": the first news of X is its denial. The reports are a new claim
+                    // and the denial disputes them, in the same article.
+                    var reported = new Attribution(reports, AttributionKind.CitedSource, reports);
+                    var sighting = Sighting(claim) with { SourceKey = reports, Source = reports, Kind = AttributionKind.CitedSource, Polarity = Polarity.Asserted, Via = null };
+                    changed[fresh.Id] = fresh with { Sightings = [sighting, .. fresh.Sightings] };
+                    assignments.Add(new ClaimAssignment(claim.Key, fresh.Id, nameof(TopicEventType.Contradiction)));
+                    pending.Add(Event(TopicEventType.NewClaim, topicId, fresh.Id, claim, null, SimilarityResult.None, $"a claim not seen before in this topic, known from {reports} that {claim.Attribution.Source} denies")
+                        with { Polarity = Polarity.Asserted, Attribution = reported });
+                    pending.Add(Event(TopicEventType.Contradiction, topicId, fresh.Id, claim, sighting, SimilarityResult.None, $"{claim.Attribution.Source} denies the {reports}"));
+                    continue;
+                }
+
                 assignments.Add(new ClaimAssignment(claim.Key, fresh.Id, nameof(TopicEventType.NewClaim)));
                 pending.Add(Event(TopicEventType.NewClaim, topicId, fresh.Id, claim, null, SimilarityResult.None, "a claim not seen before in this topic"));
                 continue;
             }
 
-            var (type, other, note) = Decide(claim, cluster, similarity);
+            var (type, other, note) = copies.Contains(claim.Key)
+                ? (null, null, "repeat: a copy of a known report")
+                : Decide(claim, cluster, similarity, stance);
             var updated = cluster with
             {
                 // Speculation only mentions a cluster: it neither takes a side nor widens what the cluster matches.
@@ -202,6 +269,14 @@ public static class TopicClaimEngine
             }
         }
 
+        var firm = claims.Where(c => inScope.Contains(c.Key) && c.Modality != Modality.Speculative).ToList();
+        if (firm.Count >= 2 && copies.Contains(firm[0].Key) && copies.Count >= RewriteShare * firm.Count)
+        {
+            // The lead and most of what the article says are known: a rewrite of an earlier report. What it adds
+            // around the copy (background, a reminder of the figures) is not news of its own; a dispute still is.
+            pending.RemoveAll(e => e.Type != TopicEventType.Contradiction);
+        }
+
         var byCluster = claims.Where(c => assigned.ContainsKey(c.Key)).ToLookup(c => (assigned[c.Key], c.Polarity));
         return new TopicProcessResult(Collapse(pending, byCluster), changed.Values.ToList(), assignments);
     }
@@ -216,7 +291,8 @@ public static class TopicClaimEngine
         && (claim.Attribution.Kind == AttributionKind.Official || claim.Quantities.Any(q => q.Kind != QuantityKind.Date))
         && claim.Entities.All(e => e == claim.Attribution.SourceKey || scopedEntities.Contains(e));
 
-    private static (TopicEventType? Type, SourceSighting? Other, string? Note) Decide(Claim claim, ClaimCluster cluster, SimilarityResult similarity)
+    private static (TopicEventType? Type, SourceSighting? Other, string? Note) Decide(
+        Claim claim, ClaimCluster cluster, SimilarityResult similarity, Func<string, StancePrediction>? stance)
     {
         var earlier = cluster.Sightings.Where(s => s.ArticleKey != claim.ArticleKey).ToList();
         // A value conflicts when no earlier member agrees with it (a third article repeating the newer figure is not news).
@@ -225,13 +301,24 @@ public static class TopicClaimEngine
             .ToList();
         var conflicts = similarity.ConflictingQuantities
             .Where(c => !agreed.Any(q => q.SameSlot(c.Left) && Math.Abs(q.Value - c.Left.Value) <= 0.02 * Math.Abs(c.Left.Value)))
+            .Where(c => !RoughlyEqual(claim, c.Left, cluster, c.Right))
             .ToList();
         if (conflicts.Count > 0)
         {
             var (mine, theirs) = conflicts[0];
             var member = cluster.Members.FirstOrDefault(m => m.Signature.Quantities.Contains(theirs));
             var source = earlier.LastOrDefault(s => s.ClaimKey == member?.ClaimKey) ?? earlier.LastOrDefault();
-            if (source is not null && source.ArticleKey != claim.ArticleKey)
+            // Two figures conflict only when the sentences are about the same thing (a price is not a valuation).
+            var about = member is null ? double.NaN : ClaimEmbeddings.Cosine(claim.Embedding, member.Embedding);
+            // A period or a rate ("four to six months", "7 per cent") is said of many things: the sentences must say
+            // it of the same one. A count needs that or the same predicate; an amount of money less.
+            var sameFact = mine.Kind switch
+            {
+                QuantityKind.Money => about >= ParaphraseCosine || similarity.PredicateScore >= 0.7,
+                QuantityKind.Count => about >= 0.7 || similarity.PredicateScore >= 0.7,
+                _ => about >= 0.7,
+            };
+            if (source is not null && source.ArticleKey != claim.ArticleKey && sameFact)
             {
                 var sameSource = source.SourceKey == claim.Attribution.SourceKey && claim.Attribution.Kind != AttributionKind.Outlet;
                 var note = $"different value for the same quantity: {mine.Text} vs {theirs.Text}"
@@ -272,7 +359,19 @@ public static class TopicClaimEngine
             var reversal = latest.Published is { } then && claim.Published is { } now && now - then >= ReversalAge
                 ? $"a reversal over time: {Side(latest.Polarity)} on {then:yyyy-MM-dd} by {latest.Source}, {Side(claim.Polarity)} on {now:yyyy-MM-dd}"
                 : null;
-            return (TopicEventType.Contradiction, latest, reversal ?? $"{Side(claim.Polarity)} against {latest.Source}, who {Side(latest.Polarity)}");
+            if ((Disputes(claim, cluster, earlierSide.Count > 0, reversal is not null) ?? StanceDisputes(claim, cluster, stance)) is { } why)
+            {
+                return (TopicEventType.Contradiction, latest, reversal ?? $"{Side(claim.Polarity)} against {latest.Source}, who {Side(latest.Polarity)}; {why}");
+            }
+
+            // Opposite words that do not speak to the claim ("this isn't the first job posting") take no side on it.
+            return (null, null, "mention: does not dispute the claim");
+        }
+
+        // The article speaks of the claim but, read as a whole, disputes it ("believed to have died ... may still be alive").
+        if (claim.Polarity == Polarity.Asserted && earlierSide.Count > 0 && StanceDisputes(claim, cluster, stance) is { } disputed)
+        {
+            return (TopicEventType.Contradiction, earlierSide[0], $"disputes {earlierSide[0].Source}; {disputed}");
         }
 
         // Sightings on this side from this article only: the claim is as new as the one that opened the cluster here.
@@ -281,8 +380,127 @@ public static class TopicClaimEngine
             : (TopicEventType.NewClaim, null, side.Count > 0 ? "a claim not seen before in this topic" : "first firm statement of a claim seen only as speculation");
     }
 
+    /// <summary>
+    /// Whether a claim on the other side of a cluster disputes its proposition, and why. A denial must speak to
+    /// the sentence it denies (a denial word close in meaning, or a bare negation closer still). An assertion
+    /// against a known denial disputes it when it is the first assertion, a confirmation, or a reversal;
+    /// otherwise it only repeats the original report. Without embeddings (members stored before them) the
+    /// polarity alone decides, as before.
+    /// </summary>
+    private static string? Disputes(Claim claim, ClaimCluster cluster, bool sideSeenBefore, bool reversal)
+    {
+        var about = ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.Polarity != claim.Polarity);
+        if (double.IsNaN(about))
+        {
+            // A side known only from a denial of reports: its proposition is in the denial's sentence.
+            about = ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members);
+        }
+
+        var folded = TextFolding.Fold(claim.Text);
+        var denialWord = NonDenials.Any(n => Lexicon.ContainsWords(folded, n)) ? null : claim.Cues.FirstOrDefault(IsDisputeCue);
+        if (double.IsNaN(about))
+        {
+            return "opposite polarity";
+        }
+
+        if (claim.RefersTo is not null && claim.Polarity == Polarity.Denied)
+        {
+            // "The Kremlin denied such a request": the sentence names what it denies by pointing back to it.
+            return "denies the claim it refers to";
+        }
+
+        if (claim.Polarity == Polarity.Denied)
+        {
+            return denialWord is not null && about >= DisputeCosine ? $"\"{denialWord}\" about the claim (cosine {about:0.00})"
+                : about >= NegationCosine && claim.Attribution.Kind != AttributionKind.Outlet ? $"{claim.Attribution.Source} negates the claim (cosine {about:0.00})"
+                : null;
+        }
+
+        var confirms = ConfirmationCues.FirstOrDefault(c => Lexicon.ContainsWords(folded, c));
+        return about < AssertionCosine ? null
+            : reversal ? "a reversal"
+            : confirms is not null ? $"\"{confirms}\" against the denial (cosine {about:0.00})"
+            : !sideSeenBefore ? $"asserts what was denied (cosine {about:0.00})"
+            : null;
+    }
+
+    /// <summary>
+    /// The stance model's reading of the whole article against the cluster's first assertion from another article:
+    /// a dispute when Disputes is the model's choice with at least <see cref="StanceDisputeProbability"/>.
+    /// </summary>
+    private static string? StanceDisputes(Claim claim, ClaimCluster cluster, Func<string, StancePrediction>? stance)
+    {
+        var proposition = cluster.Members.FirstOrDefault(m => m.Polarity == Polarity.Asserted && m.ArticleKey != claim.ArticleKey);
+        if (stance is null || proposition is null)
+        {
+            return null;
+        }
+
+        var prediction = stance(proposition.Text);
+        return prediction.Relation == Relation.Disputes && prediction.Score >= StanceDisputeProbability
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the article disputes \"{proposition.Text}\" (stance model, p={prediction.Score:0.00})")
+            : null;
+    }
+
+    /// <summary>Words that put on record what a denial rejected, or show it (a leaked video).</summary>
+    private static readonly string[] ConfirmationCues =
+    [
+        "confirmed", "confirms", "confirm", "on the record", "admitted", "admits", "acknowledged", "acknowledges",
+        "video", "footage", "recording", "leaked",
+    ];
+
+    /// <summary>Hedge words before a figure: "roughly eight" and "seven" need not conflict.</summary>
+    private static readonly string[] Hedges = ["roughly", "about", "around", "some", "nearly", "almost", "approximately"];
+
+    /// <summary>Two figures within a fifth of each other, one of them approximate ("roughly eight"), are not a conflict.</summary>
+    private static bool RoughlyEqual(Claim claim, Quantity mine, ClaimCluster cluster, Quantity theirs)
+    {
+        if (Math.Abs(mine.Value - theirs.Value) >= 0.2 * Math.Max(Math.Abs(mine.Value), Math.Abs(theirs.Value)))
+        {
+            return false;
+        }
+
+        var member = cluster.Members.FirstOrDefault(m => m.Signature.Quantities.Contains(theirs));
+        return Hedged(claim.Text, mine) || member is not null && Hedged(member.Text, theirs);
+    }
+
+    private static bool Hedged(string text, Quantity quantity)
+    {
+        var at = text.IndexOf(quantity.Text, StringComparison.OrdinalIgnoreCase);
+        if (at <= 0)
+        {
+            return false;
+        }
+
+        var before = TextFolding.Fold(text[Math.Max(0, at - 20)..at]).TrimEnd();
+        return Hedges.Any(h => before.EndsWith(" " + h, StringComparison.Ordinal) || before == h);
+    }
+
+    /// <summary>A denial word under negation is no denial: "has not denied allegations".</summary>
+    private static readonly string[] NonDenials = ["not denied", "not deny", "not denying", "n't deny", "n't denied", "never denied", "refused to deny", "declined to deny"];
+
+    /// <summary>Words naming evidence that shows what was said or done.</summary>
+    private static readonly string[] EvidenceCues = ["video", "footage", "recording", "leaked"];
+
+    /// <summary>What a denial can be of, when it names it: "denied reports that", "rejected the claims".</summary>
+    private static readonly string[] ReportNouns = ["reports", "report", "claims", "allegations", "rumours", "rumors", "speculation"];
+
+    /// <summary>The noun ("reports", "claims") of a firm denial that names what it denies, else null.</summary>
+    private static string? DeniesReports(Claim claim)
+    {
+        if (claim.Polarity != Polarity.Denied || !claim.Cues.Any(c => Lexicon.DenialWords.Contains(c)))
+        {
+            return null;
+        }
+
+        var folded = TextFolding.Fold(claim.Text);
+        return ReportNouns.FirstOrDefault(n => Lexicon.ContainsWords(folded, n));
+    }
+
+    private static bool IsDisputeCue(string cue) => Lexicon.DenialWords.Contains(cue) || Lexicon.DenialPhrases.Contains(cue);
+
     private static (ClaimCluster? Cluster, SimilarityResult Similarity) BestCluster(
-        string topicId, ClaimSignature signature, IClaimIndex index, Dictionary<string, ClaimCluster> changed, List<string> created)
+        string topicId, Claim claim, ClaimSignature signature, IClaimIndex index, Dictionary<string, ClaimCluster> changed, List<string> created)
     {
         // Clusters known before this article come first; those this article opened are the fallback, so that a
         // headline and its body meet in the cluster the story already has.
@@ -290,11 +508,11 @@ public static class TopicClaimEngine
             .Select(c => changed.GetValueOrDefault(c.Id) ?? c)
             .Where(c => !created.Contains(c.Id))
             .ToList();
-        var match = Best(signature, known);
-        return match.Cluster is not null ? match : Best(signature, created.Select(id => changed[id]));
+        var match = Best(claim, signature, known);
+        return match.Cluster is not null ? match : Best(claim, signature, created.Select(id => changed[id]));
     }
 
-    private static (ClaimCluster? Cluster, SimilarityResult Similarity) Best(ClaimSignature signature, IEnumerable<ClaimCluster> candidates)
+    private static (ClaimCluster? Cluster, SimilarityResult Similarity) Best(Claim claim, ClaimSignature signature, IEnumerable<ClaimCluster> candidates)
     {
         ClaimCluster? best = null;
         var bestSimilarity = SimilarityResult.None;
@@ -316,16 +534,32 @@ public static class TopicClaimEngine
                 anchored &= similarity.PredicateScore >= 0.7 || !NewAmount(signature, member.Signature);
                 // Figures with nothing in common ("a contract until 2030" beside "a £53m fee") are different facts.
                 anchored &= !DisjointFigures(signature, member.Signature, similarity);
-                if (similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && similarity.Score > bestSimilarity.Score)
+                // Two claims split from one sentence ("offers to return X but also seeks a refund") share its embedding,
+                // which says nothing about whether they are one fact: only the rules may join them.
+                var sibling = member.ArticleKey == claim.ArticleKey && member.Text == claim.Text;
+                var cosine = sibling ? double.NaN : ClaimEmbeddings.Cosine(claim.Embedding, member.Embedding);
+                var ruled = similarity.PredicatesAgree && anchored && similarity.Score >= JoinThreshold && !(cosine < UnrelatedCosine);
+                // A paraphrase ("hurt in airstrike" for "wounded in an air strike") meets its cluster by meaning, if it
+                // names someone the member names or says nearly the same thing.
+                // Predicates that clearly differ (seeking a refund is not returning) need a closer meaning.
+                var paraphrase = cosine >= ParaphraseCosine && (similarity.SharedEntities.Count > 0 || cosine >= 0.8)
+                    && (similarity.PredicatesAgree || cosine >= 0.7)
+                    && (cosine >= 0.75 || !DisjointFigures(signature, member.Signature, similarity) && !NewAmount(signature, member.Signature));
+                var score = double.IsNaN(cosine) ? similarity.Score : Math.Max(similarity.Score, cosine);
+                if ((ruled || paraphrase) && score > bestSimilarity.Score)
                 {
                     best = cluster;
-                    bestSimilarity = similarity;
+                    bestSimilarity = similarity with { Score = score, Cosine = cosine };
                 }
             }
         }
 
         return (best, bestSimilarity);
     }
+
+    private static bool NewFigure(ClaimSignature signature, ClaimCluster cluster) =>
+        signature.Quantities.Any(q => q.Kind != QuantityKind.Date
+            && !cluster.Members.Any(m => m.Signature.Quantities.Any(o => o.Kind == q.Kind && Math.Abs(o.Value - q.Value) <= 0.02 * Math.Abs(q.Value))));
 
     private static bool DisjointFigures(ClaimSignature claim, ClaimSignature member, SimilarityResult similarity) =>
         claim.Quantities.Count > 0 && member.Quantities.Count > 0 && similarity.SameQuantities.Count == 0 && similarity.ConflictingQuantities.Count == 0;
@@ -376,7 +610,7 @@ public static class TopicClaimEngine
     }
 
     private static ClusterMember Member(Claim claim, ClaimSignature signature) =>
-        new(claim.Key, claim.ArticleKey, claim.Text, claim.Polarity, signature);
+        new(claim.Key, claim.ArticleKey, claim.Text, claim.Polarity, signature) { Embedding = claim.Embedding };
 
     private static SourceSighting Sighting(Claim claim) =>
         new(claim.Attribution.SourceKey, claim.Attribution.Source, claim.Attribution.Kind, claim.Polarity, claim.Key, claim.ArticleKey, claim.Text, claim.Published, claim.Outlet, claim.Url,

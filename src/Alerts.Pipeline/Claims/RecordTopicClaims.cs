@@ -1,6 +1,7 @@
 using System.Globalization;
 using Alerts.Core.Articles;
 using Alerts.Core.Claims;
+using Alerts.Core.Claims.Stance;
 using Alerts.Core.Topics;
 using Alerts.Pipeline.Storage;
 using Alerts.Pipeline.Topics;
@@ -32,7 +33,9 @@ public sealed partial class RecordTopicClaims(IClaimStore claims, TopicMatcher m
             return [];
         }
 
-        var extracted = ClaimExtractor.Extract(ToInput(article));
+        var input = ToInput(article);
+        var extracted = ClaimEmbeddings.Attach(ClaimExtractor.Extract(input), SentenceEmbedder.Shared);
+        var stance = TopicClaimEngine.ArticleStance(input, StanceModel.Shared);
         var percolator = await matcher.GetPercolatorAsync(cancellationToken);
         var events = new List<TopicEvent>();
         foreach (var match in matches)
@@ -47,7 +50,7 @@ public sealed partial class RecordTopicClaims(IClaimStore claims, TopicMatcher m
             {
                 var index = await PrefetchedClaimIndex.LoadAsync(
                     claims, topic.Id, extracted.Select(ClaimSignature.Of), TopicClaimEngine.CandidateLimit, cancellationToken);
-                var result = TopicClaimEngine.Process(topic.Id, extracted, index, scope);
+                var result = TopicClaimEngine.Process(topic.Id, extracted, index, scope, stance);
                 try
                 {
                     if (await claims.SaveArticleResultAsync(article.Id, topic.Id, result, clock.GetUtcNow(), cancellationToken))

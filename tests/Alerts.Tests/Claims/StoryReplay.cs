@@ -33,7 +33,8 @@ internal static class StoryReplay
         var result = new List<(ArticleInput, IReadOnlyList<TopicEvent>)>();
         foreach (var article in articles)
         {
-            var outcome = TopicClaimEngine.Process("topic", ClaimExtractor.Extract(article), index, scope);
+            var outcome = TopicClaimEngine.Process(
+                "topic", ClaimEmbeddings.Attach(ClaimExtractor.Extract(article), SentenceEmbedder.Shared), index, scope, TopicClaimEngine.ArticleStance(article, Alerts.Core.Claims.Stance.StanceModel.Shared));
             foreach (var cluster in outcome.Clusters)
             {
                 index.Upsert(cluster);
