@@ -33,18 +33,28 @@ public sealed partial class RecordTopicClaims(IClaimStore claims, TopicMatcher m
             return [];
         }
 
+        var percolator = await matcher.GetPercolatorAsync(cancellationToken);
+        var pending = new List<CompiledTopic>();
+        foreach (var match in matches)
+        {
+            if (percolator.Find(match.TopicId) is { } topic && !await claims.IsArticleProcessedAsync(article.Id, topic.Id, cancellationToken))
+            {
+                pending.Add(topic);
+            }
+        }
+
+        if (pending.Count == 0)
+        {
+            // A redelivered message: every topic is recorded, so nothing is extracted or embedded again.
+            return [];
+        }
+
         var input = ToInput(article);
         var extracted = ClaimEmbeddings.Attach(ClaimExtractor.Extract(input), SentenceEmbedder.Shared);
         var stance = TopicClaimEngine.ArticleStance(input, StanceModel.Shared);
-        var percolator = await matcher.GetPercolatorAsync(cancellationToken);
         var events = new List<TopicEvent>();
-        foreach (var match in matches)
+        foreach (var topic in pending)
         {
-            if (percolator.Find(match.TopicId) is not { } topic || await claims.IsArticleProcessedAsync(article.Id, topic.Id, cancellationToken))
-            {
-                continue;
-            }
-
             var scope = TopicScope.Of(QueryTerms.Positive(topic.Query), QueryTerms.Prefixes(topic.Query));
             for (var attempt = 1; ; attempt++)
             {
