@@ -124,7 +124,9 @@ public static class ClaimExtractor
         }
 
         var dates = features.Quantities.Where(q => q.Kind == QuantityKind.Date).ToList();
-        if (published is not { } now || dates.Count == 0 || features.FutureTense)
+        // "The recording shows staff joking about a party on December 18 2020": new evidence about an old date is news.
+        var evidence = Lexicon.EvidenceWords.Any(e => Lexicon.ContainsWords(folded, e));
+        if (published is not { } now || dates.Count == 0 || features.FutureTense || evidence)
         {
             return false;
         }

@@ -58,6 +58,13 @@ internal static class Lexicon
         ["infect", "outbreak", "infection"],
         ["evacuate", "flee", "evacuation", "displace"],
         ["elect", "vote", "election", "ballot"],
+        ["show", "reveal", "depict", "expose"],
+        ["hold", "host", "throw", "organise", "organize"],
+        ["find", "conclude", "determine", "finding", "conclusion"],
+        ["publish", "release", "publication"],
+        ["describe", "refer to", "label", "brand"],
+        ["capture", "captive", "prisoner", "abduct", "kidnap", "hostage"],
+        ["survive", "alive", "survivor"],
     ];
 
     /// <summary>Predicates whose assertion implies another: returning something means giving it up, which is a change.</summary>
@@ -116,6 +123,9 @@ internal static class Lexicon
         ("prohibit", ["prohibition"]),
         ("invade", ["invading"]),
         ("talk", ["talks"]),
+        ("show", ["shown", "shows", "showed", "showing"]),
+        ("find", ["found", "finds", "finding"]),
+        ("throw", ["threw", "thrown"]),
     ];
 
     /// <summary>Folded word or "verb particle" → synonym-set head.</summary>
@@ -161,6 +171,9 @@ internal static class Lexicon
         "mere speculation", "calling into question", "called into question", "call into question", "cast doubt", "casts doubt",
         "expression of concern",
     ];
+
+    /// <summary>Things that show what was said or done: a sentence about them reports evidence, even put cautiously.</summary>
+    public static IReadOnlyList<string> EvidenceWords { get; } = ["video", "footage", "recording", "leaked", "leaked video", "photos", "emails", "documents show"];
 
     /// <summary>Phrases that state a rule forbidding something: the claim asserts a ban.</summary>
     public static IReadOnlyList<string> ProhibitionPhrases { get; } =
@@ -216,6 +229,9 @@ internal static class Lexicon
     public static IReadOnlyList<string> NonClaimPhrases { get; } =
     [
         "declined to comment", "did not respond", "did not immediately respond", "could not be reached",
+        "declined to answer", "refused to comment", "have not commented", "has not commented", "had not commented",
+        "did not comment", "not immediately available for comment", "did not return", "no immediate comment",
+        "could not immediately be reached", "not respond to a request",
         "no comments yet", "sign up", "subscribe", "newsletter", "patreon", "become a patron", "support us",
         "donate", "all rights reserved", "cookie", "click here", "share this", "follow us", "comments (",
         "take a second to support", "must read", "more news", "latest news", "related articles",
@@ -332,7 +348,9 @@ internal static class Lexicon
         "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr",
         "breaking", "update", "updated", "exclusive", "analysis", "opinion", "watch", "video", "photo", "read",
-        "explore", "must", "news", "says", "said", "report", "reports", "sources", "source", "officials", "us");
+        "explore", "must", "news", "says", "said", "report", "reports", "sources", "source", "officials", "us",
+        "early", "late", "initial", "initially", "now", "today", "yesterday", "tonight", "still", "then", "even", "just",
+        "i've", "i'm", "i'd", "i'll", "we've", "we're", "you", "you're", "nevertheless", "nonetheless", "instead", "overall");
 
     /// <summary>Words that end organisation names without distinguishing them ("Acme Industries" is keyed "acme").</summary>
     public static FrozenSet<string> OrganisationWords { get; } = Set(

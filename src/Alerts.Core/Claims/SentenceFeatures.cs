@@ -107,6 +107,8 @@ internal sealed record SentenceFeatures
             var w = words[i];
             var negation = Lexicon.NegationWords.Contains(w) && !(i + 1 < words.Count && words[i + 1] is "only" or "doubt" or "longer" or "just" or "merely" && w == "not")
                 || w.EndsWith("n't", StringComparison.Ordinal) && !(i + 1 < words.Count && words[i + 1] is "just" or "only" or "merely");
+            // "patients who weren't", "a study which did not": the negation belongs to a relative clause, not to the claim.
+            negation &= !InRelativeClause(words, i);
             if (negation || Lexicon.DenialWords.Contains(w))
             {
                 if (!cues.Any(c => c.Contains(w, StringComparison.Ordinal)))
@@ -186,6 +188,12 @@ internal sealed record SentenceFeatures
                 cues.Add(words[i]);
                 modality = Modality.Speculative;
             }
+        }
+
+        if (modality == Modality.Speculative && Lexicon.EvidenceWords.Any(e => Lexicon.ContainsWords(folded, e)))
+        {
+            // "A video appears to show X": evidence put cautiously is still reported evidence, not speculation.
+            modality = Modality.Reported;
         }
 
         var (attribution, pronoun, attributionCues) = Attribute(text, folded, tokens, words, nameLike, spans, article);
@@ -385,9 +393,25 @@ internal sealed record SentenceFeatures
             return false;
         }
 
+        // "Specifically, ...", "Initially ...": an adverb opening the sentence is no name.
         return !opener || !article.LowerWords.Contains(w) && !Lexicon.IsStop(w) && !Lexicon.Predicates.ContainsKey(w)
+            && !(w.EndsWith("ly", StringComparison.Ordinal) && w.Length > 4 && text.AsSpan(tokens[i].Start + tokens[i].Length).TrimStart().StartsWith(","))
             && !Lexicon.ReportingVerbs.Contains(w) && !Lexicon.DenialWords.Contains(w) && !Lexicon.SpeculativeWords.Contains(w)
             && !Lexicon.TeaserStarts.Any(t => t.StartsWith(w, StringComparison.Ordinal));
+    }
+
+    /// <summary>True when the word at <paramref name="i"/> follows a relative pronoun closely ("who weren't", "which was not").</summary>
+    private static bool InRelativeClause(List<string> words, int i)
+    {
+        for (var j = Math.Max(0, i - 2); j < i; j++)
+        {
+            if (words[j] is "who" or "whom" or "whose" or "which")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A word after an opening quote, colon or dash is capitalised for the sentence, not as a name.</summary>

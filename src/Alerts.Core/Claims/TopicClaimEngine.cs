@@ -132,6 +132,9 @@ public static class TopicClaimEngine
     /// <summary>Embedding cosine at which two sentences state the same proposition in other words (a paraphrase joins the cluster).</summary>
     public const double ParaphraseCosine = 0.55;
 
+    /// <summary>Cosine at which evidence or a confirmation ("a video shows", "did call") meets the denial it answers.</summary>
+    public const double ConfirmationCosine = 0.48;
+
     /// <summary>Below this cosine a rule match (shared entities and predicate) is about something else and does not join.</summary>
     public const double UnrelatedCosine = 0.3;
 
@@ -181,10 +184,7 @@ public static class TopicClaimEngine
         var lastInScope = -2;
         foreach (var stated in claims)
         {
-            // "A video appears to show X": evidence put cautiously is still reported evidence, not speculation.
-            var claim = stated.Modality == Modality.Speculative && EvidenceCues.Any(c => Lexicon.ContainsWords(TextFolding.Fold(stated.Text), c))
-                ? stated with { Modality = Modality.Reported }
-                : stated;
+            var claim = stated;
             // What a named speaker of the topic says is about the topic ("Subramanian has said growth was overestimated").
             var covered = scope is null || scope.Covers(claim) || claim.RefersTo is not null && inScope.Contains(claim.RefersTo)
                 || claim.Attribution.Kind != AttributionKind.Outlet && scope.Terms.Contains(claim.Attribution.SourceKey)
@@ -267,6 +267,17 @@ public static class TopicClaimEngine
             {
                 pending.Add(Event(t, topicId, updated.Id, claim, other, similarity, note));
             }
+
+            if (type == TopicEventType.Contradiction && StatesFinding(claim, cluster))
+            {
+                // "The committee found misconduct", "they may still be alive": a dispute that states a finding of its
+                // own is also a new claim, which later reports can corroborate or dispute in turn.
+                var finding = new ClaimCluster($"{topicId}:{claim.Key}", topicId, [Member(claim, signature)], [Sighting(claim)]);
+                changed[finding.Id] = finding;
+                created.Add(finding.Id);
+                assignments.Add(new ClaimAssignment(claim.Key, finding.Id, nameof(TopicEventType.NewClaim)));
+                pending.Add(Event(TopicEventType.NewClaim, topicId, finding.Id, claim, null, SimilarityResult.None, "a new finding, which disputes an earlier claim"));
+            }
         }
 
         var firm = claims.Where(c => inScope.Contains(c.Key) && c.Modality != Modality.Speculative).ToList();
@@ -327,6 +338,14 @@ public static class TopicClaimEngine
             }
         }
 
+        if (Reverses(claim, cluster) is { } reversed && earlier.FirstOrDefault(s => s.Polarity == Polarity.Asserted) is { } asserted
+            && (claim.Modality != Modality.Speculative || claim.Attribution.Kind != AttributionKind.Outlet))
+        {
+            // "Believed to have died ... may still be alive, according to the border guard": the opposite outcome, put
+            // even cautiously by a named source, disputes the report.
+            return (TopicEventType.Contradiction, asserted, $"{claim.Attribution.Source} says the opposite of {asserted.Source}: {reversed}");
+        }
+
         if (claim.Modality == Modality.Speculative)
         {
             return (null, null, "mention");
@@ -348,7 +367,8 @@ public static class TopicClaimEngine
                 : (null, null, "repeat: same source");
         }
 
-        if (earlierSide.Count > 0 && attribution.Kind == AttributionKind.Outlet)
+        var confirmsAgainstDenial = opposite.Count > 0 && claim.Polarity == Polarity.Asserted && Confirmation(claim) is not null;
+        if (earlierSide.Count > 0 && attribution.Kind == AttributionKind.Outlet && !confirmsAgainstDenial)
         {
             return (null, null, "repeat: restated in the outlet's own voice");
         }
@@ -416,7 +436,14 @@ public static class TopicClaimEngine
                 : null;
         }
 
-        var confirms = ConfirmationCues.FirstOrDefault(c => Lexicon.ContainsWords(folded, c));
+        var confirms = Confirmation(claim);
+        if (confirms is not null)
+        {
+            // A confirmation may restate the original report rather than the denial's words.
+            var restates = ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.Polarity == Polarity.Asserted && m.ArticleKey != claim.ArticleKey);
+            about = double.IsNaN(restates) ? about : Math.Max(about, restates);
+        }
+
         return about < AssertionCosine ? null
             : reversal ? "a reversal"
             : confirms is not null ? $"\"{confirms}\" against the denial (cosine {about:0.00})"
@@ -449,6 +476,84 @@ public static class TopicClaimEngine
         "video", "footage", "recording", "leaked",
     ];
 
+    /// <summary>The confirmation cue of a claim ("confirmed", "a leaked video", the emphatic "did call"), else null.</summary>
+    private static string? Confirmation(Claim claim)
+    {
+        var folded = TextFolding.Fold(claim.Text);
+        if (ConfirmationCues.FirstOrDefault(c => Lexicon.ContainsWords(folded, c)) is { } cue)
+        {
+            return cue;
+        }
+
+        var words = folded.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i + 1 < words.Length; i++)
+        {
+            // "Trump did call them losers": the emphatic auxiliary insists on what was doubted.
+            if (words[i] is "did" or "does" && words[i + 1].Length > 2 && !words[i + 1].EndsWith("n't", StringComparison.Ordinal)
+                && !EmphasisExceptions.Contains(words[i + 1]) && !claim.Text.TrimEnd().EndsWith('?'))
+            {
+                return $"{words[i]} {words[i + 1]}";
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly HashSet<string> EmphasisExceptions = new(StringComparer.Ordinal)
+    {
+        "not", "never", "so", "this", "that", "the", "nothing", "anything", "something", "well", "more", "you", "they", "she",
+        "his", "her", "its", "their", "our", "what", "which", "who", "same", "likewise", "too", "both",
+    };
+
+    /// <summary>Outcomes that exclude each other: a claim of one disputes a report of the other.</summary>
+    private static readonly (string Reported, string Opposite)[] OppositeOutcomes =
+    [
+        ("kill", "survive"), ("win", "lose"), ("lose", "win"), ("increase", "cut"), ("cut", "increase"), ("approve", "ban"),
+    ];
+
+    /// <summary>
+    /// The opposite outcome a claim states against the cluster's first assertion from another article ("survive" against
+    /// "kill"), as "alive vs killed" words, or null. The sentences must still be about the same thing.
+    /// </summary>
+    private static string? Reverses(Claim claim, ClaimCluster cluster)
+    {
+        var reported = cluster.Members.FirstOrDefault(m => m.Polarity == Polarity.Asserted && m.ArticleKey != claim.ArticleKey);
+        if (reported is null || claim.Polarity != Polarity.Asserted || !(ClaimEmbeddings.Cosine(claim.Embedding, reported.Embedding) >= DisputeCosine))
+        {
+            return null;
+        }
+
+        foreach (var (was, now) in OppositeOutcomes)
+        {
+            if (reported.Signature.Predicates.Contains(was) && !reported.Signature.Predicates.Contains(now) && claim.PredicateTerms.Contains(now))
+            {
+                return $"{now} vs {was}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Words that state a finding against a claim rather than someone's denial of it.</summary>
+    private static readonly string[] FindingCues =
+    [
+        "concluded", "found", "finds", "investigation", "misconduct", "fabrication", "falsification", "flawed", "retracted",
+        "retraction", "expression of concern", "video", "footage", "recording", "leaked",
+    ];
+
+    /// <summary>Whether a disputing claim states a finding of its own (evidence, an investigation's conclusion, the opposite outcome) rather than only denying.</summary>
+    private static bool StatesFinding(Claim claim, ClaimCluster cluster)
+    {
+        if (claim.RefersTo is not null)
+        {
+            return false;
+        }
+
+        var folded = TextFolding.Fold(claim.Text);
+        return Reverses(claim, cluster) is not null
+            || FindingCues.Any(c => Lexicon.ContainsWords(folded, c)) && !claim.Cues.Any(c => c is "denied" or "denies" or "deny" or "rejected" or "dismissed" or "refuted" or "fake news" or "not true");
+    }
+
     /// <summary>Hedge words before a figure: "roughly eight" and "seven" need not conflict.</summary>
     private static readonly string[] Hedges = ["roughly", "about", "around", "some", "nearly", "almost", "approximately"];
 
@@ -478,9 +583,6 @@ public static class TopicClaimEngine
 
     /// <summary>A denial word under negation is no denial: "has not denied allegations".</summary>
     private static readonly string[] NonDenials = ["not denied", "not deny", "not denying", "n't deny", "n't denied", "never denied", "refused to deny", "declined to deny"];
-
-    /// <summary>Words naming evidence that shows what was said or done.</summary>
-    private static readonly string[] EvidenceCues = ["video", "footage", "recording", "leaked"];
 
     /// <summary>What a denial can be of, when it names it: "denied reports that", "rejected the claims".</summary>
     private static readonly string[] ReportNouns = ["reports", "report", "claims", "allegations", "rumours", "rumors", "speculation"];
@@ -542,8 +644,11 @@ public static class TopicClaimEngine
                 // A paraphrase ("hurt in airstrike" for "wounded in an air strike") meets its cluster by meaning, if it
                 // names someone the member names or says nearly the same thing.
                 // Predicates that clearly differ (seeking a refund is not returning) need a closer meaning.
-                var paraphrase = cosine >= ParaphraseCosine && (similarity.SharedEntities.Count > 0 || cosine >= 0.8)
-                    && (similarity.PredicatesAgree || cosine >= 0.7)
+                // Evidence or a confirmation ("a video shows", "did call") restates a denied claim from another angle, in
+                // predicates of its own: it meets the cluster at a lower bar.
+                var confirming = claim.Polarity == Polarity.Asserted && Confirmation(claim) is not null && cluster.Members.Any(m => m.Polarity == Polarity.Denied);
+                var paraphrase = cosine >= (confirming ? ConfirmationCosine : ParaphraseCosine) && (similarity.SharedEntities.Count > 0 || cosine >= 0.8)
+                    && (similarity.PredicatesAgree || confirming || cosine >= 0.7)
                     && (cosine >= 0.75 || !DisjointFigures(signature, member.Signature, similarity) && !NewAmount(signature, member.Signature));
                 var score = double.IsNaN(cosine) ? similarity.Score : Math.Max(similarity.Score, cosine);
                 if ((ruled || paraphrase) && score > bestSimilarity.Score)

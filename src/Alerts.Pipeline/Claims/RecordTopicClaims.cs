@@ -66,6 +66,14 @@ public sealed partial class RecordTopicClaims(IClaimStore claims, TopicMatcher m
                     if (await claims.SaveArticleResultAsync(article.Id, topic.Id, result, clock.GetUtcNow(), cancellationToken))
                     {
                         events.AddRange(result.Events);
+                        if (logger.IsEnabled(LogLevel.Debug))
+                        {
+                            foreach (var assignment in result.Assignments)
+                            {
+                                var text = extracted.First(c => c.Key == assignment.ClaimKey).Text;
+                                LogAssignment(logger, article.Id, topic.Id, assignment.ClusterId, assignment.Outcome, text);
+                            }
+                        }
                     }
 
                     break;
@@ -86,6 +94,9 @@ public sealed partial class RecordTopicClaims(IClaimStore claims, TopicMatcher m
         ArgumentNullException.ThrowIfNull(article);
         return new ArticleInput(article.Id.ToString(CultureInfo.InvariantCulture), article.Title, article.Text, article.Outlet, article.Published ?? article.FetchedAt, article.Url);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "claims: article {ArticleId} on topic {TopicId}: cluster {ClusterId} {Outcome}: {Claim}")]
+    private static partial void LogAssignment(ILogger logger, long articleId, string topicId, string clusterId, string outcome, string claim);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "claims: article {ArticleId} on topic {TopicId}: a cluster changed under attempt {Attempt} ({Reason}); reading again")]
     private static partial void LogConflict(ILogger logger, long articleId, string topicId, int attempt, string reason);
