@@ -62,7 +62,7 @@ internal static class Lexicon
         ["hold", "host", "throw", "organise", "organize"],
         ["find", "conclude", "determine", "finding", "conclusion"],
         ["publish", "release", "publication"],
-        ["describe", "refer to", "label", "brand"],
+        ["describe", "refer to", "label", "brand", "call"],
         ["capture", "captive", "prisoner", "abduct", "kidnap", "hostage"],
         ["survive", "alive", "survivor"],
     ];

@@ -327,7 +327,7 @@ internal sealed record SentenceFeatures
             return "fact box";
         }
 
-        if (unit.Text.TrimEnd().EndsWith('?'))
+        if (unit.Text.TrimEnd().TrimEnd('"', '\u201d', '\u2019', '\'', ')').EndsWith('?'))
         {
             return "question";
         }
@@ -357,7 +357,8 @@ internal sealed record SentenceFeatures
             return "no named entity";
         }
 
-        return predicates.Count == 0 && quantities.Count == 0 && polarity == Polarity.Asserted
+        // A date alone ("As the agency reported, the company in Feb") checks nothing.
+        return predicates.Count == 0 && quantities.All(q => q.Kind == QuantityKind.Date) && polarity == Polarity.Asserted
             ? "nothing checkable"
             : null;
     }
@@ -403,7 +404,7 @@ internal sealed record SentenceFeatures
     /// <summary>True when the word at <paramref name="i"/> follows a relative pronoun closely ("who weren't", "which was not").</summary>
     private static bool InRelativeClause(List<string> words, int i)
     {
-        for (var j = Math.Max(0, i - 2); j < i; j++)
+        for (var j = Math.Max(0, i - 3); j < i; j++)
         {
             if (words[j] is "who" or "whom" or "whose" or "which")
             {

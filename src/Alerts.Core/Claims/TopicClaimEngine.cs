@@ -184,7 +184,10 @@ public static class TopicClaimEngine
         var lastInScope = -2;
         foreach (var stated in claims)
         {
-            var claim = stated;
+            // "Johnson did not deny it": a denial left unsaid takes no side; it only mentions the claim.
+            var claim = stated.Polarity == Polarity.Denied && NonDenials.Any(n => Lexicon.ContainsWords(TextFolding.Fold(stated.Text), n))
+                ? stated with { Modality = Modality.Speculative }
+                : stated;
             // What a named speaker of the topic says is about the topic ("Subramanian has said growth was overestimated").
             var covered = scope is null || scope.Covers(claim) || claim.RefersTo is not null && inScope.Contains(claim.RefersTo)
                 || claim.Attribution.Kind != AttributionKind.Outlet && scope.Terms.Contains(claim.Attribution.SourceKey)
@@ -444,7 +447,7 @@ public static class TopicClaimEngine
             about = double.IsNaN(restates) ? about : Math.Max(about, restates);
         }
 
-        return about < AssertionCosine ? null
+        return about < (confirms is null ? AssertionCosine : ConfirmationCosine) ? null
             : reversal ? "a reversal"
             : confirms is not null ? $"\"{confirms}\" against the denial (cosine {about:0.00})"
             : !sideSeenBefore ? $"asserts what was denied (cosine {about:0.00})"
@@ -582,7 +585,11 @@ public static class TopicClaimEngine
     }
 
     /// <summary>A denial word under negation is no denial: "has not denied allegations".</summary>
-    private static readonly string[] NonDenials = ["not denied", "not deny", "not denying", "n't deny", "n't denied", "never denied", "refused to deny", "declined to deny"];
+    private static readonly string[] NonDenials =
+    [
+        "not denied", "not deny", "not denying", "n't deny", "n't denied", "never denied", "refused to deny", "declined to deny",
+        "did not dispute", "does not dispute", "has not disputed", "stopped short of",
+    ];
 
     /// <summary>What a denial can be of, when it names it: "denied reports that", "rejected the claims".</summary>
     private static readonly string[] ReportNouns = ["reports", "report", "claims", "allegations", "rumours", "rumors", "speculation"];

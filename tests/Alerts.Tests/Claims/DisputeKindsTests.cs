@@ -1,0 +1,98 @@
+using Alerts.Core.Claims;
+using Alerts.Core.Claims.Stance;
+
+namespace Alerts.Tests.Claims;
+
+/// <summary>
+/// The kinds of dispute news carries besides a denial word, on the real models (embeddings and the stance model):
+/// the opposite outcome put cautiously, evidence against a denial, an emphatic confirmation, a finding; and what is
+/// no dispute (a denial left unsaid, a negation inside a relative clause). Every text is written for the project.
+/// </summary>
+public class DisputeKindsTests
+{
+    private static ArticleInput Article(string key, string outlet, int day, string title, string text) =>
+        new(key, title, text, outlet, new DateTimeOffset(2025, 3, day, 9, 0, 0, TimeSpan.Zero), $"https://{key}.example/");
+
+    private static TopicProcessResult Run(InMemoryClaimIndex index, ArticleInput article, params string[] scope)
+    {
+        var claims = ClaimEmbeddings.Attach(ClaimExtractor.Extract(article), SentenceEmbedder.Shared);
+        var result = TopicClaimEngine.Process("t", claims, index, TopicScope.Of(scope), TopicClaimEngine.ArticleStance(article, StanceModel.Shared));
+        foreach (var cluster in result.Clusters)
+        {
+            index.Upsert(cluster);
+        }
+
+        return result;
+    }
+
+    [Fact]
+    public void TheOppositeOutcomeFromANamedSourceDisputesTheReportAndIsANewClaim()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", "Nine Estavian coast guards were killed when a patrol boat shelled Gull Rock lighthouse, President Ana Ruiz announced."), "Gull", "Rock");
+
+        var later = Run(index, Article("b", "Coastal Times", 3, "", "Estavian coast guards believed to have been killed at Gull Rock lighthouse may still be alive, according to the Estavian Coast Guard Service."), "Gull", "Rock");
+
+        later.Events.ShouldContain(e => e.Type == TopicEventType.Contradiction);
+        later.Events.ShouldContain(e => e.Type == TopicEventType.NewClaim);
+    }
+
+    [Fact]
+    public void EvidenceAgainstADenialContradictsIt()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Capital Courier", 1, "", "The Estavian interior ministry has denied that a staff party was held at its headquarters during the lockdown."), "party");
+
+        var video = Run(index, Article("b", "Evening Ledger", 4, "", "A leaked video appears to show Estavian interior ministry staff joking about a party at the headquarters during the lockdown."), "party");
+
+        video.Events.ShouldContain(e => e.Type == TopicEventType.Contradiction);
+    }
+
+    [Fact]
+    public void AnEmphaticConfirmationContradictsTheDenial()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Morning Star Gazette", 1, "", "Governor Lena Brandt called the Estavian flood volunteers \"amateurs\" at a closed meeting, the Morning Star Gazette reported."), "Brandt");
+        Run(index, Article("b", "Daily Beacon", 2, "", "The office of Governor Lena Brandt denied the report that she had called the Estavian flood volunteers \"amateurs\"."), "Brandt");
+
+        var confirmed = Run(index, Article("c", "River News", 30, "Brandt did call flood volunteers \"amateurs,\" her former deputy says", "Brandt did call flood volunteers \"amateurs,\" her former deputy says."), "Brandt");
+
+        confirmed.Events.ShouldContain(e => e.Type == TopicEventType.Contradiction);
+    }
+
+    [Fact]
+    public void ADenialLeftUnsaidTakesNoSide()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", "Mayor Tomas Berg attended a gala dinner in Estavia during the lockdown, the Harbour Post reported."), "Berg");
+
+        var unsaid = Run(index, Article("b", "Coastal Times", 2, "", "Mayor Tomas Berg did not deny that he attended a gala dinner in Estavia during the lockdown."), "Berg");
+
+        unsaid.Events.ShouldNotContain(e => e.Type == TopicEventType.Contradiction);
+    }
+
+    [Fact]
+    public void ANegationInsideARelativeClauseLeavesTheClaimAsserted()
+    {
+        var claims = ClaimExtractor.Extract(Article("a", "Health Weekly", 1, "", "Patients in Estavia who took the drug had a death rate twice as high as patients who weren't treated with it, the Estavian health agency said."));
+
+        claims.ShouldHaveSingleItem().Polarity.ShouldBe(Polarity.Asserted);
+    }
+
+    [Theory]
+    [InlineData("Officials at the Estavian ministry have not commented on the report.")]
+    [InlineData("The Estavian ministry declined to answer questions about the contract.")]
+    [InlineData("Estavian Rail did not respond to a request for comment.")]
+    public void ACommentRefusalIsNoClaim(string sentence)
+    {
+        ClaimExtractor.Extract(Article("a", "Harbour Post", 1, "", sentence)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void ASentenceOpeningAdverbIsNoName()
+    {
+        var claim = ClaimExtractor.Extract(Article("a", "Harbour Post", 1, "", "Specifically, the Estavian committee found that the audit data were falsified.")).ShouldHaveSingleItem();
+
+        claim.Entities.ShouldNotContain("specifically");
+    }
+}
