@@ -1,3 +1,4 @@
+using Alerts.Core.Feeds;
 using Alerts.Pipeline.Storage;
 
 namespace Alerts.Pipeline.Feeds;
@@ -14,6 +15,80 @@ public sealed class ManageFeeds(IFeedStore feeds, TimeProvider clock)
     {
         var normalized = NormalizeUrl(url, allowFile);
         return await feeds.AddFeedAsync(normalized, title, clock.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>Adds a feed as <see cref="AddAsync"/> does, then sets its group (null leaves an existing feed's group as it is).</summary>
+    public async Task<FeedRecord> AddAsync(string url, string? title, string? group, bool allowFile, CancellationToken cancellationToken)
+    {
+        var feed = await AddAsync(url, title, allowFile, cancellationToken);
+        group = string.IsNullOrWhiteSpace(group) ? null : group.Trim();
+        if (group is null || group == feed.Group)
+        {
+            return feed;
+        }
+
+        await feeds.SetFeedGroupAsync(feed.Id, group, cancellationToken);
+        return feed with { Group = group };
+    }
+
+    /// <summary>
+    /// Adds every feed of an OPML document that is not stored yet. A URL is checked as <see cref="AddAsync"/>
+    /// checks it (http or https only, no credentials) and compared in its normalised form: one already stored,
+    /// or met earlier in the file, is a duplicate and skipped. Nothing is fetched: the poller's guard applies
+    /// when the feeds are polled. <paramref name="progress"/> hears (done, total) after each feed.
+    /// </summary>
+    public async Task<OpmlImportReport> ImportAsync(OpmlDocument document, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var known = (await feeds.ListFeedsAsync(cancellationToken)).Select(f => f.Url).ToHashSet(StringComparer.Ordinal);
+        var inFile = new HashSet<string>(StringComparer.Ordinal);
+        var added = new List<FeedRecord>();
+        var duplicates = new List<OpmlSkipped>();
+        var refused = document.Problems.Select(p => new OpmlSkipped("", p)).ToList();
+        var done = 0;
+        foreach (var entry in document.Feeds)
+        {
+            string url;
+            try
+            {
+                url = NormalizeUrl(entry.XmlUrl, allowFile: false);
+            }
+            catch (ArgumentException ex)
+            {
+                refused.Add(new OpmlSkipped(entry.XmlUrl, ex.Message));
+                progress?.Report((++done, document.Feeds.Count));
+                continue;
+            }
+
+            if (!inFile.Add(url))
+            {
+                duplicates.Add(new OpmlSkipped(url, "twice in the file"));
+            }
+            else if (known.Contains(url))
+            {
+                duplicates.Add(new OpmlSkipped(url, "already stored"));
+            }
+            else
+            {
+                added.Add(await AddAsync(url, entry.Title, entry.Group, allowFile: false, cancellationToken));
+            }
+
+            progress?.Report((++done, document.Feeds.Count));
+        }
+
+        return new OpmlImportReport(added, duplicates, refused);
+    }
+
+    /// <summary>
+    /// The stored http(s) feeds as an OPML 2.0 document (see <see cref="Opml.Write"/>). Local file feeds, which
+    /// only this machine's configuration can name, are left out and counted.
+    /// </summary>
+    public async Task<(byte[] Opml, int FeedCount, int LeftOut)> ExportAsync(CancellationToken cancellationToken)
+    {
+        var all = await feeds.ListFeedsAsync(cancellationToken);
+        var web = all.Where(f => f.Url.StartsWith("http://", StringComparison.Ordinal) || f.Url.StartsWith("https://", StringComparison.Ordinal)).ToList();
+        var opml = Opml.Write(web.Select(f => new OpmlFeed(f.Url, f.Title, f.Group, HtmlUrl: null)), "Alerts feeds", clock.GetUtcNow());
+        return (opml, web.Count, all.Count - web.Count);
     }
 
     public Task<IReadOnlyList<FeedRecord>> ListAsync(CancellationToken cancellationToken) => feeds.ListFeedsAsync(cancellationToken);
@@ -53,3 +128,9 @@ public sealed class ManageFeeds(IFeedStore feeds, TimeProvider clock)
         return new Uri(full).AbsoluteUri;
     }
 }
+
+/// <summary>A feed of an OPML file that was not added: its URL (empty when it had none) and why.</summary>
+public sealed record OpmlSkipped(string Url, string Reason);
+
+/// <summary>What an OPML import did: the feeds added, the duplicates skipped, the entries refused with their reasons.</summary>
+public sealed record OpmlImportReport(IReadOnlyList<FeedRecord> Added, IReadOnlyList<OpmlSkipped> Duplicates, IReadOnlyList<OpmlSkipped> Refused);
