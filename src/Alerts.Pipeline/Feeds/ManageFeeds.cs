@@ -4,7 +4,7 @@ using Alerts.Pipeline.Storage;
 namespace Alerts.Pipeline.Feeds;
 
 /// <summary>Adding, listing and removing feeds: what <c>alerts feeds</c> and the admin API call.</summary>
-public sealed class ManageFeeds(IFeedStore feeds, TimeProvider clock)
+public sealed class ManageFeeds(IFeedStore feeds, TimeProvider clock, FeedDiscovery discovery)
 {
     /// <summary>
     /// Adds a feed (idempotent by URL; re-adding a parked feed un-parks it). Only http(s) URLs are accepted,
@@ -29,6 +29,28 @@ public sealed class ManageFeeds(IFeedStore feeds, TimeProvider clock)
 
         await feeds.SetFeedGroupAsync(feed.Id, group, cancellationToken);
         return feed with { Group = group };
+    }
+
+    /// <summary>
+    /// Adds a feed given a feed's or a web site's address: a URL already stored is re-added as it is (which
+    /// un-parks it, without fetching it); otherwise <see cref="FeedDiscovery"/> looks at the address and the single
+    /// feed found is added. When discovery finds several, nothing is added and they come back in the outcome.
+    /// </summary>
+    /// <exception cref="ArgumentException">The URL is not an absolute http(s) URL.</exception>
+    /// <exception cref="Fetching.FetchException">The address was refused by the guard or could not be fetched.</exception>
+    /// <exception cref="DiscoveryException">No feed was found at the address.</exception>
+    public async Task<FeedAddOutcome> AddDiscoveringAsync(string url, string? title, string? group, CancellationToken cancellationToken)
+    {
+        var normalized = NormalizeUrl(url, allowFile: false);
+        if ((await feeds.ListFeedsAsync(cancellationToken)).Any(f => f.Url == normalized))
+        {
+            return new FeedAddOutcome(await AddAsync(normalized, title, group, allowFile: false, cancellationToken), null);
+        }
+
+        var found = await discovery.DiscoverAsync(new Uri(normalized), cancellationToken);
+        return found.Feeds.Count == 1
+            ? new FeedAddOutcome(await AddAsync(found.Feeds[0].Url.AbsoluteUri, title, group, allowFile: false, cancellationToken), found)
+            : new FeedAddOutcome(null, found);
     }
 
     /// <summary>
@@ -128,6 +150,9 @@ public sealed class ManageFeeds(IFeedStore feeds, TimeProvider clock)
         return new Uri(full).AbsoluteUri;
     }
 }
+
+/// <summary>The feed added (null when discovery found several), and what discovery found (null when the feed was already stored).</summary>
+public sealed record FeedAddOutcome(FeedRecord? Added, DiscoveryResult? Discovery);
 
 /// <summary>A feed of an OPML file that was not added: its URL (empty when it had none) and why.</summary>
 public sealed record OpmlSkipped(string Url, string Reason);
