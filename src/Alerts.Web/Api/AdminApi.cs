@@ -6,7 +6,6 @@ using Alerts.Pipeline.Storage;
 using Alerts.Pipeline.Topics;
 using Alerts.Web.Security;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -186,7 +185,7 @@ internal static class AdminApi
     /// <summary><c>POST /api/v1/admin/feeds/import</c>: an OPML file as the body (at most <see cref="Opml.MaxBytes"/>).</summary>
     public static async Task<IResult> ImportFeedsAsync(HttpContext context, ManageFeeds feeds, ILoggerFactory loggers)
     {
-        var (bytes, tooLarge) = await ReadOpmlBodyAsync(context);
+        var (bytes, tooLarge) = await ApiRequests.ReadBodyAsync(context, Opml.MaxBytes);
         if (tooLarge)
         {
             return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, Opml.TooLarge(context.Request.ContentLength ?? Opml.MaxBytes + 1L).Message);
@@ -223,35 +222,6 @@ internal static class AdminApi
     {
         var (opml, _, _) = await feeds.ExportAsync(cancellationToken);
         return Results.Bytes(opml, "text/x-opml; charset=utf-8", fileDownloadName: "alerts-feeds.opml");
-    }
-
-    /// <summary>The body up to the OPML cap; stops reading as soon as it is over, whatever Content-Length claimed.</summary>
-    private static async Task<(byte[] Bytes, bool TooLarge)> ReadOpmlBodyAsync(HttpContext context)
-    {
-        if (context.Request.ContentLength > Opml.MaxBytes)
-        {
-            return ([], true);
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = Opml.MaxBytes + 1L;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > Opml.MaxBytes)
-            {
-                return ([], true);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return (buffer.ToArray(), false);
     }
 
     /// <summary><c>DELETE /api/v1/admin/feeds?url=...</c>: a URL does not fit in a path segment.</summary>
