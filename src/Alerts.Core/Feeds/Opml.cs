@@ -47,6 +47,9 @@ public static class Opml
     /// <summary>The largest OPML file read: 10 MB. A list of 10,000 feeds is about 2 MB.</summary>
     public const int MaxBytes = 10_000_000;
 
+    /// <summary>Titles and folder names are cut to this many characters (as the admin API limits a title): a title is the outlet name in digests.</summary>
+    public const int MaxNameLength = 200;
+
     /// <summary>Between folder names in a group ("Tech / Linux"); export splits a group on it to nest the folders again.</summary>
     public const string GroupSeparator = " / ";
 
@@ -98,7 +101,7 @@ public static class Opml
         var body = root.Elements.FirstOrDefault(e => e.LocalName == "body" && e.Namespace.Length == 0)
             ?? throw new OpmlException("opml: not OPML: there is no <body> element");
         var head = root.Elements.FirstOrDefault(e => e.LocalName == "head" && e.Namespace.Length == 0);
-        var title = Clean(head?.Elements.FirstOrDefault(e => e.LocalName == "title")?.Text);
+        var title = Name(head?.Elements.FirstOrDefault(e => e.LocalName == "title")?.Text);
 
         var feeds = new List<OpmlFeed>();
         var problems = new List<string>();
@@ -116,7 +119,7 @@ public static class Opml
         foreach (var outline in parent.Elements.Where(e => e.LocalName == "outline" && e.Namespace.Length == 0))
         {
             var xmlUrl = outline.Attribute("xmlUrl")?.Trim();
-            var name = Clean(outline.Attribute("title")) ?? Clean(outline.Attribute("text"));
+            var name = Name(outline.Attribute("title")) ?? Name(outline.Attribute("text"));
             if (!string.IsNullOrEmpty(xmlUrl))
             {
                 var group = folders.Count > 0 ? string.Join(GroupSeparator, folders) : FirstCategory(outline.Attribute("category"));
@@ -147,7 +150,7 @@ public static class Opml
     {
         var first = category?.Split(',').Select(c => c.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .FirstOrDefault(parts => parts.Length > 0);
-        return first is null ? null : Clean(string.Join(GroupSeparator, first));
+        return first is null ? null : Name(string.Join(GroupSeparator, first));
     }
 
     /// <summary>One line of text: titles end up in lists, emails and pages. Control characters and runs of spaces become one space.</summary>
@@ -174,6 +177,10 @@ public static class Opml
 
         return sb.ToString().TrimEnd();
     }
+
+    /// <summary>A title or folder name as imported: one line, at most <see cref="MaxNameLength"/> characters.</summary>
+    private static string? Name(string? value) =>
+        Clean(value) is { } line && line.Length > MaxNameLength ? line[..(MaxNameLength - 1)].TrimEnd() + "…" : Clean(value);
 
     /// <summary>The feed parser's messages ("feeds: not a feed: …") said about an OPML file.</summary>
     private static string Reword(string message)

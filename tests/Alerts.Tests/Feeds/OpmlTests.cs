@@ -136,6 +136,19 @@ public sealed class OpmlTests : IDisposable
     }
 
     [Fact]
+    public void ImportReadsTitlesAsOneLineOfAtMost200Characters()
+    {
+        var opml = $"<opml version=\"2.0\"><body><outline text=\"Line one&#10;\tline two\" xmlUrl=\"https://a.example/rss\"/>"
+            + $"<outline text=\"{new string('x', 300)}\" xmlUrl=\"https://b.example/rss\"/></body></opml>";
+
+        var feeds = Opml.Parse(Encoding.UTF8.GetBytes(opml)).Feeds;
+
+        feeds[0].Title.ShouldBe("Line one line two");
+        feeds[1].Title!.Length.ShouldBe(Opml.MaxNameLength);
+        feeds[1].Title.ShouldEndWith("x…");
+    }
+
+    [Fact]
     public async Task ExportRoundTripsThroughImport()
     {
         // A command that applies the configuration stores its three sample feeds, which are local files.
