@@ -147,6 +147,35 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
         }
     }
 
+    /// <summary>
+    /// Replaces the entity with only the group changed, at the ETag it was read at, so a concurrent write is not
+    /// undone; retried on a conflict. (A poll's <see cref="UpdateFeedAsync"/> writes back the group it read, so a
+    /// group set while that feed's poll is in flight can be lost: groups are set just after a feed is added.)
+    /// </summary>
+    public async Task<bool> SetFeedGroupAsync(long id, string? group, CancellationToken cancellationToken)
+    {
+        var feeds = await tables.TableAsync(FeedsTable, cancellationToken);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = id < 0 ? null : await feeds.GetAsync(Partition, AzureStoreTables.IdKey(id), cancellationToken);
+            if (entity is null)
+            {
+                return false;
+            }
+
+            var update = ToEntity(FromEntity(entity) with { Group = group });
+            update.ETag = entity.ETag;
+            if ((await feeds.UpdateAsync(update, TableUpdateMode.Replace, cancellationToken)).Written)
+            {
+                return true;
+            }
+
+            await AzureStoreTables.BackOffAsync(attempt, cancellationToken);
+        }
+
+        throw new AzureStorageException($"store: could not set the group of feed {id} after {MaxAttempts} attempts (too much contention)");
+    }
+
     /// <summary>Deletes the feed, then its index row (a crash in between leaves a claim the next add repairs). Its articles stay.</summary>
     public async Task<bool> RemoveFeedAsync(string url, CancellationToken cancellationToken)
     {
@@ -226,6 +255,7 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
         ["LastError"] = feed.LastError,
         ["Parked"] = feed.Parked,
         ["ParkedReason"] = feed.ParkedReason,
+        ["Group"] = feed.Group,
     };
 
     private static FeedRecord FromEntity(TableEntity entity) => new()
@@ -242,5 +272,6 @@ public sealed class AzureFeedStore(AzureStoreTables tables) : IFeedStore
         LastError = entity.GetString("LastError"),
         Parked = entity["Parked"] is true,
         ParkedReason = entity.GetString("ParkedReason"),
+        Group = entity.GetString("Group"),
     };
 }

@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>Bad usage or configuration: unknown option, missing file, invalid setting.</summary>
     public const int Usage = 2;
+
+    /// <summary>Several answers fit and nothing was changed: <c>feeds add</c> of a site with several feeds lists them to choose from.</summary>
+    public const int Choose = 3;
 }

@@ -202,6 +202,11 @@ public static class Migrations
             -- so two writers cannot overwrite each other's sightings. Existing clusters start at version 1.
             ALTER TABLE claim_clusters ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
             """),
+        new(8, "feed groups", """
+            -- The operator's folder for a feed (OPML import, feeds add --group), kept apart from the title, which is
+            -- the outlet name in digests. Written only by SetFeedGroupAsync, never by the poller's update.
+            ALTER TABLE feeds ADD COLUMN feed_group TEXT;
+            """),
     ];
 
     /// <summary>The schema version this build knows: the number of the last migration.</summary>

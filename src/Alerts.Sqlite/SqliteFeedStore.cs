@@ -8,7 +8,7 @@ public sealed class SqliteFeedStore(SqliteDatabase database) : IFeedStore
 {
     private const string Columns =
         "id, url, title, etag, last_modified, next_check_at, last_checked_at, consecutive_errors, " +
-        "consecutive_parse_failures, last_error, parked, parked_reason";
+        "consecutive_parse_failures, last_error, parked, parked_reason, feed_group";
 
     public Task<FeedRecord> AddFeedAsync(string url, string? title, DateTimeOffset nextCheckAt, CancellationToken cancellationToken)
     {
@@ -91,6 +91,13 @@ public sealed class SqliteFeedStore(SqliteDatabase database) : IFeedStore
         }, cancellationToken);
     }
 
+    public Task<bool> SetFeedGroupAsync(long id, string? group, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(async connection =>
+        {
+            using var command = connection.Command("UPDATE feeds SET feed_group = $group WHERE id = $id;").With("$id", id).With("$group", group);
+            return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        }, cancellationToken);
+
     public Task<bool> RemoveFeedAsync(string url, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
@@ -122,6 +129,7 @@ public sealed class SqliteFeedStore(SqliteDatabase database) : IFeedStore
                 LastError = reader.GetNullableString(9),
                 Parked = reader.GetBoolean(10),
                 ParkedReason = reader.GetNullableString(11),
+                Group = reader.GetNullableString(12),
             });
         }
 

@@ -10,7 +10,7 @@ using Spectre.Console;
 
 namespace Alerts.Cli.Commands;
 
-/// <summary><c>alerts feeds add|list|remove|parse</c>.</summary>
+/// <summary><c>alerts feeds add|list|remove|parse|import|export</c>.</summary>
 public static class FeedsCommand
 {
     public static Command Build() => new("feeds", "Manage the feeds that are polled, and parse a feed to see what the pipeline sees.")
@@ -19,27 +19,44 @@ public static class FeedsCommand
         BuildList(),
         BuildRemove(),
         BuildParse(),
+        FeedsOpml.BuildImport(),
+        FeedsOpml.BuildExport(),
     };
 
     private static Command BuildAdd()
     {
-        var url = new Argument<string>("url") { Description = "Feed URL (http or https). Local feed files go in the configuration file." };
+        var url = new Argument<string>("url") { Description = "A feed URL, or a web site's address to find its feed (http or https). Local feed files go in the configuration file." };
         var title = new Option<string?>("--title") { Description = "Display name; default: the feed's own title." };
-        var command = new Command("add", "Add a feed (adding it again un-parks it).") { url, title };
+        var group = new Option<string?>("--group") { Description = "A folder for the feed, e.g. \"Tech / Linux\" (kept in OPML exports)." };
+        var noDiscovery = new Option<bool>("--no-discovery") { Description = "Add the URL as given, without fetching it first (the poller reports problems later)." };
+        var command = new Command("add", "Add a feed, or find a site's feed from its address (adding a feed again un-parks it).") { url, title, group, noDiscovery };
         command.SetAction((parse, ct) => AlertsCommandLine.WithHostAsync(parse, async (host, _, token) =>
         {
             var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var manage = host.Services.GetRequiredService<ManageFeeds>();
             try
             {
-                // Local files are accepted only from the configuration file (feeds:), never as an argument.
-                var feed = await host.Services.GetRequiredService<ManageFeeds>().AddAsync(parse.GetValue(url)!, parse.GetValue(title), allowFile: false, token);
-                await output.WriteLineAsync($"feeds: added {feed.Url} (id {feed.Id})");
-                return ExitCodes.Success;
+                if (parse.GetValue(noDiscovery))
+                {
+                    // Local files are accepted only from the configuration file (feeds:), never as an argument.
+                    var feed = await manage.AddAsync(parse.GetValue(url)!, parse.GetValue(title), parse.GetValue(group), allowFile: false, token);
+                    await output.WriteLineAsync($"feeds: added {feed.Url} (id {feed.Id})");
+                    return ExitCodes.Success;
+                }
+
+                var outcome = await manage.AddDiscoveringAsync(parse.GetValue(url)!, parse.GetValue(title), parse.GetValue(group), token);
+                return await FeedsOpml.ReportAddAsync(outcome, output);
             }
             catch (ArgumentException ex)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
+                await error.WriteLineAsync(ex.Message);
                 return ExitCodes.Usage;
+            }
+            catch (Exception ex) when (ex is FetchException or DiscoveryException)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return ExitCodes.Failures;
             }
         }, ct));
         return command;
@@ -89,7 +106,7 @@ public static class FeedsCommand
             {
                 table.AddRow(
                     feed.Id.ToString(CultureInfo.InvariantCulture),
-                    Markup.Escape(feed.Title is null ? feed.Url : $"{feed.Title}\n{feed.Url}"),
+                    Markup.Escape(string.Join('\n', new[] { feed.Group is null ? null : $"[{feed.Group}]", feed.Title, feed.Url }.OfType<string>())),
                     Markup.Escape(feed.Parked ? $"parked: {feed.ParkedReason}" : feed.ConsecutiveErrors > 0 ? $"{feed.ConsecutiveErrors} errors in a row" : "ok"),
                     feed.Parked ? "-" : feed.NextCheckAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                     Markup.Escape(feed.LastError ?? ""));
@@ -146,11 +163,11 @@ public static class FeedsCommand
     }
 
     private sealed record FeedJson(
-        long Id, string Url, string? Title, bool Parked, string? ParkedReason, int ConsecutiveErrors, string? LastError,
+        long Id, string Url, string? Title, string? Group, bool Parked, string? ParkedReason, int ConsecutiveErrors, string? LastError,
         DateTimeOffset? LastCheckedAt, DateTimeOffset NextCheckAt, string? ETag, string? LastModified)
     {
         public static FeedJson From(FeedRecord f) =>
-            new(f.Id, f.Url, f.Title, f.Parked, f.ParkedReason, f.ConsecutiveErrors, f.LastError, f.LastCheckedAt, f.NextCheckAt, f.ETag, f.LastModified);
+            new(f.Id, f.Url, f.Title, f.Group, f.Parked, f.ParkedReason, f.ConsecutiveErrors, f.LastError, f.LastCheckedAt, f.NextCheckAt, f.ETag, f.LastModified);
     }
 
     private sealed record ParsedFeedJson(string Format, string? Title, string? Link, string? Language, IReadOnlyList<string> Warnings, IReadOnlyList<ItemJson> Items)

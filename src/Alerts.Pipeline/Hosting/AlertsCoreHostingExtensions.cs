@@ -40,6 +40,7 @@ public static class AlertsCoreHostingExtensions
 
         builder.Services.AddSingleton<TopicMatcher>();
         builder.Services.AddTransient<ManageFeeds>();
+        builder.Services.AddTransient<FeedDiscovery>();
         builder.Services.AddTransient<ManageTopics>();
         builder.Services.AddTransient<ScheduleFeedPolls>();
         builder.Services.AddTransient<PollFeed>();

@@ -7,6 +7,8 @@ public sealed record FeedRecord
     /// <summary>http(s) URL, or a file: URL for feeds listed in the CLI's own configuration.</summary>
     public required string Url { get; init; }
     public string? Title { get; init; }
+    /// <summary>The operator's folder for the feed ("Tech / Linux"), from an OPML import or <c>feeds add --group</c>; null for none.</summary>
+    public string? Group { get; init; }
     /// <summary>Validators stored exactly as the server sent them, for conditional GET.</summary>
     public string? ETag { get; init; }
     public string? LastModified { get; init; }

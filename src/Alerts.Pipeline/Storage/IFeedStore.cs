@@ -16,6 +16,12 @@ public interface IFeedStore
     /// <summary>Writes every mutable field of the feed (matched by id).</summary>
     Task UpdateFeedAsync(FeedRecord feed, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sets the feed's group (null clears it), and nothing else: <see cref="UpdateFeedAsync"/> from a poll in
+    /// flight does not write the group back. False when there is no such feed.
+    /// </summary>
+    Task<bool> SetFeedGroupAsync(long id, string? group, CancellationToken cancellationToken);
+
     /// <summary>Removes the feed by URL; its articles stay. False when there was no such feed.</summary>
     Task<bool> RemoveFeedAsync(string url, CancellationToken cancellationToken);
 }

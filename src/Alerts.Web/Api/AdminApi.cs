@@ -1,5 +1,7 @@
+using Alerts.Core.Feeds;
 using Alerts.Core.Topics;
 using Alerts.Pipeline.Feeds;
+using Alerts.Pipeline.Fetching;
 using Alerts.Pipeline.Storage;
 using Alerts.Pipeline.Topics;
 using Alerts.Web.Security;
@@ -136,15 +138,37 @@ internal static class AdminApi
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         CheckText(errors, "url", body.Url, 2048, required: true);
         CheckText(errors, "title", body.Title, MaxNameLength, required: false);
+        CheckText(errors, "group", body.Group, MaxNameLength, required: false);
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
         }
 
+        var title = string.IsNullOrWhiteSpace(body.Title) ? null : body.Title.Trim();
         try
         {
             // Over HTTP only http(s) feeds: file: URLs are for the CLI's own configuration.
-            var added = await feeds.AddAsync(body.Url!, string.IsNullOrWhiteSpace(body.Title) ? null : body.Title.Trim(), allowFile: false, context.RequestAborted);
+            FeedRecord added;
+            if (body.Discover == false)
+            {
+                added = await feeds.AddAsync(body.Url!, title, body.Group, allowFile: false, context.RequestAborted);
+            }
+            else
+            {
+                var outcome = await feeds.AddDiscoveringAsync(body.Url!, title, body.Group, context.RequestAborted);
+                if (outcome.Added is null)
+                {
+                    var found = outcome.Discovery!;
+                    return Results.Json(
+                        new FeedCandidatesReply(
+                            $"discovery: {found.Feeds.Count} feeds at {found.Address}; nothing added: add one by its URL",
+                            found.Feeds.Select(f => new FeedCandidateReply(f.Url.AbsoluteUri, f.Format, f.Title)).ToList()),
+                        ApiJsonContext.Default.FeedCandidatesReply, statusCode: StatusCodes.Status300MultipleChoices);
+                }
+
+                added = outcome.Added;
+            }
+
             loggers.CreateLogger("Alerts.Web.Api").AdminChanged("add feed", added.Url);
             return Results.Json(Reply(added), ApiJsonContext.Default.AdminFeedReply, statusCode: StatusCodes.Status201Created);
         }
@@ -152,6 +176,52 @@ internal static class AdminApi
         {
             return ApiProblems.Validation("url", ex.Message);
         }
+        catch (Exception ex) when (ex is FetchException or DiscoveryException)
+        {
+            return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, ex.Message);
+        }
+    }
+
+    /// <summary><c>POST /api/v1/admin/feeds/import</c>: an OPML file as the body (at most <see cref="Opml.MaxBytes"/>).</summary>
+    public static async Task<IResult> ImportFeedsAsync(HttpContext context, ManageFeeds feeds, ILoggerFactory loggers)
+    {
+        var (bytes, tooLarge) = await ApiRequests.ReadBodyAsync(context, Opml.MaxBytes);
+        if (tooLarge)
+        {
+            return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, Opml.TooLarge(context.Request.ContentLength ?? Opml.MaxBytes + 1L).Message);
+        }
+
+        OpmlDocument document;
+        try
+        {
+            document = Opml.Parse(bytes);
+        }
+        catch (OpmlException ex)
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, ex.Message);
+        }
+
+        var report = await feeds.ImportAsync(document, progress: null, context.RequestAborted);
+        var log = loggers.CreateLogger("Alerts.Web.Api");
+        foreach (var added in report.Added)
+        {
+            log.AdminChanged("import feed", added.Url);
+        }
+
+        return Results.Json(
+            new OpmlImportReply(
+                report.Added.Select(Reply).ToList(),
+                report.Duplicates.Select(d => new OpmlSkippedReply(d.Url, d.Reason)).ToList(),
+                report.Refused.Select(r => new OpmlSkippedReply(r.Url, r.Reason)).ToList(),
+                document.Warnings),
+            ApiJsonContext.Default.OpmlImportReply);
+    }
+
+    /// <summary><c>GET /api/v1/admin/feeds/export</c>: the http(s) feeds as OPML 2.0 (local file feeds left out).</summary>
+    public static async Task<IResult> ExportFeedsAsync(ManageFeeds feeds, CancellationToken cancellationToken)
+    {
+        var (opml, _, _) = await feeds.ExportAsync(cancellationToken);
+        return Results.Bytes(opml, "text/x-opml; charset=utf-8", fileDownloadName: "alerts-feeds.opml");
     }
 
     /// <summary><c>DELETE /api/v1/admin/feeds?url=...</c>: a URL does not fit in a path segment.</summary>
@@ -206,5 +276,5 @@ internal static class AdminApi
         new(topic.Id, topic.Name, topic.Query, topic.Description, topic.Languages, topic.FeedIds);
 
     private static AdminFeedReply Reply(FeedRecord feed) =>
-        new(feed.Id, feed.Url, feed.Title, feed.NextCheckAt, feed.LastCheckedAt, feed.ConsecutiveErrors, feed.LastError, feed.Parked, feed.ParkedReason);
+        new(feed.Id, feed.Url, feed.Title, feed.NextCheckAt, feed.LastCheckedAt, feed.ConsecutiveErrors, feed.LastError, feed.Parked, feed.ParkedReason, feed.Group);
 }

@@ -52,6 +52,8 @@ public static class ApiEndpoints
         admin.MapGetAndHead("/feeds", AdminApi.ListFeedsAsync);
         admin.MapPost("/feeds", AdminApi.AddFeedAsync);
         admin.MapDelete("/feeds", AdminApi.RemoveFeedAsync);
+        admin.MapPost("/feeds/import", AdminApi.ImportFeedsAsync);
+        admin.MapGetAndHead("/feeds/export", AdminApi.ExportFeedsAsync);
         return endpoints;
     }
 

@@ -35,8 +35,8 @@ public sealed record TopicBody(
     IReadOnlyList<string>? Languages,
     IReadOnlyList<long>? FeedIds);
 
-/// <summary>Body of <c>POST /api/v1/admin/feeds</c>.</summary>
-public sealed record FeedBody(string? Url, string? Title);
+/// <summary>Body of <c>POST /api/v1/admin/feeds</c>; <see cref="Discover"/> false adds the URL as given, without fetching it.</summary>
+public sealed record FeedBody(string? Url, string? Title, string? Group = null, bool? Discover = null);
 
 // Replies.
 
@@ -81,7 +81,23 @@ public sealed record AdminFeedReply(
     int ConsecutiveErrors,
     string? LastError,
     bool Parked,
-    string? ParkedReason);
+    string? ParkedReason,
+    string? Group = null);
+
+/// <summary>A feed discovery found: the feed's URL, its format (rss20, atom10, json11 ...) and title.</summary>
+public sealed record FeedCandidateReply(string Url, string Format, string? Title);
+
+/// <summary>The 300 answer of <c>POST /api/v1/admin/feeds</c> when the site has several feeds: nothing was added.</summary>
+public sealed record FeedCandidatesReply(string Detail, IReadOnlyList<FeedCandidateReply> Candidates);
+
+public sealed record OpmlSkippedReply(string Url, string Reason);
+
+/// <summary>The answer of <c>POST /api/v1/admin/feeds/import</c>.</summary>
+public sealed record OpmlImportReply(
+    IReadOnlyList<AdminFeedReply> Added,
+    IReadOnlyList<OpmlSkippedReply> Duplicates,
+    IReadOnlyList<OpmlSkippedReply> Refused,
+    IReadOnlyList<string> Warnings);
 
 /// <summary>An RFC 9457 problem: <see cref="Errors"/> maps a request field to what is wrong with it.</summary>
 public sealed record ApiProblem(
@@ -119,4 +135,6 @@ public sealed record ApiProblem(
 [JsonSerializable(typeof(AdminFeedReply))]
 [JsonSerializable(typeof(IReadOnlyList<AdminFeedReply>))]
 [JsonSerializable(typeof(ApiProblem))]
+[JsonSerializable(typeof(FeedCandidatesReply))]
+[JsonSerializable(typeof(OpmlImportReply))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

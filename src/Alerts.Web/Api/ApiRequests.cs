@@ -91,9 +91,9 @@ internal static class ApiRequests
     }
 
     /// <summary>The body up to the cap; stops reading (and says so) as soon as it is over, whatever Content-Length claimed.</summary>
-    private static async Task<(byte[] Bytes, bool TooLarge)> ReadBodyAsync(HttpContext context)
+    public static async Task<(byte[] Bytes, bool TooLarge)> ReadBodyAsync(HttpContext context, int maxBytes = MaxBodyBytes)
     {
-        if (context.Request.ContentLength > MaxBodyBytes)
+        if (context.Request.ContentLength > maxBytes)
         {
             return ([], true);
         }
@@ -103,7 +103,7 @@ internal static class ApiRequests
         int read;
         while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            if (buffer.Length + read > maxBytes)
             {
                 return ([], true);
             }

@@ -180,7 +180,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task FeedsAddAndRemoveAnHttpFeed()
     {
-        var added = await RunAsync("feeds", "add", "https://news.example/feed.xml", "--title", "Example", "--config", Config);
+        var added = await RunAsync("feeds", "add", "https://news.example/feed.xml", "--title", "Example", "--no-discovery", "--config", Config);
         var listed = await RunAsync("feeds", "list", "--json", "--config", Config);
         var removed = await RunAsync("feeds", "remove", "https://news.example/feed.xml", "--config", Config);
         var again = await RunAsync("feeds", "remove", "https://news.example/feed.xml", "--config", Config);

@@ -21,6 +21,26 @@ public abstract class FeedStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task AGroupIsSetAloneAndKeptThroughAPollUpdateAndAReAdd()
+    {
+        var stores = await CreateStoresAsync();
+        var feed = await stores.Feeds.AddFeedAsync("https://example.org/feed", "Example", Now, Ct);
+
+        (await stores.Feeds.SetFeedGroupAsync(feed.Id, "Defence / Turkey", Ct)).ShouldBeTrue();
+        var read = (await stores.Feeds.GetFeedAsync(feed.Id, Ct)).ShouldNotBeNull();
+        await stores.Feeds.UpdateFeedAsync(read with { ConsecutiveErrors = 1, LastError = "http 500" }, Ct);
+        var readded = await stores.Feeds.AddFeedAsync("https://example.org/feed", null, Now, Ct);
+
+        read.Group.ShouldBe("Defence / Turkey");
+        (read with { Group = null }).ShouldBe(feed);
+        readded.Group.ShouldBe("Defence / Turkey");
+        (await stores.Feeds.ListFeedsAsync(Ct)).ShouldHaveSingleItem().Group.ShouldBe("Defence / Turkey");
+        (await stores.Feeds.SetFeedGroupAsync(feed.Id, null, Ct)).ShouldBeTrue();
+        (await stores.Feeds.GetFeedAsync(feed.Id, Ct)).ShouldNotBeNull().Group.ShouldBeNull();
+        (await stores.Feeds.SetFeedGroupAsync(feed.Id + 1000, "Nowhere", Ct)).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task ConcurrentAddsOfOneUrlGiveOneFeed()
     {
         await CreateStoresAsync();

@@ -171,6 +171,9 @@ public class PollCrashTests
             return inner.UpdateFeedAsync(feed, cancellationToken);
         }
 
+        public Task<bool> SetFeedGroupAsync(long id, string? group, CancellationToken cancellationToken) =>
+            inner.SetFeedGroupAsync(id, group, cancellationToken);
+
         public Task<bool> RemoveFeedAsync(string url, CancellationToken cancellationToken) => inner.RemoveFeedAsync(url, cancellationToken);
     }
 

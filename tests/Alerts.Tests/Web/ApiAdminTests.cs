@@ -133,7 +133,7 @@ public sealed class ApiAdminTests
     {
         await using var server = await WebTestServer.StartAsync();
 
-        using var added = await server.Client.PostJsonAsync("api/v1/admin/feeds", new JsonObject { ["url"] = "https://news.example.org/rss", ["title"] = "Example news" });
+        using var added = await server.Client.PostJsonAsync("api/v1/admin/feeds", new JsonObject { ["url"] = "https://news.example.org/rss", ["title"] = "Example news", ["discover"] = false });
         using var fileFeed = await server.Client.PostJsonAsync("api/v1/admin/feeds", new JsonObject { ["url"] = "file:///etc/passwd" });
         using var listed = await server.Client.GetAsync("api/v1/admin/feeds", Ct);
         using var removed = await server.Client.DeleteAsync("api/v1/admin/feeds?url=" + Uri.EscapeDataString("https://news.example.org/rss"), Ct);
