@@ -255,13 +255,16 @@ public static class TopicClaimEngine
             var (type, other, note) = copies.Contains(claim.Key)
                 ? (null, null, "repeat: a copy of a known report")
                 : Decide(claim, cluster, similarity, stance);
+            // Speculation only mentions a cluster: it neither takes a side nor widens what the cluster matches. Nor does a
+            // negation that does not speak to the claim ("has never activated them"): a digest would list it as disputing.
+            var mentionOnly = claim.Modality == Modality.Speculative
+                || claim.Polarity == Polarity.Denied && type is null && note == NotDisputing;
             var updated = cluster with
             {
-                // Speculation only mentions a cluster: it neither takes a side nor widens what the cluster matches.
-                Members = cluster.Members.Count < ClaimCluster.MaxMembers && claim.Modality != Modality.Speculative
+                Members = cluster.Members.Count < ClaimCluster.MaxMembers && !mentionOnly
                     ? [.. cluster.Members, Member(claim, signature)]
                     : cluster.Members,
-                Sightings = claim.Modality == Modality.Speculative ? cluster.Sightings : [.. cluster.Sightings, Sighting(claim)],
+                Sightings = mentionOnly ? cluster.Sightings : [.. cluster.Sightings, Sighting(claim)],
             };
             changed[updated.Id] = updated;
             assigned[claim.Key] = updated.Id;
@@ -388,7 +391,7 @@ public static class TopicClaimEngine
             }
 
             // Opposite words that do not speak to the claim ("this isn't the first job posting") take no side on it.
-            return (null, null, "mention: does not dispute the claim");
+            return (null, null, NotDisputing);
         }
 
         // The article speaks of the claim but, read as a whole, disputes it ("believed to have died ... may still be alive").
@@ -450,7 +453,7 @@ public static class TopicClaimEngine
         return about < (confirms is null ? AssertionCosine : ConfirmationCosine) ? null
             : reversal ? "a reversal"
             : confirms is not null ? $"\"{confirms}\" against the denial (cosine {about:0.00})"
-            : !sideSeenBefore ? $"asserts what was denied (cosine {about:0.00})"
+            : !sideSeenBefore && cluster.Sightings.Any(s => s.Polarity == Polarity.Denied && s.ArticleKey != claim.ArticleKey) ? $"asserts what was denied (cosine {about:0.00})"
             : null;
     }
 
@@ -478,6 +481,8 @@ public static class TopicClaimEngine
         "confirmed", "confirms", "confirm", "on the record", "admitted", "admits", "acknowledged", "acknowledges",
         "video", "footage", "recording", "leaked",
     ];
+
+    private const string NotDisputing = "mention: does not dispute the claim";
 
     /// <summary>The confirmation cue of a claim ("confirmed", "a leaked video", the emphatic "did call"), else null.</summary>
     private static string? Confirmation(Claim claim)

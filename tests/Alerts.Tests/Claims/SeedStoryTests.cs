@@ -37,6 +37,21 @@ public class SeedStoryTests(ITestOutputHelper output)
         e.Merged.Prepend(e.Claim).Any(c => c.Text.Contains(phrase, StringComparison.OrdinalIgnoreCase));
 
     [Fact]
+    public void ANegationThatDoesNotSpeakToTheReturnClaimIsNotListedAsDisputingIt()
+    {
+        // "Bloomberg says Türkiye has never activated the S-400s" joins the return claim's cluster but does not dispute
+        // it: the digest must not show Bloomberg among those disputing its own report.
+        var index = new InMemoryClaimIndex();
+        var runs = StoryReplay.Run(StoryReplay.ReadFolder(SeedsFolder()), TopicScope.Of("S-400", "Turkey", "Türkiye"), index);
+        var central = runs.SelectMany(r => r.Events).First(e => e.Type == TopicEventType.NewClaim && Says(e, "abandoning")).ClusterId;
+
+        var cluster = index.Get(central).ShouldNotBeNull();
+
+        cluster.Sightings.ShouldContain(s => s.Polarity == Polarity.Denied && s.SourceKey == "kremlin");
+        cluster.Sightings.ShouldNotContain(s => s.Polarity == Polarity.Denied && s.SourceKey == "bloomberg");
+    }
+
+    [Fact]
     public void ReplayRaisesTheEventsTheSeedReadmeExpects()
     {
         var events = Replay();
