@@ -41,6 +41,9 @@ public sealed class TopicStories(ITopicStore topics, IClaimStore claims, IOption
     /// <summary>A cluster's newest events read for its timeline and its state.</summary>
     public const int MaxEvents = 50;
 
+    /// <summary>Store pages read at most for one story page (clusters without an alert are skipped).</summary>
+    public const int MaxReadsPerPage = 4;
+
     /// <summary>
     /// The page after <paramref name="cursor"/> of topic <paramref name="topicId"/>; null when there is no such topic, or
     /// it is not public and <paramref name="includePrivate"/> is false. A malformed cursor throws <see cref="ArgumentException"/>.
@@ -54,18 +57,29 @@ public sealed class TopicStories(ITopicStore topics, IClaimStore claims, IOption
             return null;
         }
 
-        var page = await claims.ListClustersByChangeAsync(topic.Id, string.IsNullOrEmpty(cursor) ? null : cursor, pageSize, cancellationToken);
-        var clusters = new List<StoryCluster>(page.Clusters.Count);
-        foreach (var change in page.Clusters)
+        // Clusters that never raised an alert are not shown; the page reads on (a few store pages at most) to fill up.
+        var clusters = new List<StoryCluster>(pageSize);
+        var next = string.IsNullOrEmpty(cursor) ? null : cursor;
+        for (var read = 0; read < MaxReadsPerPage && clusters.Count < pageSize; read++)
         {
-            var events = await claims.ListClusterEventsAsync(topic.Id, change.Cluster.Id, MaxEvents, cancellationToken);
-            if (Build(topic, change, events, site.Value.PublicBaseUrl) is { } story)
+            var page = await claims.ListClustersByChangeAsync(topic.Id, next, pageSize - clusters.Count, cancellationToken);
+            foreach (var change in page.Clusters)
             {
-                clusters.Add(story);
+                var events = await claims.ListClusterEventsAsync(topic.Id, change.Cluster.Id, MaxEvents, cancellationToken);
+                if (Build(topic, change, events, site.Value.PublicBaseUrl) is { } story)
+                {
+                    clusters.Add(story);
+                }
+            }
+
+            next = page.NextCursor;
+            if (next is null)
+            {
+                break;
             }
         }
 
-        return new StoryPage(topic, clusters, page.NextCursor);
+        return new StoryPage(topic, clusters, next);
     }
 
     /// <summary>
