@@ -6,7 +6,7 @@ using BenchmarkDotNet.Running;
 // Two modes: BenchmarkDotNet micro-benchmarks (default; pass BenchmarkDotNet's own arguments, e.g.
 // --filter '*FeedParsing*'), and a quick mode (--quick --json) that measures each pair side by side
 // in one run and prints one JSON line of rates and ratios. --only NAME (feeds, extraction, percolator,
-// claims, pipeline) limits the quick mode to one group.
+// claims, stance, pipeline, story) limits the quick mode to one group.
 if (args.Contains("--quick"))
 {
     var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();

@@ -16,6 +16,7 @@ internal static class QuickMeasures
         ("claims", ClaimsQuick.Measure),
         ("stance", StanceQuick.Measure),
         ("pipeline", PipelineQuick.Measure),
+        ("story", StoryQuick.Measure),
     ];
 
     /// <summary>Runs <paramref name="action"/> repeatedly for at least <paramref name="budget"/> (after one warm-up call) and returns calls per second.</summary>

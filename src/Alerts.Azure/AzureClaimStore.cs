@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Alerts.Core.Claims;
 using Alerts.Pipeline.Storage;
+using Azure;
 using Azure.Data.Tables;
 
 namespace Alerts.Azure;
@@ -15,6 +16,14 @@ namespace Alerts.Azure;
 /// One topic's clusters share a partition, so the clusters of one save are written in one entity-group
 /// transaction. Clusters written before this layout are in <c>claimclusters</c> (PartitionKey the encoded
 /// cluster id, RowKey "cluster"); they are read from there as version 0 until their first write moves them.</item>
+/// <item>The story page's index, in the same partition of <c>topicclusters</c>: per cluster one order row, RowKey
+/// "~o-" + inverted last-change ticks + "-" + the encoded cluster id (no cluster's RowKey starts with '~': cluster
+/// ids start with the topic's slug). It is written in the cluster's own transaction, the row it replaces deleted in
+/// it (the cluster entity keeps its <c>OrderKey</c>), so a range query of the partition lists the topic's clusters
+/// newest change first without reading the rest. Clusters written before this index existed get their row at their
+/// next change.</item>
+/// <item><c>clusterevents</c>: PartitionKey "x-" + SHA-256 of the cluster id, RowKey the padded inverted sequence
+/// number: each event again, so a cluster's events are one range query, newest first.</item>
 /// <item><c>claimpostings</c>: one partition per (topic, index key), "p-" + SHA-256: a membership row "m-" +
 /// cluster id, a recency row "r-" + inverted recorded time + cluster id, and the row "count" with the list's
 /// length. A new posting writes all three in one batch (the membership Insert makes it happen once), so
@@ -50,6 +59,8 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
     private const string EventsTable = "topicevents";
     private const string EventIdsTable = "topiceventids";
     private const string HeadsTable = "topicheads";
+    private const string ClusterEventsTable = "clusterevents";
+    private const string OrderPrefix = "~o-";
     private const string HeadsPartition = "heads";
     private const string ClusterRow = "cluster";
     private const string CountRow = "count";
@@ -141,6 +152,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
 
         var events = await tables.TableAsync(EventsTable, cancellationToken);
         var eventIds = await tables.TableAsync(EventIdsTable, cancellationToken);
+        var clusterEvents = await tables.TableAsync(ClusterEventsTable, cancellationToken);
         var head = new TopicHead(0, 0);
         for (var i = 0; i < result.Events.Count; i++)
         {
@@ -159,6 +171,13 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
             };
             AzureStoreTables.SetLongText(entity, "Body", JsonSerializer.Serialize(topicEvent, Json));
             await events.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
+            var copy = new TableEntity(ClusterEventsPartition(topicEvent.ClusterId), AzureStoreTables.InvertedIdKey(seq));
+            foreach (var property in entity.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")))
+            {
+                copy[property.Key] = property.Value;
+            }
+
+            await clusterEvents.UpsertAsync(copy, TableUpdateMode.Replace, cancellationToken);
             head = new TopicHead(Math.Max(head.LastSeq, seq), RaisesDigest(topicEvent.Type) ? Math.Max(head.RaisingSeq, seq) : head.RaisingSeq);
         }
 
@@ -198,13 +217,7 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         do
         {
             var page = await table.QueryPageAsync(filter, Math.Min(limit - result.Count, 1000), continuation, cancellationToken);
-            foreach (var entity in page.Entities)
-            {
-                var body = JsonSerializer.Deserialize<TopicEvent>(AzureStoreTables.GetLongText(entity, "Body"), Json)
-                           ?? throw new InvalidOperationException($"store: topic event {entity.GetString("Id")} has an empty body");
-                result.Add(new StoredTopicEvent(entity.GetLong("Seq") ?? 0, entity.GetString("Id") ?? string.Empty, entity.GetLong("ArticleId") ?? 0,
-                    entity.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue, body));
-            }
+            result.AddRange(page.Entities.Select(ReadEvent));
 
             continuation = page.ContinuationToken;
         }
@@ -235,7 +248,10 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         var moved = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var entity in table.QueryAllAsync(null, cancellationToken))
         {
-            moved.Add(entity.RowKey);
+            if (!entity.RowKey.StartsWith(OrderPrefix, StringComparison.Ordinal))
+            {
+                moved.Add(entity.RowKey);
+            }
         }
 
         var legacy = await tables.TableAsync(LegacyClustersTable, cancellationToken);
@@ -247,6 +263,83 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
 
         return count;
     }
+
+    /// <summary>See <see cref="IClaimStore.ListClustersByChangeAsync"/>: a range of the order rows; the cursor is the last order row's key.</summary>
+    public async Task<ClusterPage> ListClustersByChangeAsync(string topicId, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topicId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var after = OrderPrefix;
+        if (cursor is not null)
+        {
+            after = DecodeCursor(cursor);
+        }
+
+        var table = await tables.TableAsync(ClustersTable, cancellationToken);
+        var partition = ClusterPartition(topicId);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {after} and RowKey lt {OrderPrefix[..^1] + "."}");
+        var rows = new List<TableEntity>();
+        string? continuation = null;
+        do
+        {
+            var page = await table.QueryPageAsync(filter, Math.Min(limit + 1 - rows.Count, 1000), continuation, cancellationToken);
+            rows.AddRange(page.Entities);
+            continuation = page.ContinuationToken;
+        }
+        while (continuation is not null && rows.Count <= limit);
+
+        var clusters = new List<ClusterChange>();
+        foreach (var row in rows.Take(limit))
+        {
+            // The order row and its cluster are written in one transaction, so the cluster is there.
+            var entity = await table.GetAsync(partition, TableKeys.EncodeKey(row.GetString("ClusterId") ?? ""), cancellationToken)
+                ?? throw new InvalidOperationException($"store: story index row {row.RowKey} names a cluster that is not stored");
+            clusters.Add(new ClusterChange(ReadCluster(entity) with { Version = entity.GetLong("Version") ?? 0 }, entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue));
+        }
+
+        var next = rows.Count > limit ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(rows[limit - 1].RowKey)) : null;
+        return new ClusterPage(clusters, next);
+    }
+
+    /// <summary>See <see cref="IClaimStore.ListClusterEventsAsync"/>: the first rows of the cluster's partition of <c>clusterevents</c>.</summary>
+    public async Task<IReadOnlyList<StoredTopicEvent>> ListClusterEventsAsync(string topicId, string clusterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clusterId);
+        var table = await tables.TableAsync(ClusterEventsTable, cancellationToken);
+        var page = await table.QueryPageAsync(TableClient.CreateQueryFilter($"PartitionKey eq {ClusterEventsPartition(clusterId)}"), limit, null, cancellationToken);
+        return page.Entities.Where(e => e.GetString("TopicId") == topicId).Select(ReadEvent).ToList();
+    }
+
+    private static string DecodeCursor(string cursor)
+    {
+        try
+        {
+            var key = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+            if (key.StartsWith(OrderPrefix, StringComparison.Ordinal) && TableKeys.IsValid(key))
+            {
+                return key;
+            }
+        }
+        catch (FormatException)
+        {
+            // Answered below, as every other malformed cursor.
+        }
+
+        throw new ArgumentException("store: the page cursor is not valid (start again from the first page)", nameof(cursor));
+    }
+
+    private static StoredTopicEvent ReadEvent(TableEntity entity)
+    {
+        var body = JsonSerializer.Deserialize<TopicEvent>(AzureStoreTables.GetLongText(entity, "Body"), Json)
+                   ?? throw new InvalidOperationException($"store: topic event {entity.GetString("Id")} has an empty body");
+        return new StoredTopicEvent(entity.GetLong("Seq") ?? 0, entity.GetString("Id") ?? string.Empty, entity.GetLong("ArticleId") ?? 0,
+            entity.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue, body);
+    }
+
+    private static string OrderKey(ClaimCluster cluster, DateTimeOffset changedAt) =>
+        OrderPrefix + AzureStoreTables.InvertedIdKey(changedAt.UtcTicks) + "-" + TableKeys.EncodeKey(cluster.Id);
+
+    private static string ClusterEventsPartition(string clusterId) => "x-" + AzureStoreTables.HashKey(clusterId);
 
     /// <summary>Every topic's head by topic id: one query of the one heads partition (a row per topic that has events).</summary>
     internal static async Task<IReadOnlyDictionary<string, TopicHead>> ReadTopicHeadsAsync(AzureStoreTables tables, CancellationToken cancellationToken)
@@ -338,24 +431,36 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
 
                 var next = cluster with { Version = cluster.Version + 1 };
                 var body = JsonSerializer.Serialize(next, Json);
+                var orderKey = OrderKey(cluster, recordedAt);
                 var entity = new TableEntity(byPartition.Key, TableKeys.EncodeKey(cluster.Id))
                 {
                     ["ClusterId"] = cluster.Id,
                     ["TopicId"] = cluster.TopicId,
                     ["UpdatedAt"] = recordedAt,
                     ["Version"] = next.Version,
+                    ["OrderKey"] = orderKey,
                 };
                 AzureStoreTables.SetLongText(entity, "Body", body);
                 var size = System.Text.Encoding.UTF8.GetByteCount(body) + 1024;
-                if (groups[^1].Count == TableClientExtensions.MaxTransactionActions || (groups[^1].Count > 0 && bytes + size > MaxTransactionBytes))
+                var actions = new List<(TableTransactionActionType, TableEntity)>
+                {
+                    stored is null
+                        ? (TableTransactionActionType.Add, entity)
+                        : (TableTransactionActionType.UpdateReplace, AzureStoreTables.WithETag(entity, stored)),
+                    (TableTransactionActionType.UpsertReplace, new TableEntity(byPartition.Key, orderKey) { ["ClusterId"] = cluster.Id }),
+                };
+                if (stored?.GetString("OrderKey") is { } oldOrder && oldOrder != orderKey)
+                {
+                    actions.Add((TableTransactionActionType.Delete, new TableEntity(byPartition.Key, oldOrder) { ["ClusterId"] = cluster.Id, ETag = ETag.All }));
+                }
+
+                if (groups[^1].Count + actions.Count > TableClientExtensions.MaxTransactionActions || (groups[^1].Count > 0 && bytes + size > MaxTransactionBytes))
                 {
                     groups.Add([]);
                     bytes = 0;
                 }
 
-                groups[^1].Add(stored is null
-                    ? (TableTransactionActionType.Add, entity)
-                    : (TableTransactionActionType.UpdateReplace, AzureStoreTables.WithETag(entity, stored)));
+                groups[^1].AddRange(actions);
                 bytes += size;
             }
         }

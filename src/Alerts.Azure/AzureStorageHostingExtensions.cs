@@ -66,6 +66,7 @@ public static class AzureStorageHostingExtensions
         services.TryAddSingleton<AzureTopicStore>();
         services.TryAddSingleton<AzureClaimStore>();
         services.TryAddSingleton<AzureSubscriptionStore>();
+        services.TryAddSingleton<AzureFeedTokenStore>();
         services.RemoveAll<IWorkQueue>();
         services.AddSingleton<IWorkQueue>(provider => provider.GetRequiredService<AzureWorkQueue>());
         services.RemoveAll<IFeedStore>();
@@ -78,6 +79,8 @@ public static class AzureStorageHostingExtensions
         services.AddSingleton<IClaimStore>(provider => provider.GetRequiredService<AzureClaimStore>());
         services.RemoveAll<ISubscriptionStore>();
         services.AddSingleton<ISubscriptionStore>(provider => provider.GetRequiredService<AzureSubscriptionStore>());
+        services.RemoveAll<IFeedTokenStore>();
+        services.AddSingleton<IFeedTokenStore>(provider => provider.GetRequiredService<AzureFeedTokenStore>());
         return builder;
     }
 

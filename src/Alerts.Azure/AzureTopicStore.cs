@@ -34,6 +34,7 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
             ["Description"] = topic.Description,
             ["Languages"] = JsonSerializer.Serialize(topic.Languages),
             ["FeedIds"] = JsonSerializer.Serialize(topic.FeedIds),
+            ["Public"] = topic.Public,
         };
         await ChangeAsync((TableTransactionActionType.UpsertReplace, entity), cancellationToken);
     }
@@ -177,6 +178,7 @@ public sealed class AzureTopicStore(AzureStoreTables tables) : ITopicStore
             Description = entity.GetString("Description"),
             Languages = ReadList<string>(entity.GetString("Languages")),
             FeedIds = ReadList<long>(entity.GetString("FeedIds")),
+            Public = entity.GetBoolean("Public") ?? false,
         };
 
     private static List<T> ReadList<T>(string? json) => json is null ? [] : JsonSerializer.Deserialize<List<T>>(json) ?? [];

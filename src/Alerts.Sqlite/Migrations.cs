@@ -202,6 +202,20 @@ public static class Migrations
             -- so two writers cannot overwrite each other's sightings. Existing clusters start at version 1.
             ALTER TABLE claim_clusters ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
             """),
+        new(6, "story pages, public topics and private feed tokens", """
+            -- The story page lists a topic's clusters by last change, newest first, a page at a time: an index range.
+            CREATE INDEX ix_claim_clusters_change ON claim_clusters (topic_id, updated_at, id);
+            -- A cluster's events (the "why" of each change on the story page).
+            CREATE INDEX ix_topic_events_cluster ON topic_events (cluster_id, seq);
+            -- A public topic's story page and Atom feed are shown to anyone; others answer 404 to the public.
+            ALTER TABLE topics ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+            -- The secret token of each subscription's private Atom feed; replacing it revokes the old address.
+            CREATE TABLE feed_tokens (
+                subscription_id TEXT PRIMARY KEY,
+                token TEXT NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL
+            );
+            """),
         new(8, "feed groups", """
             -- The operator's folder for a feed (OPML import, feeds add --group), kept apart from the title, which is
             -- the outlet name in digests. Written only by SetFeedGroupAsync, never by the poller's update.

@@ -120,17 +120,22 @@ public sealed class SqliteClaimStore(SqliteDatabase database) : IClaimStore
                 SELECT seq, id, article_id, recorded_at, body FROM topic_events
                 WHERE topic_id = $topic AND seq > $after ORDER BY seq LIMIT $limit;
                 """).With("$topic", topicId).With("$after", afterSeq).With("$limit", limit);
-            using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var events = new List<StoredTopicEvent>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var body = JsonSerializer.Deserialize<TopicEvent>(reader.GetString(4), Json)
-                    ?? throw new InvalidOperationException($"store: topic event {reader.GetString(1)} has an empty body");
-                events.Add(new StoredTopicEvent(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetTime(3), body));
-            }
-
-            return events;
+            return await ReadEventsAsync(command, cancellationToken);
         }, cancellationToken);
+
+    private static async Task<IReadOnlyList<StoredTopicEvent>> ReadEventsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<StoredTopicEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var body = JsonSerializer.Deserialize<TopicEvent>(reader.GetString(4), Json)
+                ?? throw new InvalidOperationException($"store: topic event {reader.GetString(1)} has an empty body");
+            events.Add(new StoredTopicEvent(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetTime(3), body));
+        }
+
+        return events;
+    }
 
     public Task<ClaimCluster?> GetClusterAsync(string clusterId, CancellationToken cancellationToken) =>
         database.WithConnectionAsync(connection => GetAsync(connection, clusterId, cancellationToken), cancellationToken);
@@ -140,6 +145,56 @@ public sealed class SqliteClaimStore(SqliteDatabase database) : IClaimStore
         {
             using var command = connection.Command("SELECT COUNT(*) FROM claim_clusters;");
             return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
+
+    /// <summary>See <see cref="IClaimStore.ListClustersByChangeAsync"/>: a range of ix_claim_clusters_change; the cursor is the last row's (updated_at, id).</summary>
+    public Task<ClusterPage> ListClustersByChangeAsync(string topicId, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topicId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var after = cursor is null ? ((long, string)?)null : StoryCursor.Decode(cursor);
+        return database.WithConnectionAsync(async connection =>
+        {
+            using var command = after is { } position
+                ? connection.Command("""
+                    SELECT body, version, updated_at, id FROM claim_clusters
+                    WHERE topic_id = $topic AND (updated_at < $at OR (updated_at = $at AND id < $id))
+                    ORDER BY updated_at DESC, id DESC LIMIT $limit;
+                    """).With("$at", position.Item1).With("$id", position.Item2)
+                : connection.Command("""
+                    SELECT body, version, updated_at, id FROM claim_clusters
+                    WHERE topic_id = $topic ORDER BY updated_at DESC, id DESC LIMIT $limit;
+                    """);
+            command.With("$topic", topicId).With("$limit", limit + 1);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var clusters = new List<ClusterChange>();
+            var last = (0L, "");
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (clusters.Count == limit)
+                {
+                    return new ClusterPage(clusters, StoryCursor.Encode(last.Item1, last.Item2));
+                }
+
+                var cluster = JsonSerializer.Deserialize<ClaimCluster>(reader.GetString(0), Json)
+                    ?? throw new InvalidOperationException($"store: claim cluster {reader.GetString(3)} has an empty body");
+                clusters.Add(new ClusterChange(cluster with { Version = reader.GetInt64(1) }, reader.GetTime(2)));
+                last = (reader.GetInt64(2), reader.GetString(3));
+            }
+
+            return new ClusterPage(clusters, null);
+        }, cancellationToken);
+    }
+
+    /// <summary>See <see cref="IClaimStore.ListClusterEventsAsync"/>: a range of ix_topic_events_cluster.</summary>
+    public Task<IReadOnlyList<StoredTopicEvent>> ListClusterEventsAsync(string topicId, string clusterId, int limit, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync<IReadOnlyList<StoredTopicEvent>>(async connection =>
+        {
+            using var command = connection.Command("""
+                SELECT seq, id, article_id, recorded_at, body FROM topic_events
+                WHERE cluster_id = $cluster AND topic_id = $topic ORDER BY seq DESC LIMIT $limit;
+                """).With("$cluster", clusterId).With("$topic", topicId).With("$limit", limit);
+            return await ReadEventsAsync(command, cancellationToken);
         }, cancellationToken);
 
     /// <summary>

@@ -35,6 +35,8 @@ public static class SqliteHostingExtensions
         services.TryAddSingleton<ITopicStore>(provider => provider.GetRequiredService<SqliteTopicStore>());
         services.TryAddSingleton<IClaimStore>(provider => provider.GetRequiredService<SqliteClaimStore>());
         services.TryAddSingleton<ISubscriptionStore>(provider => provider.GetRequiredService<SqliteSubscriptionStore>());
+        services.TryAddSingleton<SqliteFeedTokenStore>();
+        services.TryAddSingleton<IFeedTokenStore>(provider => provider.GetRequiredService<SqliteFeedTokenStore>());
         return builder;
     }
 }

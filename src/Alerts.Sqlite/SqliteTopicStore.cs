@@ -8,7 +8,7 @@ namespace Alerts.Sqlite;
 /// <summary>Topics, alias groups and topic matches in the topics, topic_aliases and topic_matches tables.</summary>
 public sealed class SqliteTopicStore(SqliteDatabase database) : ITopicStore
 {
-    private const string Columns = "id, name, query, description, languages, feed_ids";
+    private const string Columns = "id, name, query, description, languages, feed_ids, public";
     private const string BumpVersion = "UPDATE counters SET value = value + 1 WHERE name = 'topics';";
 
     public Task UpsertTopicAsync(Topic topic, CancellationToken cancellationToken)
@@ -17,13 +17,13 @@ public sealed class SqliteTopicStore(SqliteDatabase database) : ITopicStore
         return database.WithTransactionAsync(async (connection, transaction) =>
         {
             using var command = connection.Command($"""
-                INSERT INTO topics ({Columns}) VALUES ($id, $name, $query, $description, $languages, $feeds)
+                INSERT INTO topics ({Columns}) VALUES ($id, $name, $query, $description, $languages, $feeds, $public)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, query = excluded.query, description = excluded.description,
-                    languages = excluded.languages, feed_ids = excluded.feed_ids;
+                    languages = excluded.languages, feed_ids = excluded.feed_ids, public = excluded.public;
                 {BumpVersion}
                 """, transaction)
                 .With("$id", topic.Id).With("$name", topic.Name).With("$query", topic.Query).With("$description", topic.Description)
-                .With("$languages", JsonSerializer.Serialize(topic.Languages)).With("$feeds", JsonSerializer.Serialize(topic.FeedIds));
+                .With("$languages", JsonSerializer.Serialize(topic.Languages)).With("$feeds", JsonSerializer.Serialize(topic.FeedIds)).With("$public", topic.Public ? 1 : 0);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
     }
@@ -144,6 +144,7 @@ public sealed class SqliteTopicStore(SqliteDatabase database) : ITopicStore
                 Description = reader.GetNullableString(3),
                 Languages = ReadList<string>(reader.GetString(4)),
                 FeedIds = ReadList<long>(reader.GetString(5)),
+                Public = reader.GetInt64(6) != 0,
             });
         }
 

@@ -32,9 +32,10 @@ public static class TopicsCommand
         var description = new Option<string?>("--description") { Description = "One line shown to subscribers." };
         var languages = new Option<string[]>("--lang") { Description = "Only articles in these languages (repeatable), e.g. en." };
         var feeds = new Option<long[]>("--feed") { Description = "Only articles from these feed ids (repeatable)." };
+        var isPublic = new Option<bool>("--public") { Description = "Show the topic's story page and Atom feed to anyone (only what the feeds published)." };
         var command = new Command("add", "Add or replace a topic. A query that does not parse is refused with its position (exit 2).")
         {
-            name, query, id, description, languages, feeds,
+            name, query, id, description, languages, feeds, isPublic,
         };
         command.SetAction((parse, ct) => AlertsCommandLine.WithHostAsync(parse, async (host, settings, token) =>
         {
@@ -44,6 +45,7 @@ public static class TopicsCommand
                 Description = parse.GetValue(description),
                 Languages = parse.GetValue(languages) ?? [],
                 FeedIds = parse.GetValue(feeds) ?? [],
+                Public = parse.GetValue(isPublic),
             };
             try
             {
@@ -87,11 +89,11 @@ public static class TopicsCommand
                 return ExitCodes.Success;
             }
 
-            var table = new Table().AddColumns("id", "name", "query", "restricted to");
+            var table = new Table().AddColumns("id", "name", "query", "restricted to", "public");
             foreach (var topic in topics)
             {
                 var restrictions = string.Join(", ", topic.Languages.Select(l => "lang " + l).Concat(topic.FeedIds.Select(f => "feed " + f)));
-                table.AddRow(Markup.Escape(topic.Id), Markup.Escape(topic.Name), Markup.Escape(topic.Query), Markup.Escape(restrictions));
+                table.AddRow(Markup.Escape(topic.Id), Markup.Escape(topic.Name), Markup.Escape(topic.Query), Markup.Escape(restrictions), topic.Public ? "yes" : "no");
             }
 
             CliTable.Write(output, table);

@@ -23,6 +23,9 @@ public sealed class ConfiguredTopic
     public string? Description { get; set; }
 
     public List<string> Languages { get; set; } = [];
+
+    /// <summary>Story page and Atom feed open to anyone.</summary>
+    public bool Public { get; set; }
 }
 
 /// <summary>A subscriber listed under <c>subscribers:</c>: the operator's own, active without confirmation.</summary>
@@ -183,6 +186,7 @@ public static class ConfigSync
                 {
                     Description = entry.Description,
                     Languages = entry.Languages,
+                    Public = entry.Public,
                 };
                 if (stored.TryGetValue(topic.Id, out var current) && Same(current, topic))
                 {
@@ -199,5 +203,5 @@ public static class ConfigSync
     }
 
     private static bool Same(Topic a, Topic b) =>
-        a.Name == b.Name && a.Query == b.Query && a.Description == b.Description && a.Languages.SequenceEqual(b.Languages) && a.FeedIds.SequenceEqual(b.FeedIds);
+        a.Name == b.Name && a.Query == b.Query && a.Description == b.Description && a.Languages.SequenceEqual(b.Languages) && a.FeedIds.SequenceEqual(b.FeedIds) && a.Public == b.Public;
 }

@@ -36,7 +36,11 @@ public sealed record DigestItem(
     IReadOnlyList<DigestSource> Asserting,
     IReadOnlyList<DigestSource> Disputing,
     int Corroborations,
-    IReadOnlyList<string> Why);
+    IReadOnlyList<string> Why)
+{
+    /// <summary>The cluster on its story page (<see cref="StoryLinks.ClusterUrl"/>); null where there is no site to link to (replay).</summary>
+    public string? Link { get; init; }
+}
 
 public sealed record DigestTopic(string TopicId, string TopicName, IReadOnlyList<DigestItem> Items)
 {

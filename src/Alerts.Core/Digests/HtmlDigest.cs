@@ -73,6 +73,16 @@ public static class HtmlDigest
         return html.ToString();
     }
 
+    /// <summary>One item as a self-contained block of HTML (inline styles), as in the email: what the Atom feeds carry as entry content.</summary>
+    public static string RenderItem(DigestItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var html = new StringBuilder(1024);
+        html.Append("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\">\n");
+        AppendItem(html, item);
+        return html.Append("</table>\n").ToString();
+    }
+
     private static void AppendItem(StringBuilder html, DigestItem item)
     {
         var (label, color) = item.Status switch
@@ -105,6 +115,11 @@ public static class HtmlDigest
         foreach (var why in item.Why)
         {
             html.Append("<div class=\"muted\" style=\"margin-top:6px;font-size:13px;color:#59636e;\"><em>Why:</em> ").Append(Escape(why)).Append("</div>");
+        }
+
+        if (item.Link is not null && Link(item.Link, "See it on the story page") is { } story)
+        {
+            html.Append("<div style=\"margin-top:8px;font-size:13px;\">").Append(story).Append("</div>");
         }
 
         html.Append("</td></tr>\n</table>\n</td></tr>\n");

@@ -28,6 +28,11 @@ public static class PlainTextDigest
                 {
                     text.Append(CultureInfo.InvariantCulture, $"  why: {OneLine(why)}\n");
                 }
+
+                if (item.Link is not null)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"  story: {item.Link}\n");
+                }
             }
 
             text.Append('\n');

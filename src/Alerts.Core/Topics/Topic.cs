@@ -17,6 +17,9 @@ public sealed record Topic(string Id, string Name, string Query)
 
     public string? Description { get; init; }
 
+    /// <summary>A public topic's story page and Atom feed are open to anyone (they show only what the feeds published).</summary>
+    public bool Public { get; init; }
+
     /// <summary>Maximum length of a slug made by <see cref="Slugify"/>.</summary>
     public const int MaxSlugLength = 64;
 

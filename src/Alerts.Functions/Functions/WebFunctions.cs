@@ -39,7 +39,19 @@ public sealed class WebFunctions(WebFunctionPipeline web)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "{page?}")] HttpRequest request) =>
         web.ServeAsync(request, verifiedByHost: false);
 
-    /// <summary>The manage page's two-segment form posts (<c>/manage/pause</c>, <c>/manage/resume</c>).</summary>
+    /// <summary>The story page and the public topic feed (<c>/topics/{id}</c>, <c>/topics/{id}/feed.atom</c>).</summary>
+    [Function("StoryPages")]
+    public Task<IActionResult> StoryPagesAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "topics/{id}/{feed?}")] HttpRequest request) =>
+        web.ServeAsync(request, verifiedByHost: false);
+
+    /// <summary>A subscription's private Atom feed (<c>/feeds/{token}</c>).</summary>
+    [Function("PrivateFeeds")]
+    public Task<IActionResult> PrivateFeedsAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "feeds/{token}")] HttpRequest request) =>
+        web.ServeAsync(request, verifiedByHost: false);
+
+    /// <summary>The manage page's two-segment form posts (<c>/manage/pause</c>, <c>/manage/resume</c>, <c>/manage/feed</c>).</summary>
     [Function("ManagePages")]
     public Task<IActionResult> ManagePagesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "manage/{action}")] HttpRequest request) =>

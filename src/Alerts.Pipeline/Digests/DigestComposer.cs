@@ -14,7 +14,8 @@ namespace Alerts.Pipeline.Digests;
 /// Turns a digest's event ranges into the email: topic sections built by <see cref="DigestBuilder"/>, the
 /// HTML and plain-text bodies, and the headers (subject with topic names and counts, Message-ID from the
 /// digest id, List-Id, List-Unsubscribe with the one-click URL when the site is https and a mailto always);
-/// the footer links to the manage page (a fresh manage token per digest) and to unsubscribe.
+/// the footer links to the manage page (a fresh manage token per digest) and to unsubscribe; each item links to
+/// its cluster on the story page (<see cref="StoryLinks"/>).
 /// </summary>
 public sealed class DigestComposer(
     ISubscriptionStore subscriptions,
@@ -22,6 +23,7 @@ public sealed class DigestComposer(
     ITopicStore topics,
     SubscriptionLinks links,
     IOptions<MailOptions> mailOptions,
+    IOptions<SiteOptions> siteOptions,
     TimeProvider clock)
 {
     private const int PageSize = 500;
@@ -79,7 +81,8 @@ public sealed class DigestComposer(
             }
         }
 
-        return sections;
+        // Every item links to its cluster on the story page (email, feeds and webhooks alike).
+        return StoryLinks.WithLinks(sections, siteOptions.Value.PublicBaseUrl);
     }
 
     /// <summary>The email of digest <paramref name="digestId"/> to <paramref name="subscription"/>.</summary>

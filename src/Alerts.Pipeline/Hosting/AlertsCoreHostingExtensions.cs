@@ -49,6 +49,8 @@ public static class AlertsCoreHostingExtensions
         builder.Services.AddSingleton<SubscriptionLinks>();
         builder.Services.AddTransient<ManageSubscriptions>();
         builder.Services.AddTransient<DigestComposer>();
+        builder.Services.AddTransient<Stories.TopicStories>();
+        builder.Services.AddTransient<Stories.StoryFeeds>();
         builder.Services.AddTransient<DigestSchedule>();
         builder.Services.AddTransient<SendDigest>();
         builder.Services.AddTransient<PipelineStages>();

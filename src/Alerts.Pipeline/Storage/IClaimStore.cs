@@ -5,6 +5,15 @@ namespace Alerts.Pipeline.Storage;
 /// <summary>A topic event as stored: its sequence number (the order events happened in), its article and when it was recorded.</summary>
 public sealed record StoredTopicEvent(long Seq, string Id, long ArticleId, DateTimeOffset RecordedAt, TopicEvent Event);
 
+/// <summary>A cluster as the story page lists it: the cluster and when it last changed (its last write).</summary>
+public sealed record ClusterChange(ClaimCluster Cluster, DateTimeOffset ChangedAt);
+
+/// <summary>
+/// One page of a topic's clusters, most recently changed first, and the opaque cursor of the next page (null on
+/// the last). A cursor is the store's own; a malformed one is refused with <see cref="ArgumentException"/>.
+/// </summary>
+public sealed record ClusterPage(IReadOnlyList<ClusterChange> Clusters, string? NextCursor);
+
 /// <summary>
 /// Claim clusters per topic with their index postings, and the events they raised. Implemented by the
 /// SQLite store (and the Azure Table store). Lookups go through postings, never scans, so their cost stays
@@ -42,4 +51,15 @@ public interface IClaimStore
     Task<ClaimCluster?> GetClusterAsync(string clusterId, CancellationToken cancellationToken);
 
     Task<long> CountClustersAsync(CancellationToken cancellationToken);
+
+    // The story page (issue 14): indexed reads only, never a scan of the topic's clusters.
+
+    /// <summary>
+    /// The topic's clusters, most recently changed first (ties in an order of the store's own, stable between calls), at most <paramref name="limit"/>,
+    /// starting after <paramref name="cursor"/> (null: from the newest). Read through an index on (topic, last change).
+    /// </summary>
+    Task<ClusterPage> ListClustersByChangeAsync(string topicId, string? cursor, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The newest events of one cluster, newest first, at most <paramref name="limit"/> (an index on the cluster).</summary>
+    Task<IReadOnlyList<StoredTopicEvent>> ListClusterEventsAsync(string topicId, string clusterId, int limit, CancellationToken cancellationToken);
 }

@@ -76,6 +76,7 @@ internal static class AdminApi
             Description = string.IsNullOrWhiteSpace(body.Description) ? null : body.Description.Trim(),
             Languages = body.Languages ?? [],
             FeedIds = body.FeedIds ?? [],
+            Public = body.Public ?? false,
         };
         try
         {
@@ -273,7 +274,7 @@ internal static class AdminApi
     }
 
     private static AdminTopicReply Reply(Topic topic) =>
-        new(topic.Id, topic.Name, topic.Query, topic.Description, topic.Languages, topic.FeedIds);
+        new(topic.Id, topic.Name, topic.Query, topic.Description, topic.Languages, topic.FeedIds, topic.Public);
 
     private static AdminFeedReply Reply(FeedRecord feed) =>
         new(feed.Id, feed.Url, feed.Title, feed.NextCheckAt, feed.LastCheckedAt, feed.ConsecutiveErrors, feed.LastError, feed.Parked, feed.ParkedReason, feed.Group);

@@ -35,6 +35,7 @@ public static class ApiEndpoints
         var api = endpoints.MapGroup(Prefix);
         api.MapGetAndHead("/health", HealthAsync);
         api.MapGetAndHead("/topics", SubscriptionApi.ListTopicsAsync);
+        api.MapGetAndHead("/topics/{id}/claims", StoryApi.ListClaimsAsync);
         api.MapPost("/subscriptions", SubscriptionApi.SubscribeAsync);
         api.MapPost("/subscriptions/confirm", SubscriptionApi.ConfirmAsync);
         api.MapGetAndHead("/subscription", SubscriptionApi.GetAsync);

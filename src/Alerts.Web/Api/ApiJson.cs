@@ -33,7 +33,8 @@ public sealed record TopicBody(
     string? Query,
     string? Description,
     IReadOnlyList<string>? Languages,
-    IReadOnlyList<long>? FeedIds);
+    IReadOnlyList<long>? FeedIds,
+    bool? Public = null);
 
 /// <summary>Body of <c>POST /api/v1/admin/feeds</c>; <see cref="Discover"/> false adds the URL as given, without fetching it.</summary>
 public sealed record FeedBody(string? Url, string? Title, string? Group = null, bool? Discover = null);
@@ -70,7 +71,8 @@ public sealed record AdminTopicReply(
     string Query,
     string? Description,
     IReadOnlyList<string> Languages,
-    IReadOnlyList<long> FeedIds);
+    IReadOnlyList<long> FeedIds,
+    bool Public);
 
 public sealed record AdminFeedReply(
     long Id,

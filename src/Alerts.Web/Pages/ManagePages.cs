@@ -1,7 +1,9 @@
 using Alerts.Core.Subscriptions;
+using Alerts.Pipeline.Stories;
 using Alerts.Pipeline.Subscriptions;
 using Alerts.Web.Security;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Alerts.Web.Pages;
 
@@ -143,6 +145,7 @@ internal static class ManagePages
         var pauseForm = paused
             ? Html.Of($"""<form method="post" action="/manage/resume">{hidden}<div class="actions"><button type="submit" class="secondary">Resume digests</button></div></form>""")
             : Html.Of($"""<form method="post" action="/manage/pause">{hidden}<div class="actions"><button type="submit" class="secondary">Pause digests</button></div></form>""");
+        var feedSection = await FeedSectionAsync(context, subscription, hidden);
         return PageLayout.Page(context, status, "Manage your subscription", Html.Of($"""
             {savedNotice}
             {PreferencesFields.Summary(errors, general)}
@@ -152,11 +155,51 @@ internal static class ManagePages
             {PreferencesFields.Render(input, topics, errors, detectZone: false)}
             <div class="actions"><button type="submit">Save changes</button></div>
             </form>
+            {feedSection}
             <h2>Pause or stop</h2>
             <p>Pausing keeps your choices; nothing is sent until you resume.</p>
             {pauseForm}
             <p>To stop for good: <a href="{unsubscribe}">unsubscribe</a>.</p>
             """));
+    }
+
+    // The private Atom feed (issue 14): its secret address, and a button that replaces it.
+
+    /// <summary>POST /manage/feed: a new private feed address; the old one answers 404 from now on.</summary>
+    public static async Task<IResult> NewFeedAsync(HttpContext context, ManageSubscriptions subscriptions, SubscriptionLinks links, CsrfProtection csrf, Throttle throttle, StoryFeeds feeds)
+    {
+        var (form, token, refusal) = await ReadAsync(context, links, throttle);
+        if (form is null)
+        {
+            return refusal!;
+        }
+
+        var found = await subscriptions.GetByManageTokenAsync(token, context.RequestAborted);
+        if (!found.Ok)
+        {
+            return Gone(context);
+        }
+
+        if (found.Subscription!.State == SubscriptionState.Unsubscribed)
+        {
+            return Unsubscribed(context, found.Subscription);
+        }
+
+        await feeds.ReplaceFeedUrlAsync(found.Subscription.Id, context.RequestAborted);
+        return await FormAsync(context, subscriptions, links, csrf, found.Subscription, token, PreferencesInput.From(found.Subscription),
+            new(StringComparer.Ordinal), null, "Your feed has a new address. The old one no longer works: use the new one in your feed reader.", StatusCodes.Status200OK);
+    }
+
+    private static async Task<HtmlContent> FeedSectionAsync(HttpContext context, Subscription subscription, HtmlContent hidden)
+    {
+        var url = await context.RequestServices.GetRequiredService<StoryFeeds>().FeedUrlAsync(subscription.Id, context.RequestAborted);
+        return Html.Of($"""
+            <h2>Your feed</h2>
+            <p>Your digests are also an Atom feed, for a feed reader. The address is secret: anyone who has it can read your digests.</p>
+            <p class="feed-url"><a href="{url}" id="feed-url">{url}</a></p>
+            <form method="post" action="/manage/feed">{hidden}<div class="actions"><button type="submit" class="secondary">New feed address</button></div></form>
+            <p class="hint">A new address stops the old one at once.</p>
+            """);
     }
 
     private static IResult BadManageLink(HttpContext context, TokenCheck check)

@@ -48,6 +48,10 @@ public static class PageEndpoints
         endpoints.MapGetAndHead("/unsubscribe", UnsubscribePages.ShowAsync);
         endpoints.MapPost("/unsubscribe", UnsubscribePages.UnsubscribeAsync);
         endpoints.MapPost("/resubscribe", UnsubscribePages.ResubscribeAsync);
+        endpoints.MapGetAndHead("/topics/{id}", StoryPages.ShowAsync);
+        endpoints.MapGetAndHead("/topics/{id}/feed.atom", StoryPages.TopicFeedAsync);
+        endpoints.MapGetAndHead("/feeds/{token}", StoryPages.PrivateFeedAsync);
+        endpoints.MapPost("/manage/feed", ManagePages.NewFeedAsync);
         return endpoints;
     }
 }

@@ -139,6 +139,22 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task ATopicAddedWithPublicIsListedAsPublicAndTheSampleTopicIsPublicFromItsConfiguration()
+    {
+        var (exit, output, error) = await RunAsync("topics", "add", "Harbour works", "--query", "harbour", "--public", "--config", Config);
+        exit.ShouldBe(ExitCodes.Success, error);
+        output.ShouldContain("topics: saved 'harbour-works'");
+
+        var (listed, json, _) = await RunAsync("topics", "list", "--json", "--config", Config);
+
+        listed.ShouldBe(ExitCodes.Success);
+        var topics = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsArray().ToDictionary(t => t!["id"]!.GetValue<string>(), t => t!["public"]!.GetValue<bool>());
+        topics["harbour-works"].ShouldBeTrue();
+        topics["turkey-s400"].ShouldBeTrue("samples/alerts.yaml says public: true");
+        topics["city-trams"].ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task TopicsTestShowsWhichSampleArticlesMatchAndWhy()
     {
         await RunAsync("run", "--once", "--config", Config);

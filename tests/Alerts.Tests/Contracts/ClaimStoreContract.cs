@@ -294,6 +294,12 @@ public abstract class ClaimStoreContract : StoreContract
                 inner.GetClusterAsync(clusterId, cancellationToken);
 
             public Task<long> CountClustersAsync(CancellationToken cancellationToken) => inner.CountClustersAsync(cancellationToken);
+
+            public Task<ClusterPage> ListClustersByChangeAsync(string topicId, string? cursor, int limit, CancellationToken cancellationToken) =>
+                inner.ListClustersByChangeAsync(topicId, cursor, limit, cancellationToken);
+
+            public Task<IReadOnlyList<StoredTopicEvent>> ListClusterEventsAsync(string topicId, string clusterId, int limit, CancellationToken cancellationToken) =>
+                inner.ListClusterEventsAsync(topicId, clusterId, limit, cancellationToken);
         }
     }
 }

@@ -67,7 +67,7 @@ public partial class FunctionsConsistencyTests(PublishedWorkerFixture package, A
     {
         var metadata = package.Metadata();
 
-        metadata.Keys.Order(StringComparer.Ordinal).ShouldBe(["Admin", "Api", "ManagePages", "Pages", "PollFeed", "ProcessArticle", "Schedule", "ScheduleDigests", "SendDigest"]);
+        metadata.Keys.Order(StringComparer.Ordinal).ShouldBe(["Admin", "Api", "ManagePages", "Pages", "PollFeed", "PrivateFeeds", "ProcessArticle", "Schedule", "ScheduleDigests", "SendDigest", "StoryPages"]);
         File.ReadAllText(Path.Combine(package.AppFolder, "host.json")).ShouldBe(File.ReadAllText(Path.Combine(Root, "host.json")), "the package carries the repository root's host.json");
         File.Exists(Path.Combine(package.AppFolder, "extensions.json")).ShouldBeTrue("Worker.Sdk's extensions.json tells the host which binding extensions to load");
         File.Exists(Path.Combine(package.AppFolder, "Alerts.Functions.dll")).ShouldBeTrue();
@@ -220,7 +220,7 @@ public partial class FunctionsConsistencyTests(PublishedWorkerFixture package, A
     public void EveryWebRouteIsReachableThroughAnHttpFunctionAndAdminRoutesOnlyThroughAdmin()
     {
         var http = HttpTriggers();
-        http.Keys.Order(StringComparer.Ordinal).ShouldBe(["Admin", "Api", "ManagePages", "Pages"]);
+        http.Keys.Order(StringComparer.Ordinal).ShouldBe(["Admin", "Api", "ManagePages", "Pages", "PrivateFeeds", "StoryPages"]);
         foreach (var (name, trigger) in http)
         {
             Text(trigger, "authLevel").ShouldBe(name == "Admin" ? "Function" : "Anonymous", $"{name}: only Admin needs a function key");
@@ -260,6 +260,9 @@ public partial class FunctionsConsistencyTests(PublishedWorkerFixture package, A
         FunctionFor("/api/v1/admin/topics/{id}", http).ShouldBe("Admin");
         FunctionFor("/", http).ShouldBe("Pages");
         FunctionFor("/manage/pause", http).ShouldBe("ManagePages");
+        FunctionFor("/topics/{id}", http).ShouldBe("StoryPages");
+        FunctionFor("/topics/{id}/feed.atom", http).ShouldBe("StoryPages");
+        FunctionFor("/feeds/{token}", http).ShouldBe("PrivateFeeds");
         FunctionFor("/static/site.css", http).ShouldBeNull();
     }
 

@@ -246,6 +246,44 @@ public sealed partial class WorkerEndToEndTests(AzuriteFixture azurite, Publishe
     }
 
     [Fact]
+    public async Task TheStoryPageItsFeedsAndTheJsonTwinAnswerThroughTheirHttpFunctions()
+    {
+        var settings = Settings();
+        string feedPath;
+        using (var setup = SetupHost(settings))
+        {
+            var topics = setup.Services.GetRequiredService<ITopicStore>();
+            await topics.UpsertTopicAsync(new Topic("ports", "Velmar port", "velmar") { Public = true }, Ct);
+            await topics.UpsertTopicAsync(new Topic("quiet", "Quiet topic", "quiet"), Ct);
+            await StoryData.AddHarboursAsync(setup.Services.GetRequiredService<IClaimStore>(), "ports", 2);
+            var subscription = new Subscription
+            {
+                Id = Subscription.NewId(), Email = "feeds@example.org", Topics = ["ports"], State = SubscriptionState.Active,
+                CreatedAt = DateTimeOffset.UtcNow, ConfirmedAt = DateTimeOffset.UtcNow,
+            };
+            await setup.Services.GetRequiredService<ISubscriptionStore>().SaveAsync(subscription, startFromNow: false, Ct);
+            feedPath = new Uri(await setup.Services.GetRequiredService<Alerts.Pipeline.Stories.StoryFeeds>().FeedUrlAsync(subscription.Id, Ct)).AbsolutePath;
+        }
+
+        var (_, host) = await StartAsync(settings);
+        var visitor = new SiteVisitor(host, Site, "203.0.113.21");
+
+        var page = await visitor.GetAsync("/topics/ports");
+        page.Function.ShouldBe("StoryPages");
+        page.Page(200).ShouldContain(StoryData.Place(1));
+        var feed = await visitor.GetAsync("/topics/ports/feed.atom");
+        feed.Function.ShouldBe("StoryPages");
+        feed.Page(200).ShouldContain("<feed xmlns=\"http://www.w3.org/2005/Atom\">");
+        feed.Headers("ETag").ShouldHaveSingleItem();
+        var json = await visitor.GetAsync("/api/v1/topics/ports/claims");
+        (json.Function, json.Status).ShouldBe(("Api", 200));
+        (await visitor.GetAsync("/topics/quiet")).Status.ShouldBe(404, "a topic that is not public is closed on Azure, where no page request is the operator's");
+        var own = await visitor.GetAsync(feedPath);
+        own.Function.ShouldBe("PrivateFeeds");
+        own.Page(200).ShouldContain("Alerts: your digests");
+    }
+
+    [Fact]
     public async Task TheApiAnswersThroughApiAndAdminOnlyWithTheFunctionKey()
     {
         var (worker, host) = await StartAsync(Settings());

@@ -113,6 +113,19 @@ public sealed class ApiAdminTests
         await removedAgain.ProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task TheAdminApiSetsAndShowsATopicsPublicFlag()
+    {
+        await using var server = await WebTestServer.StartAsync();
+
+        using var opened = await server.Client.PostJsonAsync("api/v1/admin/topics", new JsonObject { ["name"] = "City trams", ["query"] = "tram", ["public"] = true });
+        using var closed = await server.Client.PostJsonAsync("api/v1/admin/topics", new JsonObject { ["name"] = "Ferries", ["query"] = "ferry" });
+
+        (await opened.JsonAsync())["public"]!.GetValue<bool>().ShouldBeTrue();
+        (await closed.JsonAsync())["public"]!.GetValue<bool>().ShouldBeFalse();
+        (await server.Get<Alerts.Pipeline.Storage.ITopicStore>().GetTopicAsync("city-trams", Ct))!.Public.ShouldBeTrue();
+    }
+
     [Theory]
     [InlineData("{\"name\": \"Trams\", \"query\": \"tram AND (\"}", "query")]
     [InlineData("{\"name\": \"Trams\"}", "query")]

@@ -11,7 +11,7 @@ namespace Alerts.Tests.Web;
 /// without JavaScript. Every page visited is screenshotted at 375 px (artifacts/pages), must not scroll
 /// sideways and must not trip the Content-Security-Policy.
 /// </summary>
-public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed partial class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -208,26 +208,29 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await page.Page.EvaluateAsync("() => { const p = document.createElement('p'); p.textContent = 'probe'; p.style.color = '#999'; document.querySelector('main').append(p); }");
 
         // WCAG 2 contrast of each element's own text against the first opaque background behind it.
-        var lowest = await page.Page.EvaluateAsync<string[]>("""
-            () => {
-              const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
-              const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
-                .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
-              const background = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length === 3 || c[3] > 0) return c; } return [255, 255, 255]; };
-              const found = [];
-              for (const e of document.querySelectorAll('body *')) {
-                const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-                if (!own || !e.getClientRects().length) continue;
-                const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
-                const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-                if (ratio < 4.5) found.push(e.tagName + ' ' + e.textContent.trim().slice(0, 30) + ' ' + ratio.toFixed(2));
-              }
-              return found;
-            }
-            """);
+        var lowest = await page.Page.EvaluateAsync<string[]>(LowContrastScript);
 
         lowest.ShouldBe(["P probe 2.85"]);
     }
+
+    /// <summary>WCAG 2 contrast of each element's own text against the first opaque background behind it: the texts below 4.5:1.</summary>
+    private const string LowContrastScript = """
+        () => {
+          const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
+          const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+          const background = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length === 3 || c[3] > 0) return c; } return [255, 255, 255]; };
+          const found = [];
+          for (const e of document.querySelectorAll('body *')) {
+            const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+            if (!own || !e.getClientRects().length) continue;
+            const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
+            const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+            if (ratio < 4.5) found.push(e.tagName + ' ' + e.textContent.trim().slice(0, 30) + ' ' + ratio.toFixed(2));
+          }
+          return found;
+        }
+        """;
 
     private static Task<string> FocusedAsync(IPage page) =>
         page.EvaluateAsync<string>("() => { const e = document.activeElement; return e.id || e.className || e.getAttribute('type') || e.tagName; }");
