@@ -66,6 +66,7 @@ public static class AzureStorageHostingExtensions
         services.TryAddSingleton<AzureTopicStore>();
         services.TryAddSingleton<AzureClaimStore>();
         services.TryAddSingleton<AzureSubscriptionStore>();
+        services.TryAddSingleton<AzureChannelStore>();
         services.RemoveAll<IWorkQueue>();
         services.AddSingleton<IWorkQueue>(provider => provider.GetRequiredService<AzureWorkQueue>());
         services.RemoveAll<IFeedStore>();
@@ -78,6 +79,8 @@ public static class AzureStorageHostingExtensions
         services.AddSingleton<IClaimStore>(provider => provider.GetRequiredService<AzureClaimStore>());
         services.RemoveAll<ISubscriptionStore>();
         services.AddSingleton<ISubscriptionStore>(provider => provider.GetRequiredService<AzureSubscriptionStore>());
+        services.RemoveAll<IChannelStore>();
+        services.AddSingleton<IChannelStore>(provider => provider.GetRequiredService<AzureChannelStore>());
         return builder;
     }
 

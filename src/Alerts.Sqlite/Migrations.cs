@@ -202,6 +202,23 @@ public static class Migrations
             -- so two writers cannot overwrite each other's sightings. Existing clusters start at version 1.
             ALTER TABLE claim_clusters ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
             """),
+        new(7, "webhook channels", """
+            -- A subscription's webhook channel (none: email). kind: Slack, Teams, Webhook. secret signs generic
+            -- webhooks (whsec_...). While disabled_at is set digests go by email; notice_sent_at records the email
+            -- that told the subscriber. Times in unix ms.
+            CREATE TABLE subscription_channels (
+                subscription_id TEXT PRIMARY KEY REFERENCES subscriptions (id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                url TEXT NOT NULL,
+                secret TEXT,
+                updated_at INTEGER NOT NULL,
+                consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                first_failure_at INTEGER,
+                last_error TEXT,
+                disabled_at INTEGER,
+                notice_sent_at INTEGER
+            );
+            """),
     ];
 
     /// <summary>The schema version this build knows: the number of the last migration.</summary>

@@ -35,6 +35,8 @@ public static class SqliteHostingExtensions
         services.TryAddSingleton<ITopicStore>(provider => provider.GetRequiredService<SqliteTopicStore>());
         services.TryAddSingleton<IClaimStore>(provider => provider.GetRequiredService<SqliteClaimStore>());
         services.TryAddSingleton<ISubscriptionStore>(provider => provider.GetRequiredService<SqliteSubscriptionStore>());
+        services.TryAddSingleton<SqliteChannelStore>();
+        services.TryAddSingleton<IChannelStore>(provider => provider.GetRequiredService<SqliteChannelStore>());
         return builder;
     }
 }

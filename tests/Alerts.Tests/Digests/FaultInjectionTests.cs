@@ -7,6 +7,7 @@ using Alerts.Pipeline.Messages;
 using Alerts.Pipeline.Queues;
 using Alerts.Pipeline.Running;
 using Alerts.Pipeline.Storage;
+using Alerts.Pipeline.Webhooks;
 using Alerts.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -44,7 +45,7 @@ public class FaultInjectionTests
         var faults = new Faults(new Random(20251212));
         var counting = new CountingSender(outbox ? harness.Get<OutboxMailSender>() : new AcceptingProvider());
         var store = new FaultyStore(harness.Get<ISubscriptionStore>(), faults);
-        var send = new SendDigest(store, harness.Get<DigestComposer>(), new FaultySender(counting, faults), harness.App.Clock, NullLogger<SendDigest>.Instance);
+        var send = new SendDigest(store, harness.Get<DigestComposer>(), new FaultySender(counting, faults), harness.Get<WebhookDelivery>(), harness.App.Clock, NullLogger<SendDigest>.Instance);
         var queue = harness.Get<IWorkQueue>();
 
         var messages = await harness.Get<DigestSchedule>().RunAsync(ct);
