@@ -285,7 +285,8 @@ public static class WebhookPayloads
         {
             json.WriteStartObject();
             json.WriteString("type", "TextRun");
-            json.WriteString("text", OneLine(run.Text));
+            // Not trimmed: the space between two runs is in the first one.
+            json.WriteString("text", run.Text.ReplaceLineEndings(" ").Replace('\t', ' '));
             if (run.Bold)
             {
                 json.WriteString("weight", "Bolder");

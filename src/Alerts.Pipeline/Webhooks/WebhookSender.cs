@@ -35,7 +35,7 @@ public sealed partial class WebhookSender
         _options = options.Value;
         _clock = clock;
         _logger = logger;
-        _retry = new ResiliencePipelineBuilder<Attempt> { TimeProvider = clock }
+        _retry = _options.MaxAttempts == 1 ? ResiliencePipeline<Attempt>.Empty : new ResiliencePipelineBuilder<Attempt> { TimeProvider = clock }
             .AddRetry(new RetryStrategyOptions<Attempt>
             {
                 MaxRetryAttempts = _options.MaxAttempts - 1,

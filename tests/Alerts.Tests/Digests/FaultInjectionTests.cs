@@ -102,7 +102,7 @@ public class FaultInjectionTests
     }
 
     /// <summary>Decides which faults fire: each kind at most once per digest, at <see cref="FaultRate"/>; records the window events.</summary>
-    private sealed class Faults(Random random)
+    internal sealed class Faults(Random random)
     {
         private readonly ConcurrentDictionary<(string Kind, string Key), bool> _fired = new();
 
@@ -170,7 +170,7 @@ public class FaultInjectionTests
     }
 
     /// <summary>The real store with failures around the claim (before it, and after its commit) and instead of the "sent" write.</summary>
-    private sealed class FaultyStore(ISubscriptionStore inner, Faults faults) : ISubscriptionStore
+    internal sealed class FaultyStore(ISubscriptionStore inner, Faults faults) : ISubscriptionStore
     {
         public async Task<DigestRecord?> ClaimDigestAsync(string subscriptionId, string windowKey, string digestId, DateTimeOffset now, CancellationToken cancellationToken)
         {
