@@ -135,6 +135,25 @@ public class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task RedeliveredSendDigestPostsNothingTwice()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (harness, subscription, message) = await OneDigestAsync();
+        await using var _ = harness;
+        await SetChannelAsync(harness, subscription, ChannelKind.Webhook, receiver.Url());
+        var send = harness.Get<SendDigest>();
+
+        var outcomes = new List<SendDigestOutcome>();
+        for (var delivery = 0; delivery < 4; delivery++)
+        {
+            outcomes.Add((await send.RunAsync(message, Ct)).Outcome);
+        }
+
+        outcomes.ShouldBe([SendDigestOutcome.Sent, SendDigestOutcome.AlreadySent, SendDigestOutcome.AlreadySent, SendDigestOutcome.AlreadySent]);
+        receiver.Posts.ShouldHaveSingleItem().Id.ShouldBe(DigestRecord.IdFor(subscription.Id, message.WindowKey));
+    }
+
+    [Fact]
     public async Task AReceiverThatRejectsTheSignatureGetsNothingMarkedSent()
     {
         await using var receiver = await WebhookReceiver.StartAsync(WebhookSignature.NewSecret(), () => DateTimeOffset.UtcNow);

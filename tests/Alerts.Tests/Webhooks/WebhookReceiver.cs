@@ -24,7 +24,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedPost> Posts { get; } = new();
 
-    /// <summary>Posts the receiver accepted (answered 2xx) per webhook-id or, without one, in total under "".</summary>
+    /// <summary>Posts the receiver took (answered, or tried to answer, 2xx) per webhook-id or, without one, in total under "".</summary>
     public ConcurrentDictionary<string, int> Accepted { get; } = new(StringComparer.Ordinal);
 
     public Uri Url(string path = "/hook") => _server.Url(path);
@@ -67,7 +67,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 await context.Response.WriteAsync("ok", context.RequestAborted);
             }
 
-            if (context.Response.StatusCode is >= 200 and < 300 && !context.RequestAborted.IsCancellationRequested)
+            // Counted when the receiver took the post, whether or not its answer reached the sender in time.
+            if (context.Response.StatusCode is >= 200 and < 300)
             {
                 receiver.Accepted.AddOrUpdate(post.Id ?? "", 1, (_, n) => n + 1);
             }
