@@ -39,7 +39,8 @@ public sealed class ManageChannels(
     }
 
     /// <summary>
-    /// Sets the channel: email removes the webhook; a webhook kind needs <paramref name="url"/>. Saving re-enables a
+    /// Sets the channel: email removes the webhook; a webhook kind needs <paramref name="url"/>, except that an empty
+    /// one keeps the URL of a channel of the same kind (the URL is a credential: pages never show it). Saving re-enables a
     /// disabled channel and clears its failures. A generic webhook gets a new secret when it had none, or when
     /// <paramref name="newSecret"/> asks for one; otherwise it keeps its secret.
     /// </summary>
@@ -60,8 +61,8 @@ public sealed class ManageChannels(
             return new ChannelResult(subscription, null, null) { ManageToken = token };
         }
 
-        var target = CheckUrl(url, options.Value, fetch.Value);
         var current = await channels.GetAsync(subscription.Id, cancellationToken);
+        var target = string.IsNullOrWhiteSpace(url) && current?.Kind == kind ? current.Url : CheckUrl(url, options.Value, fetch.Value);
         string? secret = null;
         string? created = null;
         if (kind == ChannelKind.Webhook)

@@ -58,7 +58,7 @@ internal static class ChannelPages
                 }
 
                 secret = result.NewSecret;
-                context.Items[StateKey] = new ChannelForm(Name(kind), result.Channel is null ? "" : url.Trim(), errors, secret);
+                context.Items[StateKey] = new ChannelForm(Name(kind), "", errors, secret);
                 var saved = kind == ChannelKind.Email ? "Digests come by email." : $"Digests go to your {WebhookDelivery.ChannelName(kind)}.";
                 return await ManagePages.FormAsync(context, subscriptions, links, csrf, result.Subscription!, result.ManageToken!,
                     PreferencesInput.From(result.Subscription!), new(StringComparer.Ordinal), null, saved, StatusCodes.Status200OK);
@@ -85,7 +85,7 @@ internal static class ChannelPages
     {
         var channel = await context.RequestServices.GetRequiredService<IChannelStore>().GetAsync(subscription.Id, context.RequestAborted);
         var form = context.Items[StateKey] as ChannelForm
-            ?? new ChannelForm(Name(channel?.Kind ?? ChannelKind.Email), channel?.Url.OriginalString ?? "", new Dictionary<string, string>(), null);
+            ?? new ChannelForm(Name(channel?.Kind ?? ChannelKind.Email), "", new Dictionary<string, string>(), null);
         var choices = Html.Join(Kinds.Select(k =>
         {
             var value = Name(k.Kind);
@@ -115,7 +115,7 @@ internal static class ChannelPages
             </fieldset>
             <div class="field{Html.If(errors.ContainsKey("channelUrl"), Html.Trusted(" invalid"))}">
             <label for="channelUrl">Webhook URL</label>
-            <span class="hint" id="channelUrl-hint">For Slack, Teams and signed JSON: the https address to post digests to.</span>
+            <span class="hint" id="channelUrl-hint">For Slack, Teams and signed JSON: the https address to post digests to. It works like a password, so it is never shown again; leave it empty to keep the current one.</span>
             {PreferencesFields.Error(errors, "channelUrl")}
             <input type="url" id="channelUrl" name="channelUrl" value="{form.Url}" autocomplete="off" spellcheck="false"{PreferencesFields.DescribedBy(errors, "channelUrl", "channelUrl-hint")}{PreferencesFields.Invalid(errors, "channelUrl")}>
             </div>

@@ -239,7 +239,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
     /// A page that records script errors and CSP violations (<see cref="Problems"/>) and, at each step, checks
     /// that the page does not scroll sideways and saves a full-page screenshot under the given name.
     /// </summary>
-    private sealed class PageWatch
+    internal sealed class PageWatch
     {
         private PageWatch(IPage page)
         {
