@@ -119,4 +119,7 @@ public sealed record ApiProblem(
 [JsonSerializable(typeof(AdminFeedReply))]
 [JsonSerializable(typeof(IReadOnlyList<AdminFeedReply>))]
 [JsonSerializable(typeof(ApiProblem))]
+[JsonSerializable(typeof(ChannelBody))]
+[JsonSerializable(typeof(ChannelReply))]
+[JsonSerializable(typeof(ChannelChangeReply))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Alerts.Core.Webhooks;
 using Alerts.Pipeline.Fetching;
 using Alerts.Pipeline.Storage;
@@ -23,18 +21,6 @@ public sealed record ChannelReply(string Kind, string? Host, bool Enabled, int C
 /// <summary>Answer to a channel change: the channel, the signing secret when this change created one (never again), and a fresh manage token.</summary>
 public sealed record ChannelChangeReply(ChannelReply Channel, string? Secret, string ManageToken, string ManageUrl);
 
-[JsonSourceGenerationOptions(
-    JsonSerializerDefaults.Web,
-    NumberHandling = JsonNumberHandling.Strict,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    AllowDuplicateProperties = false,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    MaxDepth = 16)]
-[JsonSerializable(typeof(ChannelBody))]
-[JsonSerializable(typeof(ChannelReply))]
-[JsonSerializable(typeof(ChannelChangeReply))]
-internal sealed partial class ChannelJsonContext : JsonSerializerContext;
-
 /// <summary>GET and PUT <c>/api/v1/subscription/channel?token=</c>: where a subscription's digests go (docs/api.md).</summary>
 internal static class ChannelApi
 {
@@ -53,14 +39,14 @@ internal static class ChannelApi
             return ApiProblems.InvalidLink(result.Error);
         }
 
-        return Results.Json(View(result.Channel), ChannelJsonContext.Default.ChannelReply);
+        return Results.Json(View(result.Channel), ApiJsonContext.Default.ChannelReply);
     }
 
     public static async Task<IResult> UpdateAsync(HttpContext context, ManageChannels channels, SubscriptionLinks links, Throttle throttle, ILoggerFactory loggers)
     {
         var log = loggers.CreateLogger("Alerts.Web.Api");
         var token = ApiRequests.Token(context);
-        var (body, error) = await ApiRequests.ReadJsonAsync(context, ChannelJsonContext.Default.ChannelBody);
+        var (body, error) = await ApiRequests.ReadJsonAsync(context, ApiJsonContext.Default.ChannelBody);
         if (body is null)
         {
             return error!;
@@ -94,7 +80,7 @@ internal static class ChannelApi
 
             log.SubscriptionChanged("update channel", result.Subscription!.Id);
             var reply = new ChannelChangeReply(View(result.Channel), result.NewSecret, result.ManageToken!, links.ManageUrl(result.ManageToken!));
-            return Results.Json(reply, ChannelJsonContext.Default.ChannelChangeReply);
+            return Results.Json(reply, ApiJsonContext.Default.ChannelChangeReply);
         }
         catch (InvalidSubscriptionException ex)
         {

@@ -48,17 +48,7 @@ public class FaultInjectionTests
         var send = new SendDigest(store, harness.Get<DigestComposer>(), new FaultySender(counting, faults), harness.Get<WebhookDelivery>(), harness.App.Clock, NullLogger<SendDigest>.Instance);
         var queue = harness.Get<IWorkQueue>();
 
-        var messages = await harness.Get<DigestSchedule>().RunAsync(ct);
-        foreach (var message in messages.Concat(messages))
-        {
-            await queue.EnqueueAsync(QueueNames.Digests, message.Serialize(), TimeSpan.Zero, ct);
-        }
-
-        var (handled, failed) = await harness.Get<QueueWorker>().DrainAsync(
-            QueueNames.Digests,
-            (message, token) => send.RunAsync(PipelineMessage.Deserialize(message.Body, DigestJsonContext.Default.SendDigestMessage), token),
-            TimeSpan.Zero,
-            ct);
+        var (messages, handled, failed) = await DeliverEachTwiceAsync(harness, send, ct);
 
         var poison = await harness.Get<SqliteWorkQueue>().PeekDetailedAsync(QueueNames.Poison(QueueNames.Digests), 100, ct);
         var subscriptions = await harness.Get<ISubscriptionStore>().ListAsync(ct);
@@ -99,6 +89,25 @@ public class FaultInjectionTests
         poisonedForGood.Count(p => p.LastError!.StartsWith("mail: provider unavailable", StringComparison.Ordinal)).ShouldBeGreaterThan(Poisoned);
         poison.ShouldAllBe(p => !string.IsNullOrEmpty(p.LastError));
         (await queue.CountAsync(QueueNames.Digests, ct)).ShouldBe(0);
+    }
+
+    /// <summary>Schedules the due digests, queues every message twice and drains the queue through <paramref name="send"/>.</summary>
+    internal static async Task<(IReadOnlyList<SendDigestMessage> Messages, int Handled, int Failed)> DeliverEachTwiceAsync(
+        DigestHarness harness, SendDigest send, CancellationToken ct)
+    {
+        var queue = harness.Get<IWorkQueue>();
+        var messages = await harness.Get<DigestSchedule>().RunAsync(ct);
+        foreach (var message in messages.Concat(messages))
+        {
+            await queue.EnqueueAsync(QueueNames.Digests, message.Serialize(), TimeSpan.Zero, ct);
+        }
+
+        var (handled, failed) = await harness.Get<QueueWorker>().DrainAsync(
+            QueueNames.Digests,
+            (message, token) => send.RunAsync(PipelineMessage.Deserialize(message.Body, DigestJsonContext.Default.SendDigestMessage), token),
+            TimeSpan.Zero,
+            ct);
+        return (messages, handled, failed);
     }
 
     /// <summary>Decides which faults fire: each kind at most once per digest, at <see cref="FaultRate"/>; records the window events.</summary>

@@ -78,17 +78,7 @@ public class WebhookFaultInjectionTests
         var send = new SendDigest(store, harness.Get<DigestComposer>(), harness.Get<Alerts.Pipeline.Mail.IMailSender>(), harness.Get<WebhookDelivery>(),
             harness.App.Clock, NullLogger<SendDigest>.Instance);
         var queue = harness.Get<IWorkQueue>();
-        var messages = await harness.Get<DigestSchedule>().RunAsync(ct);
-        foreach (var message in messages.Concat(messages))
-        {
-            await queue.EnqueueAsync(QueueNames.Digests, message.Serialize(), TimeSpan.Zero, ct);
-        }
-
-        var (handled, failed) = await harness.Get<QueueWorker>().DrainAsync(
-            QueueNames.Digests,
-            (message, token) => send.RunAsync(PipelineMessage.Deserialize(message.Body, DigestJsonContext.Default.SendDigestMessage), token),
-            TimeSpan.Zero,
-            ct);
+        var (messages, handled, failed) = await FaultInjectionTests.DeliverEachTwiceAsync(harness, send, ct);
 
         var digestIds = readers.Select(s => DigestRecord.IdFor(s.Id, messages.Single(m => m.SubscriptionId == s.Id).WindowKey)).ToList();
         var posts = receiver.Posts.ToList();
