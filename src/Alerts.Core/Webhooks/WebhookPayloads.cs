@@ -165,7 +165,8 @@ public static class WebhookPayloads
         return Write(json =>
         {
             json.WriteStartObject();
-            json.WriteString("text", digest.Subject);
+            // The notification text is read as mrkdwn too: escaped like the sections.
+            json.WriteString("text", SlackEscape(digest.Subject));
             json.WriteStartArray("blocks");
             foreach (var block in blocks)
             {

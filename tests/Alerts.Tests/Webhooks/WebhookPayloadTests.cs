@@ -68,6 +68,14 @@ public class WebhookPayloadTests
     }
 
     [Fact]
+    public void SlackNotificationTextIsEscapedToo()
+    {
+        var digest = Digest(Ports(Item("c1", "A claim"))) with { Subject = "Alerts: <!here> & friends: 1 new claim" };
+
+        JsonDocument.Parse(WebhookPayloads.Slack(digest)).RootElement.GetProperty("text").GetString().ShouldBe("Alerts: &lt;!here&gt; &amp; friends: 1 new claim");
+    }
+
+    [Fact]
     public void SlackMessageStaysUnderFiftyBlocksAndCountsTheClaimsLeftOut()
     {
         var items = Enumerable.Range(1, 100).Select(i => Item($"c{i}", $"Claim number {i}")).ToArray();
