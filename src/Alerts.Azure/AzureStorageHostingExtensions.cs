@@ -67,6 +67,7 @@ public static class AzureStorageHostingExtensions
         services.TryAddSingleton<AzureClaimStore>();
         services.TryAddSingleton<AzureSubscriptionStore>();
         services.TryAddSingleton<AzureFeedTokenStore>();
+        services.TryAddSingleton<AzureChannelStore>();
         services.RemoveAll<IWorkQueue>();
         services.AddSingleton<IWorkQueue>(provider => provider.GetRequiredService<AzureWorkQueue>());
         services.RemoveAll<IFeedStore>();
@@ -81,6 +82,8 @@ public static class AzureStorageHostingExtensions
         services.AddSingleton<ISubscriptionStore>(provider => provider.GetRequiredService<AzureSubscriptionStore>());
         services.RemoveAll<IFeedTokenStore>();
         services.AddSingleton<IFeedTokenStore>(provider => provider.GetRequiredService<AzureFeedTokenStore>());
+        services.RemoveAll<IChannelStore>();
+        services.AddSingleton<IChannelStore>(provider => provider.GetRequiredService<AzureChannelStore>());
         return builder;
     }
 

@@ -216,6 +216,23 @@ public static class Migrations
                 created_at INTEGER NOT NULL
             );
             """),
+        new(7, "webhook channels", """
+            -- A subscription's webhook channel (none: email). kind: Slack, Teams, Webhook. secret signs generic
+            -- webhooks (whsec_...). While disabled_at is set digests go by email; notice_sent_at records the email
+            -- that told the subscriber. Times in unix ms.
+            CREATE TABLE subscription_channels (
+                subscription_id TEXT PRIMARY KEY REFERENCES subscriptions (id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                url TEXT NOT NULL,
+                secret TEXT,
+                updated_at INTEGER NOT NULL,
+                consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                first_failure_at INTEGER,
+                last_error TEXT,
+                disabled_at INTEGER,
+                notice_sent_at INTEGER
+            );
+            """),
         new(8, "feed groups", """
             -- The operator's folder for a feed (OPML import, feeds add --group), kept apart from the title, which is
             -- the outlet name in digests. Written only by SetFeedGroupAsync, never by the poller's update.

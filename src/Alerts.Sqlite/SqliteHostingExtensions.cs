@@ -37,6 +37,8 @@ public static class SqliteHostingExtensions
         services.TryAddSingleton<ISubscriptionStore>(provider => provider.GetRequiredService<SqliteSubscriptionStore>());
         services.TryAddSingleton<SqliteFeedTokenStore>();
         services.TryAddSingleton<IFeedTokenStore>(provider => provider.GetRequiredService<SqliteFeedTokenStore>());
+        services.TryAddSingleton<SqliteChannelStore>();
+        services.TryAddSingleton<IChannelStore>(provider => provider.GetRequiredService<SqliteChannelStore>());
         return builder;
     }
 }

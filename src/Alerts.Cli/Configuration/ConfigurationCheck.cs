@@ -6,6 +6,7 @@ using Alerts.Pipeline.Feeds;
 using Alerts.Pipeline.Fetching;
 using Alerts.Pipeline.Mail;
 using Alerts.Pipeline.Subscriptions;
+using Alerts.Pipeline.Webhooks;
 using Alerts.Sqlite;
 using Alerts.Web.Security;
 
@@ -29,6 +30,7 @@ public static class ConfigurationCheck
         (TokenOptions.Section, typeof(TokenOptions)),
         (MailOptions.Section, typeof(MailOptions)),
         (ThrottleOptions.Section, typeof(ThrottleOptions)),
+        (WebhookOptions.Section, typeof(WebhookOptions)),
         ("Feeds", typeof(List<ConfiguredFeed>)),
         ("Topics", typeof(List<ConfiguredTopic>)),
         ("Subscribers", typeof(List<ConfiguredSubscriber>)),

@@ -2,6 +2,7 @@ using Alerts.Core.Subscriptions;
 using Alerts.Pipeline.Mail;
 using Alerts.Pipeline.Messages;
 using Alerts.Pipeline.Storage;
+using Alerts.Pipeline.Webhooks;
 using Microsoft.Extensions.Logging;
 
 namespace Alerts.Pipeline.Digests;
@@ -41,11 +42,18 @@ public sealed record SendDigestResult(SendDigestOutcome Outcome, string DigestId
 /// sends nothing; SMTP and SendGrid have no idempotency of their own and would deliver a second copy with the
 /// same Message-ID (which many clients collapse into one). The window is kept small by doing nothing between
 /// the provider's answer and the single-row update that marks the digest sent.
+/// <para>
+/// A subscription with a webhook channel (Slack, Teams, signed JSON) gets the digest posted there instead, through
+/// the same ledger: claimed, posted, marked sent; the window is the same, and generic webhooks carry the digest id
+/// as <c>webhook-id</c> so a receiver can drop a repeat. A channel that keeps failing is turned off by
+/// <see cref="WebhookDelivery"/>, and the digest in hand then goes by email.
+/// </para>
 /// </remarks>
 public sealed partial class SendDigest(
     ISubscriptionStore store,
     DigestComposer composer,
     IMailSender mail,
+    WebhookDelivery webhooks,
     TimeProvider clock,
     ILogger<SendDigest> logger)
 {
@@ -82,6 +90,27 @@ public sealed partial class SendDigest(
         }
 
         var sections = await composer.BuildAsync(digest.Ranges, cancellationToken);
+        var channel = await webhooks.GetChannelAsync(subscription.Id, cancellationToken);
+        if (channel is { IsEnabled: true })
+        {
+            // Throws (the digest stays pending) while the channel fails and stays on; null once it is turned off.
+            if (await webhooks.DeliverAsync(channel, subscription, digestId, sections, cancellationToken) is { } posted)
+            {
+                // As for email, nothing may happen between the post's answer and this write.
+                await store.MarkDigestSentAsync(digestId, posted, clock.GetUtcNow(), cancellationToken);
+                var postedItems = sections.Sum(s => s.Items.Count);
+                LogPosted(logger, digestId, subscription.Id, posted, postedItems);
+                return new SendDigestResult(SendDigestOutcome.Sent, digestId);
+            }
+
+            channel = await webhooks.GetChannelAsync(subscription.Id, cancellationToken);
+        }
+
+        if (channel is { IsEnabled: false, NoticeSentAt: null })
+        {
+            await webhooks.NotifyDisabledAsync(channel, subscription, cancellationToken);
+        }
+
         var email = await composer.ComposeAsync(subscription, digestId, sections, cancellationToken);
         var result = await mail.SendAsync(email, digestId, cancellationToken);
 
@@ -101,6 +130,9 @@ public sealed partial class SendDigest(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "digests: sent {DigestId} to subscription {SubscriptionId} with {Items} items")]
     private static partial void LogSent(ILogger logger, string digestId, string subscriptionId, int items);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "digests: posted {DigestId} to the {Channel} channel of subscription {SubscriptionId} with {Items} items")]
+    private static partial void LogPosted(ILogger logger, string digestId, string subscriptionId, string channel, int items);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "digests: {DigestId} was sent before; nothing sent again")]
     private static partial void LogAlreadySent(ILogger logger, string digestId);

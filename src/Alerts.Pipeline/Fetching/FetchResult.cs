@@ -49,3 +49,12 @@ public enum FetchFailure
     TooManyRedirects,
     Network,
 }
+
+/// <summary>
+/// The answer to one guarded POST: its status, the first bytes of its body (up to the caller's cap), Retry-After
+/// (relative to the response time) and Location (a redirect is returned, never followed).
+/// </summary>
+public sealed record PostResult(int StatusCode, byte[] BodyStart, TimeSpan? RetryAfter, Uri? Location)
+{
+    public bool IsSuccess => StatusCode is >= 200 and <= 299;
+}

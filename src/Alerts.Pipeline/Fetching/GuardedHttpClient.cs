@@ -82,44 +82,125 @@ public sealed partial class GuardedHttpClient : IDisposable
         }
 
         var started = _time.GetTimestamp();
-        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
+        var result = await GuardAsync(url, "GET", _options.Timeout,
+            token => FollowRedirectsAsync(url, validators, accept, token), cancellationToken).ConfigureAwait(false);
+        var elapsedMs = ElapsedMs(started);
+        LogFetched(url, result.FinalUrl, result.StatusCode, result.Body.Length, elapsedMs);
+        return result;
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="body"/> to <paramref name="url"/> under the same guard (scheme, address, connected
+    /// address), within <paramref name="timeout"/>. Redirects are not followed (a POST is not repeated elsewhere):
+    /// a 3xx comes back as the answer. At most <paramref name="maxResponseBytes"/> of the answer's body are read;
+    /// the rest is left unread.
+    /// </summary>
+    /// <exception cref="FetchException">The guard refused the URL, the time ran out, or the network failed.</exception>
+    public async Task<PostResult> PostAsync(Uri url, byte[] body, string contentType, IReadOnlyList<KeyValuePair<string, string>> headers,
+        TimeSpan timeout, int maxResponseBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(headers);
+        if (!url.IsAbsoluteUri)
+        {
+            throw new ArgumentException($"fetcher: the URL {url} is not absolute", nameof(url));
+        }
+
+        // A webhook URL is a credential (Slack's and Teams' carry their token in the path): messages and logs
+        // name only its scheme, host and port.
+        var shown = HostOnly(url);
+        var started = _time.GetTimestamp();
+        var result = await GuardAsync(shown, "POST", timeout, async token =>
+        {
+            CheckTarget(shown, shown);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Version = HttpVersion.Version11,
+                VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                Content = new ByteArrayContent(body),
+            };
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            var start = await ReadStartAsync(response.Content, maxResponseBytes, token).ConfigureAwait(false);
+            return new PostResult((int)response.StatusCode, start, RetryAfter(response), response.Headers.Location);
+        }, cancellationToken).ConfigureAwait(false);
+        var elapsedMs = ElapsedMs(started);
+        LogPosted(shown, result.StatusCode, body.Length, elapsedMs);
+        return result;
+    }
+
+    /// <summary><paramref name="url"/> without path and query (<c>https://hooks.slack.com/</c>), for messages about secret URLs.</summary>
+    public static Uri HostOnly(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return new Uri(url.GetLeftPart(UriPartial.Authority) + "/");
+    }
+
+    // Refusals, timeouts and network errors of one request as FetchException, each logged once.
+    private async Task<T> GuardAsync<T>(Uri url, string method, TimeSpan limit, Func<CancellationToken, Task<T>> send, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        using var timeout = new CancellationTokenSource(limit, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var result = await FollowRedirectsAsync(url, validators, accept, linked.Token).ConfigureAwait(false);
-            var elapsedMs = ElapsedMs(started);
-            LogFetched(url, result.FinalUrl, result.StatusCode, result.Body.Length, elapsedMs);
-            return result;
+            return await send(linked.Token).ConfigureAwait(false);
         }
         catch (FetchException ex)
         {
-            LogRefused(url, ex.Failure, ex.Message, ElapsedMs(started));
+            LogRefused(method, url, ex.Failure, ex.Message, ElapsedMs(started));
             throw;
         }
         catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             var timedOut = Failure(
                 FetchFailure.Timeout,
-                $"fetcher: timed out after {Seconds(_options.Timeout)} fetching {url}",
+                $"fetcher: timed out after {Seconds(limit)} {Verb(method)} {url}",
                 ex);
-            LogRefused(url, timedOut.Failure, timedOut.Message, ElapsedMs(started));
+            LogRefused(method, url, timedOut.Failure, timedOut.Message, ElapsedMs(started));
             throw timedOut;
         }
         catch (HttpRequestException ex) when (ex.InnerException is FetchException refused)
         {
             // The connect callback refused a resolved address; the handler wraps what it throws.
             var rethrown = Failure(refused.Failure, refused.Message, ex);
-            LogRefused(url, rethrown.Failure, rethrown.Message, ElapsedMs(started));
+            LogRefused(method, url, rethrown.Failure, rethrown.Message, ElapsedMs(started));
             throw rethrown;
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
             var failed = Failure(
                 FetchFailure.Network,
-                $"fetcher: network error ({ex.GetBaseException().Message}) fetching {url}",
+                $"fetcher: network error ({ex.GetBaseException().Message}) {Verb(method)} {url}",
                 ex);
-            LogRefused(url, failed.Failure, failed.Message, ElapsedMs(started));
+            LogRefused(method, url, failed.Failure, failed.Message, ElapsedMs(started));
             throw failed;
+        }
+    }
+
+    private static string Verb(string method) => method == "GET" ? "fetching" : "posting to";
+
+    // The first bytes of an answer (an error's explanation); the rest is never read.
+    private static async Task<byte[]> ReadStartAsync(HttpContent content, int max, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[max];
+            var filled = 0;
+            int read;
+            while (filled < max && (read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                filled += read;
+            }
+
+            return buffer[..filled];
         }
     }
 
@@ -228,7 +309,9 @@ public sealed partial class GuardedHttpClient : IDisposable
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
-        var url = context.InitialRequestMessage.RequestUri!;
+        var url = context.InitialRequestMessage.Method == HttpMethod.Post
+            ? HostOnly(context.InitialRequestMessage.RequestUri!)
+            : context.InitialRequestMessage.RequestUri!;
         var addresses = AddressGuard.TryParseNumericHost(host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
@@ -387,6 +470,9 @@ public sealed partial class GuardedHttpClient : IDisposable
     [LoggerMessage(Level = LogLevel.Debug, Message = "fetcher: {Host} for {Url} resolved to {Count} refused addresses, which were skipped")]
     private partial void LogSkippedAddresses(Uri url, string host, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "fetcher: GET {Url} failed ({Failure}) after {ElapsedMs} ms: {Reason}")]
-    private partial void LogRefused(Uri url, FetchFailure failure, string reason, long elapsedMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "fetcher: {Method} {Url} failed ({Failure}) after {ElapsedMs} ms: {Reason}")]
+    private partial void LogRefused(string method, Uri url, FetchFailure failure, string reason, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "fetcher: POST {Url} of {Bytes} bytes answered {StatusCode} in {ElapsedMs} ms")]
+    private partial void LogPosted(Uri url, int statusCode, int bytes, long elapsedMs);
 }

@@ -8,6 +8,7 @@ using Alerts.Pipeline.Mail;
 using Alerts.Pipeline.Running;
 using Alerts.Pipeline.Subscriptions;
 using Alerts.Pipeline.Topics;
+using Alerts.Pipeline.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -53,6 +54,7 @@ public static class AlertsCoreHostingExtensions
         builder.Services.AddTransient<Stories.StoryFeeds>();
         builder.Services.AddTransient<DigestSchedule>();
         builder.Services.AddTransient<SendDigest>();
+        builder.AddAlertsWebhooks();
         builder.Services.AddTransient<PipelineStages>();
         builder.Services.AddTransient<QueueWorker>();
         builder.Services.AddTransient<LocalPipeline>();

@@ -42,6 +42,8 @@ public static class ApiEndpoints
         api.MapPut("/subscription", SubscriptionApi.UpdateAsync);
         api.MapPost("/subscription/pause", SubscriptionApi.PauseAsync);
         api.MapPost("/subscription/resume", SubscriptionApi.ResumeAsync);
+        api.MapGetAndHead("/subscription/channel", ChannelApi.GetAsync);
+        api.MapPut("/subscription/channel", ChannelApi.UpdateAsync);
         api.MapPost("/unsubscribe", SubscriptionApi.UnsubscribeAsync);
         api.MapGetAndHead("/unsubscribe", SubscriptionApi.UnsubscribePage);
 

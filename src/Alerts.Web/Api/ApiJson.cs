@@ -139,4 +139,7 @@ public sealed record ApiProblem(
 [JsonSerializable(typeof(ApiProblem))]
 [JsonSerializable(typeof(FeedCandidatesReply))]
 [JsonSerializable(typeof(OpmlImportReply))]
+[JsonSerializable(typeof(ChannelBody))]
+[JsonSerializable(typeof(ChannelReply))]
+[JsonSerializable(typeof(ChannelChangeReply))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -105,7 +105,7 @@ internal static class ManagePages
     }
 
     /// <summary>A manage post's form and its (genuine) token, or the page to answer with.</summary>
-    private static async Task<(IFormCollection? Form, string Token, IResult? Refusal)> ReadAsync(HttpContext context, SubscriptionLinks links, Throttle throttle)
+    internal static async Task<(IFormCollection? Form, string Token, IResult? Refusal)> ReadAsync(HttpContext context, SubscriptionLinks links, Throttle throttle)
     {
         var (form, refusal) = await PageForms.ReadAsync(context);
         if (form is null)
@@ -124,7 +124,7 @@ internal static class ManagePages
         return check.IsValid ? (form, token, null) : (null, "", BadManageLink(context, check));
     }
 
-    private static async Task<IResult> FormAsync(HttpContext context, ManageSubscriptions subscriptions, SubscriptionLinks links, CsrfProtection csrf, Subscription subscription, string token,
+    internal static async Task<IResult> FormAsync(HttpContext context, ManageSubscriptions subscriptions, SubscriptionLinks links, CsrfProtection csrf, Subscription subscription, string token,
         PreferencesInput input, Dictionary<string, string> errors, string? general, string? saved, int status)
     {
         var field = await csrf.IssueAsync(context, context.RequestAborted);
@@ -146,6 +146,7 @@ internal static class ManagePages
             ? Html.Of($"""<form method="post" action="/manage/resume">{hidden}<div class="actions"><button type="submit" class="secondary">Resume digests</button></div></form>""")
             : Html.Of($"""<form method="post" action="/manage/pause">{hidden}<div class="actions"><button type="submit" class="secondary">Pause digests</button></div></form>""");
         var feedSection = await FeedSectionAsync(context, subscription, hidden);
+        var channel = await ChannelPages.SectionAsync(context, subscription, hidden);
         return PageLayout.Page(context, status, "Manage your subscription", Html.Of($"""
             {savedNotice}
             {PreferencesFields.Summary(errors, general)}
@@ -156,6 +157,7 @@ internal static class ManagePages
             <div class="actions"><button type="submit">Save changes</button></div>
             </form>
             {feedSection}
+            {channel}
             <h2>Pause or stop</h2>
             <p>Pausing keeps your choices; nothing is sent until you resume.</p>
             {pauseForm}
@@ -211,7 +213,7 @@ internal static class ManagePages
             check.Status == TokenStatus.Expired ? "This manage link has expired" : "This manage link is not valid", text, "Go to the subscription page", "/", problem: true);
     }
 
-    private static IResult Gone(HttpContext context) =>
+    internal static IResult Gone(HttpContext context) =>
         PageLayout.Message(context, StatusCodes.Status404NotFound, "This subscription no longer exists",
             "Nothing is sent to you. Use the subscription page to start a new one.", "Go to the subscription page", "/", problem: true);
 

@@ -45,6 +45,7 @@ public static class PageEndpoints
         endpoints.MapPost("/manage", ManagePages.SaveAsync);
         endpoints.MapPost("/manage/pause", ManagePages.PauseAsync);
         endpoints.MapPost("/manage/resume", ManagePages.ResumeAsync);
+        endpoints.MapPost("/manage/channel", ChannelPages.SaveAsync);
         endpoints.MapGetAndHead("/unsubscribe", UnsubscribePages.ShowAsync);
         endpoints.MapPost("/unsubscribe", UnsubscribePages.UnsubscribeAsync);
         endpoints.MapPost("/resubscribe", UnsubscribePages.ResubscribeAsync);

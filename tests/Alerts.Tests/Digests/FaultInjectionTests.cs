@@ -7,6 +7,7 @@ using Alerts.Pipeline.Messages;
 using Alerts.Pipeline.Queues;
 using Alerts.Pipeline.Running;
 using Alerts.Pipeline.Storage;
+using Alerts.Pipeline.Webhooks;
 using Alerts.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -44,20 +45,10 @@ public class FaultInjectionTests
         var faults = new Faults(new Random(20251212));
         var counting = new CountingSender(outbox ? harness.Get<OutboxMailSender>() : new AcceptingProvider());
         var store = new FaultyStore(harness.Get<ISubscriptionStore>(), faults);
-        var send = new SendDigest(store, harness.Get<DigestComposer>(), new FaultySender(counting, faults), harness.App.Clock, NullLogger<SendDigest>.Instance);
+        var send = new SendDigest(store, harness.Get<DigestComposer>(), new FaultySender(counting, faults), harness.Get<WebhookDelivery>(), harness.App.Clock, NullLogger<SendDigest>.Instance);
         var queue = harness.Get<IWorkQueue>();
 
-        var messages = await harness.Get<DigestSchedule>().RunAsync(ct);
-        foreach (var message in messages.Concat(messages))
-        {
-            await queue.EnqueueAsync(QueueNames.Digests, message.Serialize(), TimeSpan.Zero, ct);
-        }
-
-        var (handled, failed) = await harness.Get<QueueWorker>().DrainAsync(
-            QueueNames.Digests,
-            (message, token) => send.RunAsync(PipelineMessage.Deserialize(message.Body, DigestJsonContext.Default.SendDigestMessage), token),
-            TimeSpan.Zero,
-            ct);
+        var (messages, handled, failed) = await DeliverEachTwiceAsync(harness, send, ct);
 
         var poison = await harness.Get<SqliteWorkQueue>().PeekDetailedAsync(QueueNames.Poison(QueueNames.Digests), 100, ct);
         var subscriptions = await harness.Get<ISubscriptionStore>().ListAsync(ct);
@@ -100,8 +91,27 @@ public class FaultInjectionTests
         (await queue.CountAsync(QueueNames.Digests, ct)).ShouldBe(0);
     }
 
+    /// <summary>Schedules the due digests, queues every message twice and drains the queue through <paramref name="send"/>.</summary>
+    internal static async Task<(IReadOnlyList<SendDigestMessage> Messages, int Handled, int Failed)> DeliverEachTwiceAsync(
+        DigestHarness harness, SendDigest send, CancellationToken ct)
+    {
+        var queue = harness.Get<IWorkQueue>();
+        var messages = await harness.Get<DigestSchedule>().RunAsync(ct);
+        foreach (var message in messages.Concat(messages))
+        {
+            await queue.EnqueueAsync(QueueNames.Digests, message.Serialize(), TimeSpan.Zero, ct);
+        }
+
+        var (handled, failed) = await harness.Get<QueueWorker>().DrainAsync(
+            QueueNames.Digests,
+            (message, token) => send.RunAsync(PipelineMessage.Deserialize(message.Body, DigestJsonContext.Default.SendDigestMessage), token),
+            TimeSpan.Zero,
+            ct);
+        return (messages, handled, failed);
+    }
+
     /// <summary>Decides which faults fire: each kind at most once per digest, at <see cref="FaultRate"/>; records the window events.</summary>
-    private sealed class Faults(Random random)
+    internal sealed class Faults(Random random)
     {
         private readonly ConcurrentDictionary<(string Kind, string Key), bool> _fired = new();
 
@@ -169,7 +179,7 @@ public class FaultInjectionTests
     }
 
     /// <summary>The real store with failures around the claim (before it, and after its commit) and instead of the "sent" write.</summary>
-    private sealed class FaultyStore(ISubscriptionStore inner, Faults faults) : ISubscriptionStore
+    internal sealed class FaultyStore(ISubscriptionStore inner, Faults faults) : ISubscriptionStore
     {
         public async Task<DigestRecord?> ClaimDigestAsync(string subscriptionId, string windowKey, string digestId, DateTimeOffset now, CancellationToken cancellationToken)
         {

@@ -242,7 +242,7 @@ public sealed partial class BrowserTests(BrowserFixture browser) : IClassFixture
     /// A page that records script errors and CSP violations (<see cref="Problems"/>) and, at each step, checks
     /// that the page does not scroll sideways and saves a full-page screenshot under the given name.
     /// </summary>
-    private sealed class PageWatch
+    internal sealed class PageWatch
     {
         private PageWatch(IPage page)
         {
