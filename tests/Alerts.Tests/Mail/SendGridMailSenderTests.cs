@@ -323,10 +323,18 @@ public class SendGridMailSenderTests
         await using var server = await LoopbackServer.StartAsync(fake.HandleAsync);
         using var host = Host(server.BaseUri);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
 
-        await Should.ThrowAsync<OperationCanceledException>(() => host.Sender.SendAsync(MailSamples.Digest(), "sub1-d20260302", cancel.Token));
+        // Cancel once the first answer (429, retry after 30 s) is in, so the cancellation lands in the wait however slow the machine.
+        var send = host.Sender.SendAsync(MailSamples.Digest(), "sub1-d20260302", cancel.Token);
+        while (fake.Requests == 0 && !send.IsCompleted)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
 
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        await cancel.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => send);
         fake.Requests.ShouldBe(1);
     }
 
