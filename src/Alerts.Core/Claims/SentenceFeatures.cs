@@ -760,7 +760,8 @@ internal sealed record SentenceFeatures
         }
 
         // "Ministry spokesman Jan Novak": the institution before the title belongs to the source's name.
-        if (start < span.Start && spans.FindIndex(s => s.End == start - 1) is var owner and >= 0)
+        // Not across a quote or a comma: in "the title of \"Hero of Estavia,\" President Ana Ruiz said" the name before is no owner.
+        if (start < span.Start && spans.FindIndex(s => s.End == start - 1) is var owner and >= 0 && OnlySpaceBetween(text, tokens[start - 1], tokens[start]))
         {
             start = spans[owner].Start;
         }

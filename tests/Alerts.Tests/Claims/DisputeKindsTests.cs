@@ -89,6 +89,14 @@ public class DisputeKindsTests
     }
 
     [Fact]
+    public void ASpeakersTitleDoesNotReachBackAcrossAQuote()
+    {
+        var claim = ClaimExtractor.Extract(Article("a", "Harbour Post", 1, "", "Nine Estavian coast guards will receive the title of \"Hero of Estavia,\" President Ana Ruiz announced.")).ShouldHaveSingleItem();
+
+        claim.Attribution.Source.ShouldBe("President Ana Ruiz");
+    }
+
+    [Fact]
     public void ASentenceOpeningAdverbIsNoName()
     {
         var claim = ClaimExtractor.Extract(Article("a", "Harbour Post", 1, "", "Specifically, the Estavian committee found that the audit data were falsified.")).ShouldHaveSingleItem();
