@@ -214,8 +214,10 @@ public static class TopicClaimEngine
                 : BestCluster(topicId, claim, signature, index, changed, created);
             // A sentence that states a figure the cluster does not hold ("agreed to buy it for $4.6 billion" after $4.2 billion)
             // is not a copy however close its wording.
+            // The opposite outcome sits on the cluster's disputing side, so its copies are looked for there.
+            var side = cluster is not null && claim.Polarity == Polarity.Asserted && Reverses(claim, cluster) is not null ? Polarity.Denied : claim.Polarity;
             if (cluster is not null && !NewFigure(signature, cluster)
-                && ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.ArticleKey != claim.ArticleKey && m.Polarity == claim.Polarity) >= CopyCosine)
+                && ClaimEmbeddings.Nearest(claim.Embedding, cluster.Members, m => m.ArticleKey != claim.ArticleKey && m.Polarity == side) >= CopyCosine)
             {
                 copies.Add(claim.Key);
             }
@@ -257,21 +259,24 @@ public static class TopicClaimEngine
                 : Decide(claim, cluster, similarity, stance);
             // Speculation only mentions a cluster: it neither takes a side nor widens what the cluster matches. Nor does a
             // negation that does not speak to the claim ("has never activated them"): a digest would list it as disputing.
-            var mentionOnly = claim.Modality == Modality.Speculative
+            // The opposite outcome ("may still be alive" against "killed") takes this cluster's disputing side, however
+            // cautiously put, so that the digest lists its source among those disputing.
+            var sided = type == TopicEventType.Contradiction && side != claim.Polarity ? claim with { Polarity = side } : claim;
+            var mentionOnly = claim.Modality == Modality.Speculative && sided == claim
                 || claim.Polarity == Polarity.Denied && type is null && note == NotDisputing;
             var updated = cluster with
             {
                 Members = cluster.Members.Count < ClaimCluster.MaxMembers && !mentionOnly
-                    ? [.. cluster.Members, Member(claim, signature)]
+                    ? [.. cluster.Members, Member(sided, signature)]
                     : cluster.Members,
-                Sightings = mentionOnly ? cluster.Sightings : [.. cluster.Sightings, Sighting(claim)],
+                Sightings = mentionOnly ? cluster.Sightings : [.. cluster.Sightings, Sighting(sided)],
             };
             changed[updated.Id] = updated;
             assigned[claim.Key] = updated.Id;
             assignments.Add(new ClaimAssignment(claim.Key, updated.Id, type?.ToString() ?? note ?? "repeat"));
             if (type is { } t)
             {
-                pending.Add(Event(t, topicId, updated.Id, claim, other, similarity, note));
+                pending.Add(Event(t, topicId, updated.Id, sided, other, similarity, note));
             }
 
             if (type == TopicEventType.Contradiction && StatesFinding(claim, cluster))

@@ -35,6 +35,9 @@ public class DisputeKindsTests
 
         later.Events.ShouldContain(e => e.Type == TopicEventType.Contradiction);
         later.Events.ShouldContain(e => e.Type == TopicEventType.NewClaim);
+        // The report's cluster lists the border service among those disputing it, however cautiously it spoke.
+        later.Clusters.ShouldContain(c => c.Sightings.Any(s => s.ArticleKey == "a" && s.Polarity == Polarity.Asserted)
+            && c.Sightings.Any(s => s.ArticleKey == "b" && s.Polarity == Polarity.Denied));
     }
 
     [Fact]
