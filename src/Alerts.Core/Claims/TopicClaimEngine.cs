@@ -635,6 +635,7 @@ public static class TopicClaimEngine
     {
         ClaimCluster? best = null;
         var bestSimilarity = SimilarityResult.None;
+        var confirms = claim.Polarity == Polarity.Asserted && Confirmation(claim) is not null;
         foreach (var cluster in candidates)
         {
             foreach (var member in cluster.Members)
@@ -663,7 +664,7 @@ public static class TopicClaimEngine
                 // Predicates that clearly differ (seeking a refund is not returning) need a closer meaning.
                 // Evidence or a confirmation ("a video shows", "did call") restates a denied claim from another angle, in
                 // predicates of its own: it meets the cluster at a lower bar.
-                var confirming = claim.Polarity == Polarity.Asserted && Confirmation(claim) is not null && cluster.Members.Any(m => m.Polarity == Polarity.Denied);
+                var confirming = confirms && cluster.Members.Any(m => m.Polarity == Polarity.Denied);
                 var paraphrase = cosine >= (confirming ? ConfirmationCosine : ParaphraseCosine) && (similarity.SharedEntities.Count > 0 || cosine >= 0.8)
                     && (similarity.PredicatesAgree || confirming || cosine >= 0.7)
                     && (cosine >= 0.75 || !DisjointFigures(signature, member.Signature, similarity) && !NewAmount(signature, member.Signature));
