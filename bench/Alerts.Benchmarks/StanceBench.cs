@@ -10,8 +10,11 @@ namespace Alerts.Benchmarks;
 /// be shared). "warm": 50 articles against rotating claims, so each article's sentences are embedded once and
 /// reused, as when one new article is related to many clusters; "cached": the same pairs again, every text
 /// analysed and embedded already (what the model itself costs); "cold": every pair brings an article never seen,
-/// so each of its candidate sentences is embedded (the worst case). Also the model's load time and the working
-/// set after loading it and the sentence embedder.
+/// so each of its candidate sentences is embedded (the worst case). "fnc1": the FNC-1 bodies held out from
+/// training (../shared/training/fnc1, when it is there), every pair in file order through a fresh model and
+/// embedder with empty caches, as `alerts claims relate` meets them: real headlines and bodies, each text
+/// embedded the first time it is needed. Also the model's load time and the working set after loading it and
+/// the sentence embedder.
 /// </summary>
 internal static class StanceQuick
 {
@@ -42,6 +45,52 @@ internal static class StanceQuick
         result["relate_pairs_per_cpu_s_rules"] = Math.Round(rules, 0);
         result["relate_model_cached_vs_rules"] = Math.Round(cached / rules, 2);
         result["relate_model_warm_vs_rules"] = Math.Round(warm / rules, 2);
+        MeasureHeldOut(result);
+    }
+
+    private static void MeasureHeldOut(IDictionary<string, object> result)
+    {
+        var folder = TrainingData();
+        if (folder is null)
+        {
+            result["relate_fnc1"] = "skipped: ../shared/training/fnc1 not found";
+            return;
+        }
+
+        StanceDataset data;
+        using (var stances = new StreamReader(Path.Combine(folder, "train_stances.csv")))
+        using (var bodies = new StreamReader(Path.Combine(folder, "train_bodies.csv")))
+        {
+            data = StanceDataset.Parse(stances, bodies);
+        }
+
+        var model = StanceModel.Shared;
+        var training = model.File.Training ?? throw new InvalidOperationException("stance: the committed model records no training split");
+        var heldOut = StanceDataset.SampleBodies(data.Bodies.Keys, training.SplitSeed, training.HeldOutFraction);
+        var pairs = data.Pairs.Where(p => heldOut.Contains(p.BodyId)).ToList();
+        using var embedder = new SentenceEmbedder();
+        var fresh = new StanceModel(model.File, model.Terms, texts => embedder.Embed(texts));
+        var learned = CpuRate(pairs.Count - 1, p => fresh.Predict(pairs[p].Headline, null, data.Bodies[pairs[p].BodyId]));
+        var rules = CpuRate(pairs.Count - 1, p => LegacyClaimRelator.Relate(pairs[p].Headline, data.Bodies[pairs[p].BodyId]));
+        result["relate_fnc1_pairs"] = pairs.Count;
+        result["relate_fnc1_pairs_per_cpu_s_model"] = Math.Round(learned, 0);
+        result["relate_fnc1_pairs_per_cpu_s_rules"] = Math.Round(rules, 0);
+        result["relate_fnc1_model_vs_rules"] = Math.Round(learned / rules, 2);
+    }
+
+    /// <summary>../shared/training/fnc1 beside the repository this bench was built from, or null.</summary>
+    private static string? TrainingData()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Alerts.sln")))
+            {
+                var folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "training", "fnc1"));
+                return File.Exists(Path.Combine(folder, "train_stances.csv")) ? folder : null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Pairs per CPU-second of this process over <paramref name="pairs"/> calls (after one warm-up call).</summary>
