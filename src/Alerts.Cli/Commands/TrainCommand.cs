@@ -49,7 +49,7 @@ public static class TrainCommand
             }
 
             var cacheFolder = parse.GetValue(cache)?.FullName ?? DefaultCacheFolder();
-            using var embeddings = new EmbeddingCache(Path.Combine(cacheFolder, "stance-minilm-l6-v2-int8.bin"));
+            using var embeddings = new EmbeddingCache(Path.Combine(cacheFolder, $"stance-{SentenceEmbedder.VectorsName}.bin"));
             await console.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"train: {data.Pairs.Count} pairs, {data.Bodies.Count} bodies; embedding cache {embeddings.Path} ({embeddings.Count} vectors)"));
             var options = new StanceTrainingOptions
             {

@@ -124,7 +124,7 @@ public class StanceModelTests
             model.File.Training.ShouldNotBeNull().TrainPairs.ShouldBeGreaterThan(0);
             var prediction = model.Predict("Kessel mayor resigns after budget scandal", null, "The mayor of Kessel resigned on Friday after an audit of the budget.");
             prediction.Probabilities.Values.Sum().ShouldBe(1, 0.01);
-            File.Exists(Path.Combine(scratch.FullName, "cache", "stance-minilm-l6-v2-int8.bin")).ShouldBeTrue();
+            File.Exists(Path.Combine(scratch.FullName, "cache", $"stance-{SentenceEmbedder.VectorsName}.bin")).ShouldBeTrue();
         }
         finally
         {
