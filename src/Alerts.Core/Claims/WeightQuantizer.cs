@@ -9,9 +9,9 @@ namespace Alerts.Core.Claims;
 /// weight is quantised once here (symmetric, one scale per output column) and ONNX Runtime's
 /// DynamicQuantizeMatMul quantises the activations as it goes. Weights use 7 of the 8 bits: on processors
 /// without VNNI (AVX2, older AVX-512) ONNX Runtime adds pairs of byte products in 16 bits, and 255 × 127 × 2
-/// would saturate there while 255 × 63 × 2 does not (ONNX Runtime's own quantiser calls this reduce_range). On MiniLM this makes a sentence 2.6 to 2.8 times
-/// cheaper on one core, and its vectors stay at a median cosine of 0.993 to the float ones (see the Claims
-/// README). A deterministic function of the model bytes: nothing is downloaded or stored.
+/// would saturate there while 255 × 63 × 2 does not (ONNX Runtime's own quantiser calls this reduce_range).
+/// On MiniLM this makes a sentence 2.6 to 2.8 times cheaper on one core, and its vectors stay at a median
+/// cosine of 0.993 to the float ones (see the Claims README). A deterministic function of the model bytes: nothing is downloaded or stored.
 /// </summary>
 public static class WeightQuantizer
 {
