@@ -34,6 +34,29 @@ public class StanceModelTests
     }
 
     [Fact]
+    public void AHeadlineThatSaysTheClaimInOtherWordsIsRelated()
+    {
+        var prediction = StanceModel.Shared.Predict(
+            "A new species of giant spider was discovered in Australia.",
+            "Scientists find huge previously unknown arachnid Down Under",
+            "");
+
+        prediction.Relation.ShouldNotBe(Relation.Unrelated, prediction.Why);
+    }
+
+    [Fact]
+    public void AShortTextAboutSomethingElseIsUnrelatedWithoutAskingTheModel()
+    {
+        var prediction = StanceModel.Shared.Predict(
+            "A new species of giant spider was discovered in Australia.",
+            "Harbour town votes to extend its summer ferry timetable",
+            "The council met on Tuesday.");
+
+        prediction.Relation.ShouldBe(Relation.Unrelated);
+        prediction.Why.ShouldStartWith("unrelated: the text shares");
+    }
+
+    [Fact]
     public void AClearDenialDisputesTheClaim()
     {
         var prediction = StanceModel.Shared.Predict(

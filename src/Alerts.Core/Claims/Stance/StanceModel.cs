@@ -56,6 +56,12 @@ public sealed class StanceModel
 
     public const int RelationCount = 4;
 
+    /// <summary>A text of at most this many sentences (a title and a two-sentence summary) is checked by meaning before the pre-filter rules it unrelated.</summary>
+    public const int ShortTextSentences = 3;
+
+    /// <summary>The cosine from which a short text's sentence is close enough in meaning to ask the model.</summary>
+    public const double ShortTextCosine = 0.5;
+
     /// <summary>The committed model, loaded on first use from this assembly's resources.</summary>
     public static StanceModel Shared => Instance.Value;
 
@@ -125,7 +131,7 @@ public sealed class StanceModel
 
         var lexical = StanceFeatures.Lexical(claim, body, Terms);
         var bestLexical = Array.IndexOf(lexical.SentenceCosines, lexical.SentenceCosines.Max());
-        if (PreFiltered(lexical))
+        if (PreFiltered(lexical) && !ShortAndCloseInMeaning(claim, body))
         {
             return Unrelated(File.PrefilterPrecision, bestLexical, string.Create(CultureInfo.InvariantCulture,
                 $"unrelated: the text shares {lexical.Coverage:0.00} of the claim's weighted terms (below {File.PrefilterCoverage:0.00}); closest sentence: \"{Clip(body.Sentences[bestLexical].Text)}\""));
@@ -146,6 +152,24 @@ public sealed class StanceModel
         var relation = (Relation)chosen;
         var byRelation = Enumerable.Range(0, RelationCount).ToDictionary(k => (Relation)k, k => Math.Round(probabilities[k], 4));
         return new StancePrediction(relation, Math.Round(probabilities[chosen], 3), byRelation, best, Explain(relation, probabilities[chosen], body, best, features));
+    }
+
+    /// <summary>
+    /// A headline or a short summary that says the claim in other words ("arachnid" for "spider") shares no
+    /// term with it, so the lexical pre-filter would call it unrelated; for texts this short embedding every
+    /// sentence is cheap, and a sentence close in meaning sends the pair to the model. Measured on 2,943 FNC-1
+    /// training pairs with the body cut to its first sentence: related pairs found 0.687 → 0.750, precision
+    /// 0.992 → 0.990 (0.4 would find 0.772 at 0.982).
+    /// </summary>
+    private bool ShortAndCloseInMeaning(AnalyzedText claim, AnalyzedBody body)
+    {
+        if (body.Sentences.Length > ShortTextSentences)
+        {
+            return false;
+        }
+
+        var vectors = _embed([StanceFeatures.Clip(claim.Text), .. body.Sentences.Select(s => StanceFeatures.Clip(s.Text))]);
+        return vectors.Skip(1).Any(v => SentenceEmbedder.Cosine(vectors[0], v) >= ShortTextCosine);
     }
 
     /// <summary>True when the lexical pre-filter alone calls the pair unrelated.</summary>
