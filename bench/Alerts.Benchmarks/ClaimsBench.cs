@@ -95,7 +95,7 @@ internal static class ClaimsQuick
     /// </summary>
     private static void MeasureStories(IDictionary<string, object> result)
     {
-        var folder = SharedFolder("stories");
+        var folder = SharedData.Find("stories");
         if (folder is null)
         {
             result["engine_stories"] = "skipped: ../shared/stories not found";
@@ -142,21 +142,6 @@ internal static class ClaimsQuick
         result["engine_stories_rules_articles_per_cpu_s"] = Math.Round(articles / rulesSeconds, 1);
         result["engine_stories_learned_articles_per_cpu_s"] = Math.Round(articles / learnedSeconds, 1);
         result["engine_stories_learned_vs_rules_ratio"] = Math.Round(rulesSeconds / learnedSeconds, 3);
-    }
-
-    /// <summary>../shared/<paramref name="name"/> beside the repository this bench was built from, or null.</summary>
-    private static string? SharedFolder(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Alerts.sln")))
-            {
-                var folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", name));
-                return Directory.Exists(folder) ? folder : null;
-            }
-        }
-
-        return null;
     }
 
     private static double EngineRate(InMemoryClaimIndex index, List<ArticleInput> articles)

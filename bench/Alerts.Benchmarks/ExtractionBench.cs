@@ -108,19 +108,7 @@ internal static class ExtractionPages
         return Enumerable.Range(0, 10).Select(Generate).ToList();
     }
 
-    private static string? FindCorpus()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Alerts.sln")))
-            {
-                var path = Path.Combine(dir.FullName, "..", "shared", "corpora", "readability", "test", "test-pages");
-                return Directory.Exists(path) ? path : null;
-            }
-        }
-
-        return null;
-    }
+    private static string? FindCorpus() => SharedData.Find("corpora", "readability", "test", "test-pages");
 
     /// <summary>A news page with navigation, a weather widget, a sidebar and a dozen paragraphs.</summary>
     private static string Generate(int seed)

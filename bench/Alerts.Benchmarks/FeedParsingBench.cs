@@ -347,17 +347,6 @@ internal static class FeedConformance
     }
 
     /// <summary>../shared/corpora/feedparser beside the repository this bench was built from, or null.</summary>
-    private static string? Corpus()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Alerts.sln")))
-            {
-                var corpus = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpora", "feedparser"));
-                return File.Exists(Path.Combine(corpus, "manifest.jsonl")) ? corpus : null;
-            }
-        }
-
-        return null;
-    }
+    private static string? Corpus() =>
+        SharedData.Find("corpora", "feedparser", "manifest.jsonl") is null ? null : SharedData.Find("corpora", "feedparser");
 }

@@ -50,7 +50,7 @@ internal static class StanceQuick
 
     private static void MeasureHeldOut(IDictionary<string, object> result)
     {
-        var folder = TrainingData();
+        var folder = SharedData.Find("training", "fnc1", "train_stances.csv") is null ? null : SharedData.Find("training", "fnc1");
         if (folder is null)
         {
             result["relate_fnc1"] = "skipped: ../shared/training/fnc1 not found";
@@ -76,21 +76,6 @@ internal static class StanceQuick
         result["relate_fnc1_pairs_per_cpu_s_model"] = Math.Round(learned, 0);
         result["relate_fnc1_pairs_per_cpu_s_rules"] = Math.Round(rules, 0);
         result["relate_fnc1_model_vs_rules"] = Math.Round(learned / rules, 2);
-    }
-
-    /// <summary>../shared/training/fnc1 beside the repository this bench was built from, or null.</summary>
-    private static string? TrainingData()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Alerts.sln")))
-            {
-                var folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "training", "fnc1"));
-                return File.Exists(Path.Combine(folder, "train_stances.csv")) ? folder : null;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>Pairs per CPU-second of this process over <paramref name="pairs"/> calls (after one warm-up call).</summary>
