@@ -25,8 +25,16 @@ public static class ClaimExtractor
         Attribution? lastSpeaker = null;
         var spokespeople = new Dictionary<string, Attribution>(StringComparer.Ordinal);
         var paragraph = -1;
+        var contextParagraph = -2;
         foreach (var unit in context.Units)
         {
+            // "THE BIGGER PICTURE: ...": the layout labels the whole paragraph as context for the news above it.
+            if (!unit.IsHeadline && (unit.Paragraph == contextParagraph || OpensWithContextLabel(unit.Text)))
+            {
+                contextParagraph = unit.Paragraph;
+                continue;
+            }
+
             var features = SentenceFeatures.Of(unit, context, unit.ContinuesPrevious ? previous?.Entities : null);
             if (features.ReportsPrevious is { } back && claims.Count > 0 && previous?.Claim is { } last && last.Attribution.Kind == AttributionKind.Outlet)
             {
@@ -123,15 +131,39 @@ public static class ClaimExtractor
             return true;
         }
 
+        // "The island is located 30 miles off the coast", "became famous for": a standing description, not an event.
+        if (Lexicon.DescriptivePhrases.Any(p => Lexicon.ContainsWords(folded, p)))
+        {
+            return true;
+        }
+
         var dates = features.Quantities.Where(q => q.Kind == QuantityKind.Date).ToList();
         // "The recording shows staff joking about a party on December 18 2020": new evidence about an old date is news.
         var evidence = Lexicon.EvidenceWords.Any(e => Lexicon.ContainsWords(folded, e));
-        if (published is not { } now || dates.Count == 0 || features.FutureTense || evidence)
+        if (features.FutureTense || evidence)
+        {
+            return false;
+        }
+
+        // "She stepped down as chief executive last month": a time counted back from the article is context.
+        if (Lexicon.RelativePastPhrases.Any(p => Lexicon.ContainsWords(folded, p)))
+        {
+            return true;
+        }
+
+        if (published is not { } now || dates.Count == 0)
         {
             return false;
         }
 
         return dates.All(d => DaysBefore(d.UpperValue, now) > BackgroundAgeDays);
+    }
+
+    /// <summary>"THE BIGGER PICTURE: Messi returned ...": a short label before a colon that names context.</summary>
+    private static bool OpensWithContextLabel(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && colon <= 30 && Lexicon.ContextLabels.Contains(TextFolding.Fold(text[..colon]).Trim());
     }
 
     /// <summary>A date this many days before publication is history, not news.</summary>

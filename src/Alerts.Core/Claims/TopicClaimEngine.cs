@@ -261,7 +261,7 @@ public static class TopicClaimEngine
             // negation that does not speak to the claim ("has never activated them"): a digest would list it as disputing.
             // The opposite outcome ("may still be alive" against "killed") takes this cluster's disputing side, however
             // cautiously put, so that the digest lists its source among those disputing.
-            var sided = type == TopicEventType.Contradiction && side != claim.Polarity ? claim with { Polarity = side } : claim;
+            var sided = type is TopicEventType.Contradiction or TopicEventType.Corroboration && side != claim.Polarity ? claim with { Polarity = side } : claim;
             var mentionOnly = claim.Modality == Modality.Speculative && sided == claim
                 || claim.Polarity == Polarity.Denied && type is null && note == NotDisputing;
             var updated = cluster with
@@ -353,8 +353,10 @@ public static class TopicClaimEngine
             && (claim.Modality != Modality.Speculative || claim.Attribution.Kind != AttributionKind.Outlet))
         {
             // "Believed to have died ... may still be alive, according to the border guard": the opposite outcome, put
-            // even cautiously by a named source, disputes the report.
-            return (TopicEventType.Contradiction, asserted, $"{claim.Attribution.Source} says the opposite of {asserted.Source}: {reversed}");
+            // even cautiously by a named source, disputes the report; once an earlier article disputed it, it joins that side.
+            return KnownDispute(claim, cluster) is { } known
+                ? (TopicEventType.Corroboration, known, $"{claim.Attribution.Source} joins {known.Source} in disputing {asserted.Source}: {reversed}")
+                : (TopicEventType.Contradiction, asserted, $"{claim.Attribution.Source} says the opposite of {asserted.Source}: {reversed}");
         }
 
         if (claim.Modality == Modality.Speculative)
@@ -392,7 +394,11 @@ public static class TopicClaimEngine
                 : null;
             if ((Disputes(claim, cluster, earlierSide.Count > 0, reversal is not null) ?? StanceDisputes(claim, cluster, stance)) is { } why)
             {
-                return (TopicEventType.Contradiction, latest, reversal ?? $"{Side(claim.Polarity)} against {latest.Source}, who {Side(latest.Polarity)}; {why}");
+                // The dispute is on record from an earlier article: another voice denying again corroborates the denial
+                // ("the president denied it" after "the White House dismissed the report"); it is no news of its own.
+                return reversal is null && KnownDispute(claim, cluster) is { } known
+                    ? (TopicEventType.Corroboration, known, $"joins {known.Source} in disputing {latest.Source}; {why}")
+                    : (TopicEventType.Contradiction, latest, reversal ?? $"{Side(claim.Polarity)} against {latest.Source}, who {Side(latest.Polarity)}; {why}");
             }
 
             // Opposite words that do not speak to the claim ("this isn't the first job posting") take no side on it.
@@ -410,6 +416,15 @@ public static class TopicClaimEngine
             ? (TopicEventType.Corroboration, earlierSide[0], $"independent source confirms {earlierSide[0].Source}")
             : (TopicEventType.NewClaim, null, side.Count > 0 ? "a claim not seen before in this topic" : "first firm statement of a claim seen only as speculation");
     }
+
+    /// <summary>
+    /// The disputing side's sighting from an earlier article when <paramref name="claim"/> disputes the cluster too
+    /// (a denial, or the opposite outcome), else null: the dispute is known, so the claim corroborates it.
+    /// </summary>
+    private static SourceSighting? KnownDispute(Claim claim, ClaimCluster cluster) =>
+        claim.Polarity == Polarity.Denied || Reverses(claim, cluster) is not null
+            ? cluster.Side(Polarity.Denied).FirstOrDefault(s => s.ArticleKey != claim.ArticleKey)
+            : null;
 
     /// <summary>
     /// Whether a claim on the other side of a cluster disputes its proposition, and why. A denial must speak to
