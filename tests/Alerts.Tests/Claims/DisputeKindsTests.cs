@@ -106,4 +106,32 @@ public class DisputeKindsTests
 
         claim.Entities.ShouldNotContain("specifically");
     }
+
+    [Fact]
+    public void ASecondVoiceDenyingAKnownDisputeCorroboratesIt()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", "Governor Lena Brandt called the Estavian flood volunteers \"amateurs\" at a closed meeting, the Harbour Post reported."), "Brandt");
+        var first = Run(index, Article("b", "Daily Beacon", 2, "", "The office of Governor Lena Brandt denied the report that she had called the Estavian flood volunteers \"amateurs\"."), "Brandt");
+
+        var again = Run(index, Article("c", "River News", 3, "", "Deputy governor Piet Laar rejected the report on Thursday, insisting that Brandt never insulted the Estavian flood volunteers."), "Brandt");
+
+        first.Events.ShouldContain(e => e.Type == TopicEventType.Contradiction);
+        again.Events.ShouldNotContain(e => e.Type == TopicEventType.Contradiction || e.Type == TopicEventType.NewClaim);
+        again.Events.ShouldContain(e => e.Type == TopicEventType.Corroboration && e.Polarity == Polarity.Denied);
+    }
+
+    [Fact]
+    public void TheOppositeOutcomeRepeatedAfterAKnownDisputeRaisesNothingNew()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", "Nine Estavian coast guards were killed when a patrol boat shelled Gull Rock lighthouse, President Ana Ruiz announced."), "Gull", "Rock");
+        Run(index, Article("b", "Coastal Times", 3, "", "Estavian coast guards believed to have been killed at Gull Rock lighthouse may still be alive, according to the Estavian Coast Guard Service."), "Gull", "Rock");
+
+        var later = Run(index, Article("c", "Evening Ledger", 6, "", "The nine coast guards who defended Gull Rock lighthouse are alive but held captive in Norland, Estavian navy officials said."), "Gull", "Rock");
+
+        later.Events.ShouldNotContain(e => e.Type == TopicEventType.Contradiction || e.Type == TopicEventType.NewClaim);
+        later.Events.ShouldContain(e => e.Type == TopicEventType.Corroboration && e.Polarity == Polarity.Denied);
+    }
 }
+
