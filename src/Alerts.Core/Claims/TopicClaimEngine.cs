@@ -298,10 +298,22 @@ public static class TopicClaimEngine
             // around the copy (background, a reminder of the figures) is not news of its own; a dispute still is.
             pending.RemoveAll(e => e.Type != TopicEventType.Contradiction);
         }
+        else if (assignments.FirstOrDefault(a => !a.Outcome.StartsWith("mention", StringComparison.Ordinal)) is { } lead && IsKnown(lead.Outcome))
+        {
+            // News leads (the inverted pyramid): an article whose lead (its first claim that is more than a mention)
+            // restates or corroborates what is known is a follow-up, and the details it adds around it (the arguments
+            // of a rebuttal, reactions, background) are not news of their own. A dispute of a claim known before the
+            // article still is.
+            pending.RemoveAll(e => e.Type == TopicEventType.NewClaim || e.Type == TopicEventType.Contradiction && created.Contains(e.ClusterId));
+        }
 
         var byCluster = claims.Where(c => assigned.ContainsKey(c.Key)).ToLookup(c => (assigned[c.Key], c.Polarity));
         return new TopicProcessResult(Collapse(pending, byCluster), changed.Values.ToList(), assignments);
     }
+
+    /// <summary>An outcome that adds nothing to what was known: a repeat, a copy, a corroboration of a known side.</summary>
+    private static bool IsKnown(string outcome) =>
+        outcome.StartsWith("repeat", StringComparison.Ordinal) || outcome == nameof(TopicEventType.Corroboration);
 
     /// <summary>
     /// "Halvorsen signed until 2030. The manager said the striker would make his debut.": a named speaker's
