@@ -133,5 +133,21 @@ public class DisputeKindsTests
         later.Events.ShouldNotContain(e => e.Type == TopicEventType.Contradiction || e.Type == TopicEventType.NewClaim);
         later.Events.ShouldContain(e => e.Type == TopicEventType.Corroboration && e.Polarity == Polarity.Denied);
     }
+
+    [Fact]
+    public void AFollowUpWhoseLeadIsKnownRaisesNoNewClaimForItsDetails()
+    {
+        const string Report = "The Estavian transport ministry will buy 12 trains from Norland Works for 300 million euros, Minister Piet Laar said on Monday.";
+        const string Detail = "Norland Works employs 4,000 people at two plants, the company said.";
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", Report), "Works", "train");
+
+        var followUp = Run(index, Article("b", "Coastal Times", 2, "", Report.Replace("will buy", "is buying", StringComparison.Ordinal) + "\n" + Detail), "Works", "train");
+
+        followUp.Assignments.ShouldContain(a => a.Outcome == nameof(TopicEventType.NewClaim));
+        followUp.Events.ShouldBeEmpty();
+        // The same detail leading an article of its own is news.
+        Run(new InMemoryClaimIndex(), Article("c", "River News", 2, "", Detail), "Works", "train").Events.ShouldContain(e => e.Type == TopicEventType.NewClaim);
+    }
 }
 
