@@ -138,7 +138,7 @@ public class DisputeKindsTests
     public void AFollowUpWhoseLeadIsKnownRaisesNoNewClaimForItsDetails()
     {
         const string Report = "The Estavian transport ministry will buy 12 trains from Norland Works for 300 million euros, Minister Piet Laar said on Monday.";
-        const string Detail = "Norland Works employs 4,000 people at two plants, the company said.";
+        const string Detail = "Norland Works will deliver the first trains to Estavian ports in June, the company said.";
         var index = new InMemoryClaimIndex();
         Run(index, Article("a", "Harbour Post", 1, "", Report), "Works", "train");
 
@@ -148,6 +148,30 @@ public class DisputeKindsTests
         followUp.Events.ShouldBeEmpty();
         // The same detail leading an article of its own is news.
         Run(new InMemoryClaimIndex(), Article("c", "River News", 2, "", Detail), "Works", "train").Events.ShouldContain(e => e.Type == TopicEventType.NewClaim);
+    }
+
+    [Fact]
+    public void AFollowUpStillFlagsAFigureTheTopicDidNotHold()
+    {
+        const string Report = "The Estavian transport ministry will buy 12 trains from Norland Works for 300 million euros, Minister Piet Laar said on Monday.";
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", Report), "Works", "train");
+
+        var followUp = Run(index, Article("b", "Coastal Times", 2, "", Report.Replace("will buy", "is buying", StringComparison.Ordinal) + "\nNorland Works employs 4,000 people at two plants, the company said."), "Works", "train");
+
+        followUp.Events.ShouldContain(e => e.Type == TopicEventType.NewClaim && e.Claim.Text.Contains("4,000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void APartyToTheClaimDenyingAfterTheOtherPartyStillDisputesIt()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Market Wire", 1, "", "Orlen is in advanced talks to buy the Estavian chipmaker Brava for about 2 billion euros, the Harbour Post reported."), "Orlen", "Brava");
+        Run(index, Article("b", "Coastal Times", 2, "", "Brava spokeswoman Ana Ruiz said the Estavian chipmaker was not in talks with Orlen and called the reports speculation."), "Orlen", "Brava");
+
+        var buyer = Run(index, Article("c", "River News", 3, "Orlen chief denies talks to buy Brava", "Orlen chief executive Piet Laar denied on Wednesday that Orlen was in talks to buy the Estavian chipmaker Brava."), "Orlen", "Brava");
+
+        buyer.Events.ShouldContain(e => e.Type == TopicEventType.Contradiction);
     }
 }
 
