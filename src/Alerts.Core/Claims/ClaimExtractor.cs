@@ -60,6 +60,14 @@ public static class ClaimExtractor
                 continue;
             }
 
+            // A speaker's words that open by narrating an earlier time ("At the time, the mayor tweeted ...") are context
+            // too. (A speaker's dated statement otherwise counts: "Estavia bought the jets in 2019, the minister said".)
+            if (features.Attribution is not null && !unit.IsHeadline && Lexicon.NarrativePastPhrases.Any(p => features.Folded.StartsWith(" " + p + " ", StringComparison.Ordinal)))
+            {
+                previous = features;
+                continue;
+            }
+
             var attribution = features.Attribution;
             if (attribution is null && carried is not null && !unit.IsHeadline)
             {
@@ -137,26 +145,21 @@ public static class ClaimExtractor
             return true;
         }
 
-        var dates = features.Quantities.Where(q => q.Kind == QuantityKind.Date).ToList();
         // "The recording shows staff joking about a party on December 18 2020": new evidence about an old date is news.
-        var evidence = Lexicon.EvidenceWords.Any(e => Lexicon.ContainsWords(folded, e));
-        if (features.FutureTense || evidence)
+        if (features.FutureTense || Lexicon.EvidenceWords.Any(e => Lexicon.ContainsWords(folded, e)))
         {
             return false;
         }
 
         // "She stepped down as chief executive last month": a time counted back from the article is context.
-        if (Lexicon.RelativePastPhrases.Any(p => Lexicon.ContainsWords(folded, p)))
-        {
-            return true;
-        }
+        return Lexicon.RelativePastPhrases.Any(p => Lexicon.ContainsWords(folded, p)) || OnlyOldDates(features, published);
+    }
 
-        if (published is not { } now || dates.Count == 0)
-        {
-            return false;
-        }
-
-        return dates.All(d => DaysBefore(d.UpperValue, now) > BackgroundAgeDays);
+    /// <summary>The sentence gives dates, and every one of them is <see cref="BackgroundAgeDays"/> or more before the article.</summary>
+    private static bool OnlyOldDates(SentenceFeatures features, DateTimeOffset? published)
+    {
+        var dates = features.Quantities.Where(q => q.Kind == QuantityKind.Date).ToList();
+        return published is { } now && dates.Count > 0 && dates.All(d => DaysBefore(d.UpperValue, now) > BackgroundAgeDays);
     }
 
     /// <summary>"THE BIGGER PICTURE: Messi returned ...": a short label before a colon that names context.</summary>

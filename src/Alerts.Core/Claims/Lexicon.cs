@@ -252,6 +252,8 @@ internal static class Lexicon
         "no comments yet", "sign up", "subscribe", "newsletter", "patreon", "become a patron", "support us",
         "donate", "all rights reserved", "cookie", "click here", "share this", "follow us", "comments (",
         "take a second to support", "must read", "more news", "latest news", "related articles",
+        // A report describing its own sourcing states nothing about the story.
+        "report is based on", "article is based on", "story is based on", "account is based on", "reporting is based on",
     ];
 
     /// <summary>Teasers for other articles, often glued onto a sentence: a sentence starting so is dropped.</summary>

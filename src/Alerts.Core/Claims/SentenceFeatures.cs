@@ -656,8 +656,8 @@ internal sealed record SentenceFeatures
                 break;
             }
 
-            // A name after a preposition ("ambassador to France") is not the subject.
-            if (span.Start > 0 && words[span.Start - 1] is "to" or "of" or "from" or "in" or "with" or "at" or "for" or "against" or "on")
+            // A name after a preposition ("ambassador to France") or after "citing" (the subject's own source) is not the subject.
+            if (span.Start > 0 && words[span.Start - 1] is "to" or "of" or "from" or "in" or "with" or "at" or "for" or "against" or "on" or "citing")
             {
                 continue;
             }

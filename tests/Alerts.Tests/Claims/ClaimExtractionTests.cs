@@ -273,4 +273,28 @@ public class ClaimExtractionTests
 
         claim.Attribution.Kind.ShouldBe(AttributionKind.Outlet);
     }
+
+    [Fact]
+    public void ASpeakerNarratingAnEarlierTimeIsBackground()
+    {
+        Extract("At the time, Mayor Tomas Berg tweeted that the Estavian bridge had been closed because of the storm.").ShouldBeEmpty();
+        // The same phrase inside a denial is no narration: "was not there at the time" still denies.
+        Extract("Mayor Tomas Berg said he was not at the Estavian gala at the time.").ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public void AReportDescribingItsOwnSourcingIsNoClaim()
+    {
+        Extract("The Harbour Post report is based on the statements of four people with knowledge of the Estavian talks.").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void TheSourceASpeakerCitesIsNotTheSpeaker()
+    {
+        var claim = Extract("The Estavian Coast Guard Service, citing Norland television reports, said the nine guards may be alive.").ShouldHaveSingleItem();
+
+        claim.Attribution.Source.ShouldNotBe("Norland");
+        claim.Attribution.Source.ShouldContain("Coast Guard Service");
+    }
 }
+
