@@ -25,8 +25,16 @@ public static class ClaimExtractor
         Attribution? lastSpeaker = null;
         var spokespeople = new Dictionary<string, Attribution>(StringComparer.Ordinal);
         var paragraph = -1;
+        var contextParagraph = -2;
         foreach (var unit in context.Units)
         {
+            // "THE BIGGER PICTURE: ...": the layout labels the whole paragraph as context for the news above it.
+            if (!unit.IsHeadline && (unit.Paragraph == contextParagraph || OpensWithContextLabel(unit.Text)))
+            {
+                contextParagraph = unit.Paragraph;
+                continue;
+            }
+
             var features = SentenceFeatures.Of(unit, context, unit.ContinuesPrevious ? previous?.Entities : null);
             if (features.ReportsPrevious is { } back && claims.Count > 0 && previous?.Claim is { } last && last.Attribution.Kind == AttributionKind.Outlet)
             {
@@ -47,6 +55,14 @@ public static class ClaimExtractor
             // Background in the outlet's own voice (an old date, "the following year") is context, not news:
             // it is no claim, and an agency cited earlier in the paragraph does not carry over onto it.
             if (features.Attribution is null && !unit.IsHeadline && IsBackground(features, article.Published))
+            {
+                previous = features;
+                continue;
+            }
+
+            // A speaker's words that open by narrating an earlier time ("At the time, the mayor tweeted ...") are context
+            // too. (A speaker's dated statement otherwise counts: "Estavia bought the jets in 2019, the minister said".)
+            if (features.Attribution is not null && !unit.IsHeadline && Lexicon.NarrativePastPhrases.Any(p => features.Folded.StartsWith(" " + p + " ", StringComparison.Ordinal)))
             {
                 previous = features;
                 continue;
@@ -123,15 +139,34 @@ public static class ClaimExtractor
             return true;
         }
 
-        var dates = features.Quantities.Where(q => q.Kind == QuantityKind.Date).ToList();
+        // "The island is located 30 miles off the coast", "became famous for": a standing description, not an event.
+        if (Lexicon.DescriptivePhrases.Any(p => Lexicon.ContainsWords(folded, p)))
+        {
+            return true;
+        }
+
         // "The recording shows staff joking about a party on December 18 2020": new evidence about an old date is news.
-        var evidence = Lexicon.EvidenceWords.Any(e => Lexicon.ContainsWords(folded, e));
-        if (published is not { } now || dates.Count == 0 || features.FutureTense || evidence)
+        if (features.FutureTense || Lexicon.EvidenceWords.Any(e => Lexicon.ContainsWords(folded, e)))
         {
             return false;
         }
 
-        return dates.All(d => DaysBefore(d.UpperValue, now) > BackgroundAgeDays);
+        // "She stepped down as chief executive last month": a time counted back from the article is context.
+        return Lexicon.RelativePastPhrases.Any(p => Lexicon.ContainsWords(folded, p)) || OnlyOldDates(features, published);
+    }
+
+    /// <summary>The sentence gives dates, and every one of them is <see cref="BackgroundAgeDays"/> or more before the article.</summary>
+    private static bool OnlyOldDates(SentenceFeatures features, DateTimeOffset? published)
+    {
+        var dates = features.Quantities.Where(q => q.Kind == QuantityKind.Date).ToList();
+        return published is { } now && dates.Count > 0 && dates.All(d => DaysBefore(d.UpperValue, now) > BackgroundAgeDays);
+    }
+
+    /// <summary>"THE BIGGER PICTURE: Messi returned ...": a short label before a colon that names context.</summary>
+    private static bool OpensWithContextLabel(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && colon <= 30 && Lexicon.ContextLabels.Contains(TextFolding.Fold(text[..colon]).Trim());
     }
 
     /// <summary>A date this many days before publication is history, not news.</summary>

@@ -190,6 +190,23 @@ internal static class Lexicon
         "back then", "in the past", "historically", "decades ago", "for years",
     ];
 
+    /// <summary>Times counted back from the article ("last month", "two years ago"): what happened then is context for today's news.</summary>
+    public static IReadOnlyList<string> RelativePastPhrases { get; } =
+    [
+        "last month", "last year", "months ago", "years ago", "a month ago", "a year ago", "earlier this year",
+    ];
+
+    /// <summary>Phrases that describe a standing state (where a place lies, what someone is known for), not an event.</summary>
+    public static IReadOnlyList<string> DescriptivePhrases { get; } =
+    [
+        "is located", "are located", "is situated", "are situated", "is home to", "famous for", "known for",
+    ];
+
+    /// <summary>Labels that open a paragraph of context in news layouts ("THE BIGGER PICTURE:", "Background:").</summary>
+    public static FrozenSet<string> ContextLabels { get; } = Set(
+        "the bigger picture", "the big picture", "background", "context", "the backstory", "catch up", "flashback",
+        "go deeper", "between the lines", "why it matters");
+
     /// <summary>Words that look ahead: a dated sentence with one of them is a plan or a forecast, not history.</summary>
     public static FrozenSet<string> FutureWords { get; } = Set(
         "will", "would", "shall", "expects", "expected", "expect", "plans", "planned", "scheduled", "upcoming", "until");
@@ -235,6 +252,8 @@ internal static class Lexicon
         "no comments yet", "sign up", "subscribe", "newsletter", "patreon", "become a patron", "support us",
         "donate", "all rights reserved", "cookie", "click here", "share this", "follow us", "comments (",
         "take a second to support", "must read", "more news", "latest news", "related articles",
+        // A report describing its own sourcing states nothing about the story.
+        "report is based on", "article is based on", "story is based on", "account is based on", "reporting is based on",
     ];
 
     /// <summary>Teasers for other articles, often glued onto a sentence: a sentence starting so is dropped.</summary>
@@ -253,6 +272,7 @@ internal static class Lexicon
         "comes amid", "this comes as", "the move comes",
         "we are very happy", "we are happy", "we are pleased", "we are delighted", "we are proud", "we are disappointed",
         "i am very happy", "i am happy", "i am pleased", "i am delighted", "i am proud", "i am disappointed",
+        "exciting to",
     ];
 
     /// <summary>Titles and roles that precede or follow a name; they mark an official source.</summary>

@@ -597,7 +597,8 @@ internal sealed record SentenceFeatures
             }
 
             // "the Reuters report", "these claims": a noun, not a verb of saying.
-            if (words[i] is "report" or "reports" or "claim" or "claims" && (i > 0 && IsDeterminer(words[i - 1]) || i > 1 && IsDeterminer(words[i - 2])))
+            // "investigate claims of a party": followed by "of", it is a noun too.
+            if (words[i] is "report" or "reports" or "claim" or "claims" && (i > 0 && IsDeterminer(words[i - 1]) || i > 1 && IsDeterminer(words[i - 2]) || i + 1 < words.Count && words[i + 1] == "of"))
             {
                 continue;
             }
@@ -655,8 +656,8 @@ internal sealed record SentenceFeatures
                 break;
             }
 
-            // A name after a preposition ("ambassador to France") is not the subject.
-            if (span.Start > 0 && words[span.Start - 1] is "to" or "of" or "from" or "in" or "with" or "at" or "for" or "against" or "on")
+            // A name after a preposition ("ambassador to France") or after "citing" (the subject's own source) is not the subject.
+            if (span.Start > 0 && words[span.Start - 1] is "to" or "of" or "from" or "in" or "with" or "at" or "for" or "against" or "on" or "citing")
             {
                 continue;
             }

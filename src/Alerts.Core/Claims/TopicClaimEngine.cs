@@ -261,7 +261,7 @@ public static class TopicClaimEngine
             // negation that does not speak to the claim ("has never activated them"): a digest would list it as disputing.
             // The opposite outcome ("may still be alive" against "killed") takes this cluster's disputing side, however
             // cautiously put, so that the digest lists its source among those disputing.
-            var sided = type == TopicEventType.Contradiction && side != claim.Polarity ? claim with { Polarity = side } : claim;
+            var sided = type is TopicEventType.Contradiction or TopicEventType.Corroboration && side != claim.Polarity ? claim with { Polarity = side } : claim;
             var mentionOnly = claim.Modality == Modality.Speculative && sided == claim
                 || claim.Polarity == Polarity.Denied && type is null && note == NotDisputing;
             var updated = cluster with
@@ -298,10 +298,36 @@ public static class TopicClaimEngine
             // around the copy (background, a reminder of the figures) is not news of its own; a dispute still is.
             pending.RemoveAll(e => e.Type != TopicEventType.Contradiction);
         }
+        else if (assignments.FirstOrDefault(a => !a.Outcome.StartsWith("mention", StringComparison.Ordinal)) is { } lead && IsKnown(lead.Outcome)
+            && !pending.Any(e => e.Type == TopicEventType.Contradiction && !created.Contains(e.ClusterId)))
+        {
+            // News leads (the inverted pyramid): an article whose lead (its first claim that is more than a mention)
+            // restates or corroborates what is known, and that disputes no known claim, is a follow-up: the details it
+            // adds around the known news (the arguments of a rebuttal, reactions, background) are not news of their
+            // own. A figure the topic did not hold still is ("the toll will be 4 euros per car").
+            pending.RemoveAll(e => e.Type is TopicEventType.NewClaim or TopicEventType.Contradiction && !StatesUnknownFigure(topicId, e.Claim, index));
+        }
 
         var byCluster = claims.Where(c => assigned.ContainsKey(c.Key)).ToLookup(c => (assigned[c.Key], c.Polarity));
         return new TopicProcessResult(Collapse(pending, byCluster), changed.Values.ToList(), assignments);
     }
+
+    /// <summary>Whether the claim states a figure (not a date) that no cluster of the topic known before the article holds.</summary>
+    private static bool StatesUnknownFigure(string topicId, Claim claim, IClaimIndex index)
+    {
+        var figures = claim.Quantities.Where(q => q.Kind != QuantityKind.Date).ToList();
+        if (figures.Count == 0)
+        {
+            return false;
+        }
+
+        var known = index.Candidates(topicId, ClaimSignature.Of(claim), CandidateLimit).SelectMany(c => c.Members).SelectMany(m => m.Signature.Quantities).ToList();
+        return figures.Any(q => !known.Any(o => o.Kind == q.Kind && Math.Abs(o.Value - q.Value) <= 0.02 * Math.Abs(q.Value)));
+    }
+
+    /// <summary>An outcome that adds nothing to what was known: a repeat, a copy, a corroboration of a known side.</summary>
+    private static bool IsKnown(string outcome) =>
+        outcome.StartsWith("repeat", StringComparison.Ordinal) || outcome == nameof(TopicEventType.Corroboration);
 
     /// <summary>
     /// "Halvorsen signed until 2030. The manager said the striker would make his debut.": a named speaker's
@@ -353,8 +379,10 @@ public static class TopicClaimEngine
             && (claim.Modality != Modality.Speculative || claim.Attribution.Kind != AttributionKind.Outlet))
         {
             // "Believed to have died ... may still be alive, according to the border guard": the opposite outcome, put
-            // even cautiously by a named source, disputes the report.
-            return (TopicEventType.Contradiction, asserted, $"{claim.Attribution.Source} says the opposite of {asserted.Source}: {reversed}");
+            // even cautiously by a named source, disputes the report; once an earlier article disputed it, it joins that side.
+            return KnownDispute(claim, cluster) is { } known
+                ? (TopicEventType.Corroboration, known, $"{claim.Attribution.Source} joins {known.Source} in disputing {asserted.Source}: {reversed}")
+                : (TopicEventType.Contradiction, asserted, $"{claim.Attribution.Source} says the opposite of {asserted.Source}: {reversed}");
         }
 
         if (claim.Modality == Modality.Speculative)
@@ -392,7 +420,11 @@ public static class TopicClaimEngine
                 : null;
             if ((Disputes(claim, cluster, earlierSide.Count > 0, reversal is not null) ?? StanceDisputes(claim, cluster, stance)) is { } why)
             {
-                return (TopicEventType.Contradiction, latest, reversal ?? $"{Side(claim.Polarity)} against {latest.Source}, who {Side(latest.Polarity)}; {why}");
+                // The dispute is on record from an earlier article: another voice denying again corroborates the denial
+                // ("the president denied it" after "the White House dismissed the report"); it is no news of its own.
+                return reversal is null && KnownDispute(claim, cluster) is { } known
+                    ? (TopicEventType.Corroboration, known, $"joins {known.Source} in disputing {latest.Source}; {why}")
+                    : (TopicEventType.Contradiction, latest, reversal ?? $"{Side(claim.Polarity)} against {latest.Source}, who {Side(latest.Polarity)}; {why}");
             }
 
             // Opposite words that do not speak to the claim ("this isn't the first job posting") take no side on it.
@@ -409,6 +441,43 @@ public static class TopicClaimEngine
         return earlierSide.Count > 0
             ? (TopicEventType.Corroboration, earlierSide[0], $"independent source confirms {earlierSide[0].Source}")
             : (TopicEventType.NewClaim, null, side.Count > 0 ? "a claim not seen before in this topic" : "first firm statement of a claim seen only as speculation");
+    }
+
+    /// <summary>
+    /// The disputing side's sighting from an earlier article when <paramref name="claim"/> disputes the cluster too
+    /// (a denial, or the opposite outcome), else null: the dispute is known, so the claim corroborates it. A denial
+    /// older than <see cref="ReversalAge"/> is a past position (the report may have reversed it), not a known dispute.
+    /// </summary>
+    private static SourceSighting? KnownDispute(Claim claim, ClaimCluster cluster)
+    {
+        if (claim.Polarity != Polarity.Denied && Reverses(claim, cluster) is null)
+        {
+            return null;
+        }
+
+        var known = cluster.Side(Polarity.Denied).Where(s => s.ArticleKey != claim.ArticleKey && !(claim.Published - s.Published >= ReversalAge)).ToList();
+        // A party to the claim answering for itself for the first time ("Orvane's chief says no deal" after the target
+        // denied the talks) is news of its own, not a repeat of the other party's denial.
+        var parties = cluster.Members.Where(m => m.Polarity == Polarity.Asserted).SelectMany(m => m.Signature.Entities).ToHashSet(StringComparer.Ordinal);
+        var speaksFor = SourceNames(claim.Attribution.Source).Where(parties.Contains).ToList();
+        return known.Count == 0 || speaksFor.Any(p => !known.Any(s => SourceNames(s.Source).Contains(p))) ? null : known[0];
+    }
+
+    /// <summary>The names in a source's display form, with aliases folded onto their state ("Turkish Armed Forces" → turkey).</summary>
+    private static HashSet<string> SourceNames(string source)
+    {
+        var words = Tokenizer.Terms(source).ToList();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < words.Count; i++)
+        {
+            names.Add(Lexicon.Aliases.GetValueOrDefault(words[i]) ?? words[i]);
+            if (i + 1 < words.Count && Lexicon.Aliases.TryGetValue(words[i] + " " + words[i + 1], out var pair))
+            {
+                names.Add(pair);
+            }
+        }
+
+        return names;
     }
 
     /// <summary>

@@ -235,4 +235,66 @@ public class ClaimExtractionTests
     {
         Extract($"Norland sold 12 jets to {name} on Monday.").ShouldHaveSingleItem().Entities.ShouldContain(key);
     }
+
+    [Fact]
+    public void AParagraphLabelledAsContextIsNoClaim()
+    {
+        var claims = Extract("Norland signed striker Ivo Brandt on Monday, the club said.\nTHE BIGGER PICTURE: Brandt returned to Estavian training on Friday after a two-week ban. He scored 30 goals last season.");
+
+        claims.ShouldHaveSingleItem().Text.ShouldStartWith("Norland signed striker Ivo Brandt");
+    }
+
+    [Theory]
+    [InlineData("Gull Rock, also known as Meeuw, is located around 20 miles off the coast of Estavia.")]
+    [InlineData("The Estavian coast guards became famous for their defiant reply to a Norland patrol boat.")]
+    public void AStandingDescriptionIsNoClaim(string sentence)
+    {
+        Extract(sentence).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void AnEventCountedBackFromTheArticleIsBackground()
+    {
+        Extract("Anna Vell stepped down as chief executive of Estavia Rail last month to be replaced by her deputy Piet Laar.").ShouldBeEmpty();
+        // A plan is not history, however the sentence counts back.
+        Extract("Estavia Rail, which lost its chief executive last year, will sign a contract with Norland in June.").ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public void AnEvaluativeQuoteIsNoClaim()
+    {
+        Extract("According to Dr Ana Ruiz of the Estavian Institute of Biology: \"It's exciting to think about the possibilities these findings offer us.\"").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void ClaimsOfSomethingIsANounNotAVerbOfSaying()
+    {
+        var claim = Extract("Inspector Lena Brandt opted to not investigate claims of a party at the Estavian embassy on Monday.").ShouldHaveSingleItem();
+
+        claim.Attribution.Kind.ShouldBe(AttributionKind.Outlet);
+    }
+
+    [Fact]
+    public void ASpeakerNarratingAnEarlierTimeIsBackground()
+    {
+        Extract("At the time, Mayor Tomas Berg tweeted that the Estavian bridge had been closed because of the storm.").ShouldBeEmpty();
+        // The same phrase inside a denial is no narration: "was not there at the time" still denies.
+        Extract("Mayor Tomas Berg said he was not at the Estavian gala at the time.").ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public void AReportDescribingItsOwnSourcingIsNoClaim()
+    {
+        Extract("The Harbour Post report is based on the statements of four people with knowledge of the Estavian talks.").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void TheSourceASpeakerCitesIsNotTheSpeaker()
+    {
+        var claim = Extract("The Estavian Coast Guard Service, citing Norland television reports, said the nine guards may be alive.").ShouldHaveSingleItem();
+
+        claim.Attribution.Source.ShouldNotBe("Norland");
+        claim.Attribution.Source.ShouldContain("Coast Guard Service");
+    }
 }
+

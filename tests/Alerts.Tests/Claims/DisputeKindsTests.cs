@@ -106,4 +106,72 @@ public class DisputeKindsTests
 
         claim.Entities.ShouldNotContain("specifically");
     }
+
+    [Fact]
+    public void ASecondVoiceDenyingAKnownDisputeCorroboratesIt()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", "Governor Lena Brandt called the Estavian flood volunteers \"amateurs\" at a closed meeting, the Harbour Post reported."), "Brandt");
+        var first = Run(index, Article("b", "Daily Beacon", 2, "", "The office of Governor Lena Brandt denied the report that she had called the Estavian flood volunteers \"amateurs\"."), "Brandt");
+
+        var again = Run(index, Article("c", "River News", 3, "", "Deputy governor Piet Laar rejected the report on Thursday, insisting that Brandt never insulted the Estavian flood volunteers."), "Brandt");
+
+        first.Events.ShouldContain(e => e.Type == TopicEventType.Contradiction);
+        again.Events.ShouldNotContain(e => e.Type == TopicEventType.Contradiction || e.Type == TopicEventType.NewClaim);
+        again.Events.ShouldContain(e => e.Type == TopicEventType.Corroboration && e.Polarity == Polarity.Denied);
+    }
+
+    [Fact]
+    public void TheOppositeOutcomeRepeatedAfterAKnownDisputeRaisesNothingNew()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", "Nine Estavian coast guards were killed when a patrol boat shelled Gull Rock lighthouse, President Ana Ruiz announced."), "Gull", "Rock");
+        Run(index, Article("b", "Coastal Times", 3, "", "Estavian coast guards believed to have been killed at Gull Rock lighthouse may still be alive, according to the Estavian Coast Guard Service."), "Gull", "Rock");
+
+        var later = Run(index, Article("c", "Evening Ledger", 6, "", "The nine coast guards who defended Gull Rock lighthouse are alive but held captive in Norland, Estavian navy officials said."), "Gull", "Rock");
+
+        later.Events.ShouldNotContain(e => e.Type == TopicEventType.Contradiction || e.Type == TopicEventType.NewClaim);
+        later.Events.ShouldContain(e => e.Type == TopicEventType.Corroboration && e.Polarity == Polarity.Denied);
+    }
+
+    [Fact]
+    public void AFollowUpWhoseLeadIsKnownRaisesNoNewClaimForItsDetails()
+    {
+        const string Report = "The Estavian transport ministry will buy 12 trains from Norland Works for 300 million euros, Minister Piet Laar said on Monday.";
+        const string Detail = "Norland Works will deliver the first trains to Estavian ports in June, the company said.";
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", Report), "Works", "train");
+
+        var followUp = Run(index, Article("b", "Coastal Times", 2, "", Report.Replace("will buy", "is buying", StringComparison.Ordinal) + "\n" + Detail), "Works", "train");
+
+        followUp.Assignments.ShouldContain(a => a.Outcome == nameof(TopicEventType.NewClaim));
+        followUp.Events.ShouldBeEmpty();
+        // The same detail leading an article of its own is news.
+        Run(new InMemoryClaimIndex(), Article("c", "River News", 2, "", Detail), "Works", "train").Events.ShouldContain(e => e.Type == TopicEventType.NewClaim);
+    }
+
+    [Fact]
+    public void AFollowUpStillFlagsAFigureTheTopicDidNotHold()
+    {
+        const string Report = "The Estavian transport ministry will buy 12 trains from Norland Works for 300 million euros, Minister Piet Laar said on Monday.";
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", Report), "Works", "train");
+
+        var followUp = Run(index, Article("b", "Coastal Times", 2, "", Report.Replace("will buy", "is buying", StringComparison.Ordinal) + "\nNorland Works employs 4,000 people at two plants, the company said."), "Works", "train");
+
+        followUp.Events.ShouldContain(e => e.Type == TopicEventType.NewClaim && e.Claim.Text.Contains("4,000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void APartyToTheClaimDenyingAfterTheOtherPartyStillDisputesIt()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Market Wire", 1, "", "Orlen is in advanced talks to buy the Estavian chipmaker Brava for about 2 billion euros, the Harbour Post reported."), "Orlen", "Brava");
+        Run(index, Article("b", "Coastal Times", 2, "", "Brava spokeswoman Ana Ruiz said the Estavian chipmaker was not in talks with Orlen and called the reports speculation."), "Orlen", "Brava");
+
+        var buyer = Run(index, Article("c", "River News", 3, "Orlen chief denies talks to buy Brava", "Orlen chief executive Piet Laar denied on Wednesday that Orlen was in talks to buy the Estavian chipmaker Brava."), "Orlen", "Brava");
+
+        buyer.Events.ShouldContain(e => e.Type == TopicEventType.Contradiction);
+    }
 }
+
