@@ -121,6 +121,9 @@ public sealed record ClaimAssignment(string ClaimKey, string ClusterId, string O
 /// </summary>
 public static class TopicClaimEngine
 {
+    /// <summary>How far apart two figures may be and still be two values of one quantity (see <see cref="Comparable"/>).</summary>
+    private const double MaxConflictRatio = 1_000;
+
     /// <summary>The least similarity for a claim to join a cluster.</summary>
     public const double JoinThreshold = 0.45;
 
@@ -325,6 +328,18 @@ public static class TopicClaimEngine
         return figures.Any(q => !known.Any(o => o.Kind == q.Kind && Math.Abs(o.Value - q.Value) <= 0.02 * Math.Abs(q.Value)));
     }
 
+    /// <summary>
+    /// Two figures more than a thousandfold apart are not two estimates of one quantity (a $0.99 app fee beside a
+    /// $1 billion sale price); reports that disagree stay well inside that (police and organisers' crowd counts
+    /// differ some twentyfold).
+    /// </summary>
+    private static bool Comparable(double a, double b)
+    {
+        var (small, large) = Math.Abs(a) <= Math.Abs(b) ? (Math.Abs(a), Math.Abs(b)) : (Math.Abs(b), Math.Abs(a));
+        // "No casualties" against "13 killed" is a conflict, however many times larger.
+        return small == 0 || large / small <= MaxConflictRatio;
+    }
+
     /// <summary>An outcome that adds nothing to what was known: a repeat, a copy, a corroboration of a known side.</summary>
     private static bool IsKnown(string outcome) =>
         outcome.StartsWith("repeat", StringComparison.Ordinal) || outcome == nameof(TopicEventType.Corroboration);
@@ -350,6 +365,7 @@ public static class TopicClaimEngine
         var conflicts = similarity.ConflictingQuantities
             .Where(c => !agreed.Any(q => q.SameSlot(c.Left) && Math.Abs(q.Value - c.Left.Value) <= 0.02 * Math.Abs(c.Left.Value)))
             .Where(c => !RoughlyEqual(claim, c.Left, cluster, c.Right))
+            .Where(c => Comparable(c.Left.Value, c.Right.Value))
             .ToList();
         if (conflicts.Count > 0)
         {

@@ -41,6 +41,28 @@ public class DisputeKindsTests
     }
 
     [Fact]
+    public void AnAppFeeIsNoConflictingFigureForTheCompanysSalePrice()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Tech Ledger", 1, "", "Orvane would pay $1 billion for the messaging app Velmar, people familiar with the matter said."), "Velmar");
+
+        var later = Run(index, Article("b", "App Courier", 3, "", "Velmar chief executive Ada Holm revealed the pay structure of the app will change from a one-time fee of $0.99 to a yearly subscription."), "Velmar");
+
+        later.Events.ShouldNotContain(e => e.Type == TopicEventType.Contradiction, string.Join("; ", later.Events.Select(e => e.Why)));
+    }
+
+    [Fact]
+    public void ACrowdCountedAtAFractionOfTheOrganisersFigureConflictsWithIt()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", "About 120,000 people marched through Estavia City on Saturday against the port sale, the organisers said."), "march");
+
+        var later = Run(index, Article("b", "Coastal Times", 2, "", "About 6,000 people marched through Estavia City on Saturday against the port sale, the police said."), "march");
+
+        later.Events.ShouldContain(e => e.Type == TopicEventType.Contradiction, string.Join("; ", later.Events.Select(e => e.Why)));
+    }
+
+    [Fact]
     public void EvidenceAgainstADenialContradictsIt()
     {
         var index = new InMemoryClaimIndex();
