@@ -534,6 +534,18 @@ internal sealed record SentenceFeatures
     /// <summary>The synonym-set head of the predicate at <paramref name="i"/>, trying "verb ... particle" first.</summary>
     private static (string Head, int End)? PredicateAt(List<string> words, int i)
     {
+        // "lost their lives", "losing his life": the idiom says died, not a lost match or vote.
+        if (Lexicon.Predicates.GetValueOrDefault(words[i]) == "lose")
+        {
+            for (var k = 1; k <= 2 && i + k < words.Count; k++)
+            {
+                if (words[i + k] is "life" or "lives")
+                {
+                    return ("kill", i + k);
+                }
+            }
+        }
+
         for (var k = 1; k <= 3 && i + k < words.Count; k++)
         {
             if (Lexicon.Particles.Contains(words[i + k]) && Lexicon.Predicates.TryGetValue(words[i] + " " + words[i + k], out var phrasal))

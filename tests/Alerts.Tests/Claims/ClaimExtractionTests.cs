@@ -29,6 +29,17 @@ public class ClaimExtractionTests
     }
 
     [Fact]
+    public void LosingTheirLivesIsDyingNotLosing()
+    {
+        var died = Extract("President Ana Ruiz confirmed that all nine Estavian coast guards lost their lives defending Gull Rock lighthouse.").Single();
+        var lost = Extract("The Estavian coast guard team lost the regional rowing final at Gull Rock on Sunday.").Single();
+
+        ClaimSignature.Of(died).Predicates.ShouldContain("kill");
+        ClaimSignature.Of(died).Predicates.ShouldNotContain("lose");
+        ClaimSignature.Of(lost).Predicates.ShouldContain("lose");
+    }
+
+    [Fact]
     public void TeasersQuestionsAndBoilerplateAreNotClaims()
     {
         var claims = Extract("Explore further Norland wants its jets back from Estavia.\nWill Estavia sell the jets to Norland?\nSubscribe to the Example Times newsletter.\nEstavia sold 12 jets to Norland in March, the ministry said.");
