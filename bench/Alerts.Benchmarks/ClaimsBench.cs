@@ -103,41 +103,35 @@ internal static class ClaimsQuick
         }
 
         var stories = Directory.GetDirectories(folder).Order(StringComparer.Ordinal)
-            .Select(d => ArticleFile.ReadFolder(d).Select(f => new ArticleInput(f.Identity, f.Title, f.Text, f.Outlet, f.Published, f.Url)).ToList())
+            .Select(d => ArticleFile.ReadFolder(d).Select(f => f.ToInput()).ToList())
             .Where(s => s.Count > 0)
             .ToList();
         var articles = stories.Sum(s => s.Count);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        foreach (var story in stories)
+
+        // CPU seconds to replay every story, each into its own index in published order.
+        double Replay(Func<ArticleInput, InMemoryClaimIndex, TopicProcessResult> process)
         {
-            var index = new InMemoryClaimIndex();
-            foreach (var article in story)
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            foreach (var story in stories)
             {
-                foreach (var cluster in TopicClaimEngine.Process("topic-0", ClaimExtractor.Extract(article), index).Clusters)
+                var index = new InMemoryClaimIndex();
+                foreach (var article in story)
                 {
-                    index.Upsert(cluster);
+                    foreach (var cluster in process(article, index).Clusters)
+                    {
+                        index.Upsert(cluster);
+                    }
                 }
             }
+
+            return (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         }
 
-        var rulesSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var rulesSeconds = Replay((article, index) => TopicClaimEngine.Process("topic-0", ClaimExtractor.Extract(article), index));
         using var embedder = new SentenceEmbedder();
         var model = new StanceModel(StanceModel.Shared.File, StanceModel.Shared.Terms, texts => embedder.Embed(texts));
-        cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        foreach (var story in stories)
-        {
-            var index = new InMemoryClaimIndex();
-            foreach (var article in story)
-            {
-                var claims = ClaimEmbeddings.Attach(ClaimExtractor.Extract(article), embedder);
-                foreach (var cluster in TopicClaimEngine.Process("topic-0", claims, index, null, TopicClaimEngine.ArticleStance(article, model)).Clusters)
-                {
-                    index.Upsert(cluster);
-                }
-            }
-        }
-
-        var learnedSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var learnedSeconds = Replay((article, index) => TopicClaimEngine.Process(
+            "topic-0", ClaimEmbeddings.Attach(ClaimExtractor.Extract(article), embedder), index, null, TopicClaimEngine.ArticleStance(article, model)));
         result["engine_stories_articles"] = articles;
         result["engine_stories_rules_articles_per_cpu_s"] = Math.Round(articles / rulesSeconds, 1);
         result["engine_stories_learned_articles_per_cpu_s"] = Math.Round(articles / learnedSeconds, 1);

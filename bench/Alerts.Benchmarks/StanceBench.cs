@@ -65,9 +65,7 @@ internal static class StanceQuick
         }
 
         var model = StanceModel.Shared;
-        var training = model.File.Training ?? throw new InvalidOperationException("stance: the committed model records no training split");
-        var heldOut = StanceDataset.SampleBodies(data.Bodies.Keys, training.SplitSeed, training.HeldOutFraction);
-        var pairs = data.Pairs.Where(p => heldOut.Contains(p.BodyId)).ToList();
+        var pairs = StanceTrainer.HeldOutPairs(model, data);
         using var embedder = new SentenceEmbedder();
         var fresh = new StanceModel(model.File, model.Terms, texts => embedder.Embed(texts));
         var learned = CpuRate(pairs.Count - 1, p => fresh.Predict(pairs[p].Headline, null, data.Bodies[pairs[p].BodyId]));

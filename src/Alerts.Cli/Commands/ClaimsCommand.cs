@@ -61,7 +61,7 @@ public static class ClaimsCommand
         if (File.Exists(fileOrUrl))
         {
             var file = ArticleFile.Parse(Path.GetFileName(fileOrUrl), await File.ReadAllTextAsync(fileOrUrl, cancellationToken));
-            return new ArticleInput(file.Identity, file.Title, file.Text, file.Outlet, file.Published, file.Url);
+            return file.ToInput();
         }
 
         var page = await InputSource.ReadAsync(host, fileOrUrl, GuardedHttpClient.HtmlAccept, cancellationToken);

@@ -50,6 +50,9 @@ public sealed record ArticleFile(string Name, string? Url, string? Outlet, DateT
             .ThenBy(a => a.Name, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>The file as the claims engine reads an article.</summary>
+    public Claims.ArticleInput ToInput() => new(Identity, Title, Text, Outlet, Published, Url);
+
     public Article ToArticle(long id = 0) => new()
     {
         Id = id,

@@ -34,7 +34,6 @@ public sealed class SentenceEmbedder : IDisposable
 
     private readonly InferenceSession _session;
     private readonly BertTokenizer _tokenizer = new();
-    private readonly string _output;
     private readonly ConcurrentDictionary<string, float[]> _cache = new(StringComparer.Ordinal);
     private readonly Lock _tokenize = new();
 
@@ -55,7 +54,6 @@ public sealed class SentenceEmbedder : IDisposable
         // One thread per session: the hosts run several articles in parallel, and on one core extra threads only contend.
         using var options = new SessionOptions { IntraOpNumThreads = intraOpThreads };
         _session = new InferenceSession(quantised, options);
-        _output = _session.OutputMetadata.Keys.Contains("last_hidden_state") ? "last_hidden_state" : _session.OutputMetadata.Keys.First();
     }
 
     /// <summary>The process-wide embedder, loaded on first use.</summary>
@@ -134,7 +132,7 @@ public sealed class SentenceEmbedder : IDisposable
         using var attention = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var tokenTypes = OrtValue.CreateTensorValueFromMemory(types, shape);
         using var runOptions = new RunOptions();
-        using var outputs = _session.Run(runOptions, ["input_ids", "attention_mask", "token_type_ids"], [inputIds, attention, tokenTypes], [_output]);
+        using var outputs = _session.Run(runOptions, ["input_ids", "attention_mask", "token_type_ids"], [inputIds, attention, tokenTypes], ["last_hidden_state"]);
         var tokens = outputs[0].GetTensorDataAsSpan<float>();
         var vector = new float[Dimensions];
         for (var t = 0; t < ids.Length; t++)

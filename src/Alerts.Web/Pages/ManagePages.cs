@@ -37,19 +37,13 @@ internal static class ManagePages
 
     public static async Task<IResult> SaveAsync(HttpContext context, ManageSubscriptions subscriptions, SubscriptionLinks links, CsrfProtection csrf, Throttle throttle)
     {
-        var (form, token, refusal) = await ReadAsync(context, links, throttle);
-        if (form is null)
+        var (form, token, subscription, refusal) = await ReadWithSubscriptionAsync(context, subscriptions, links, throttle);
+        if (form is null || subscription is null)
         {
             return refusal!;
         }
 
-        var found = await subscriptions.GetByManageTokenAsync(token, context.RequestAborted);
-        if (!found.Ok)
-        {
-            return Gone(context);
-        }
-
-        var input = PreferencesInput.Read(form) with { Email = found.Subscription!.Email };
+        var input = PreferencesInput.Read(form) with { Email = subscription.Email };
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var request = input.Check(withEmail: false, errors);
         string? general = null;
@@ -61,7 +55,7 @@ internal static class ManagePages
                     token, request.Topics, request.Frequency, request.Hour, request.DayOfWeek, request.TimeZone, context.RequestAborted);
                 if (!result.Ok)
                 {
-                    return found.Subscription.State == SubscriptionState.Unsubscribed ? Unsubscribed(context, found.Subscription) : Gone(context);
+                    return subscription.State == SubscriptionState.Unsubscribed ? Unsubscribed(context, subscription) : Gone(context);
                 }
 
                 return await FormAsync(context, subscriptions, links, csrf, result.Subscription!, result.ManageToken!, PreferencesInput.From(result.Subscription!),
@@ -73,7 +67,7 @@ internal static class ManagePages
             }
         }
 
-        return await FormAsync(context, subscriptions, links, csrf, found.Subscription, token, input, errors, general, null, StatusCodes.Status400BadRequest);
+        return await FormAsync(context, subscriptions, links, csrf, subscription, token, input, errors, general, null, StatusCodes.Status400BadRequest);
     }
 
     public static Task<IResult> PauseAsync(HttpContext context, ManageSubscriptions subscriptions, SubscriptionLinks links, CsrfProtection csrf, Throttle throttle) =>
@@ -124,6 +118,20 @@ internal static class ManagePages
         return check.IsValid ? (form, token, null) : (null, "", BadManageLink(context, check));
     }
 
+    /// <summary>A manage post's form, token and subscription, or the page to answer with (the link's subscription is gone).</summary>
+    private static async Task<(IFormCollection? Form, string Token, Subscription? Subscription, IResult? Refusal)> ReadWithSubscriptionAsync(
+        HttpContext context, ManageSubscriptions subscriptions, SubscriptionLinks links, Throttle throttle)
+    {
+        var (form, token, refusal) = await ReadAsync(context, links, throttle);
+        if (form is null)
+        {
+            return (null, "", null, refusal);
+        }
+
+        var found = await subscriptions.GetByManageTokenAsync(token, context.RequestAborted);
+        return found.Ok ? (form, token, found.Subscription!, null) : (null, "", null, Gone(context));
+    }
+
     internal static async Task<IResult> FormAsync(HttpContext context, ManageSubscriptions subscriptions, SubscriptionLinks links, CsrfProtection csrf, Subscription subscription, string token,
         PreferencesInput input, Dictionary<string, string> errors, string? general, string? saved, int status)
     {
@@ -170,25 +178,19 @@ internal static class ManagePages
     /// <summary>POST /manage/feed: a new private feed address; the old one answers 404 from now on.</summary>
     public static async Task<IResult> NewFeedAsync(HttpContext context, ManageSubscriptions subscriptions, SubscriptionLinks links, CsrfProtection csrf, Throttle throttle, StoryFeeds feeds)
     {
-        var (form, token, refusal) = await ReadAsync(context, links, throttle);
-        if (form is null)
+        var (form, token, subscription, refusal) = await ReadWithSubscriptionAsync(context, subscriptions, links, throttle);
+        if (form is null || subscription is null)
         {
             return refusal!;
         }
 
-        var found = await subscriptions.GetByManageTokenAsync(token, context.RequestAborted);
-        if (!found.Ok)
+        if (subscription.State == SubscriptionState.Unsubscribed)
         {
-            return Gone(context);
+            return Unsubscribed(context, subscription);
         }
 
-        if (found.Subscription!.State == SubscriptionState.Unsubscribed)
-        {
-            return Unsubscribed(context, found.Subscription);
-        }
-
-        await feeds.ReplaceFeedUrlAsync(found.Subscription.Id, context.RequestAborted);
-        return await FormAsync(context, subscriptions, links, csrf, found.Subscription, token, PreferencesInput.From(found.Subscription),
+        await feeds.ReplaceFeedUrlAsync(subscription.Id, context.RequestAborted);
+        return await FormAsync(context, subscriptions, links, csrf, subscription, token, PreferencesInput.From(subscription),
             new(StringComparer.Ordinal), null, "Your feed has a new address. The old one no longer works: use the new one in your feed reader.", StatusCodes.Status200OK);
     }
 

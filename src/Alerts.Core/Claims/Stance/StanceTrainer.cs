@@ -213,12 +213,20 @@ public static class StanceTrainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        var training = model.File.Training ?? throw new InvalidOperationException("stance: the model does not record how it was split");
-        var heldOut = StanceDataset.SampleBodies(data.Bodies.Keys, training.SplitSeed, training.HeldOutFraction);
-        var pairs = data.Pairs.Where(p => heldOut.Contains(p.BodyId)).ToList();
-        var bodies = heldOut.ToDictionary(id => id, id => new AnalyzedBody(AnalyzedBody.SentencesOf(null, data.Bodies[id]), model.Terms));
+        var pairs = HeldOutPairs(model, data);
+        var bodies = pairs.Select(p => p.BodyId).Distinct().ToDictionary(id => id, id => new AnalyzedBody(AnalyzedBody.SentencesOf(null, data.Bodies[id]), model.Terms));
         var claims = pairs.Select(p => p.Headline).Distinct(StringComparer.Ordinal).ToDictionary(h => h, h => new AnalyzedText(h, model.Terms), StringComparer.Ordinal);
         return Evaluate(model, pairs, claims, bodies);
+    }
+
+    /// <summary>The pairs of the bodies <paramref name="model"/> held out from training, rebuilt from the split settings it records.</summary>
+    public static List<StancePair> HeldOutPairs(StanceModel model, StanceDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        var training = model.File.Training ?? throw new InvalidOperationException("stance: the model does not record how it was split");
+        var heldOut = StanceDataset.SampleBodies(data.Bodies.Keys, training.SplitSeed, training.HeldOutFraction);
+        return [.. data.Pairs.Where(p => heldOut.Contains(p.BodyId))];
     }
 
     private static StanceEvaluation Evaluate(StanceModel model, List<StancePair> pairs, Dictionary<string, AnalyzedText> claims, Dictionary<int, AnalyzedBody> bodies) =>
