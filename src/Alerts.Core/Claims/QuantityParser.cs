@@ -23,6 +23,12 @@ public static class QuantityParser
         ["yen"] = "JPY", ["yuan"] = "CNY",
     };
 
+    /// <summary>Letters before or after a dollar sign that say which dollar: NZ$, A$, $US.</summary>
+    private static readonly Dictionary<string, string> DollarPrefixes = new(StringComparer.Ordinal)
+    {
+        ["us"] = "USD", ["nz"] = "NZD", ["a"] = "AUD", ["au"] = "AUD", ["c"] = "CAD", ["ca"] = "CAD", ["hk"] = "HKD", ["s"] = "SGD",
+    };
+
     private static readonly Dictionary<string, double> DurationDays = new(StringComparer.Ordinal)
     {
         ["day"] = 1, ["days"] = 1, ["week"] = 7, ["weeks"] = 7, ["month"] = 30, ["months"] = 30, ["year"] = 365, ["years"] = 365,
@@ -66,6 +72,22 @@ public static class QuantityParser
         if (currency is not null)
         {
             numberPart = t[1..];
+            var letters = numberPart.Length - numberPart.AsSpan().TrimStart("abcdefghijklmnopqrstuvwxyz").Length;
+            if (t[0] == '$' && letters > 0)
+            {
+                // "$US39,143": the letters after the sign name whose dollar it is.
+                if (!DollarPrefixes.TryGetValue(numberPart[..letters], out currency))
+                {
+                    return null;
+                }
+
+                numberPart = numberPart[letters..];
+            }
+            else if (t[0] == '$' && i > 0 && tokens[i - 1].Start + tokens[i - 1].Length == tokens[i].Start && DollarPrefixes.TryGetValue(tokens[i - 1].Text, out var prefixed))
+            {
+                // "NZ$54,000", "A$2m": the prefix is a token of its own, glued to the sign.
+                currency = prefixed;
+            }
         }
         else if (ParseNumber(t) is not null && i + 1 < tokens.Count)
         {
@@ -168,7 +190,9 @@ public static class QuantityParser
         }
 
         var unitIndex = i + used;
-        if (unitIndex < tokens.Count && tokens[unitIndex].Text is "more" or "further" or "additional")
+        // "two more weeks", "two lacklustre months": one word may stand between the number and its unit.
+        if (unitIndex + 1 < tokens.Count && DurationDays.ContainsKey(tokens[unitIndex + 1].Text) && !DurationDays.ContainsKey(tokens[unitIndex].Text)
+            && !Lexicon.IsStop(tokens[unitIndex].Text) && NumberAt(tokens, unitIndex) is null)
         {
             unitIndex++;
         }
@@ -194,8 +218,22 @@ public static class QuantityParser
         var end = tokens[i].Start + tokens[i].Length;
         if (end < sentence.Length && sentence[end] == '%' || i + 1 < tokens.Count && tokens[i + 1].Text is "percent" or "pct")
         {
-            result.Add(new Quantity(QuantityKind.Percent, value, value, "%", null, t + "%"));
-            return sentence.Length > end && sentence[end] == '%' ? 1 : 2;
+            var used = sentence.Length > end && sentence[end] == '%' ? 1 : 2;
+            var last = tokens[i + used - 1];
+            var span = sentence[tokens[i].Start..(used == 1 ? end + 1 : last.Start + last.Length)];
+            result.Add(new Quantity(QuantityKind.Percent, value, value, "%", null, span));
+            return used;
+        }
+
+        // "2:00 a.m.", "9 pm": a time of day counts nothing.
+        if (isDigits && end + 1 < sentence.Length && sentence[end] == ':' && char.IsAsciiDigit(sentence[end + 1]))
+        {
+            return i + 2 < tokens.Count && tokens[i + 2].Text is "a.m" or "p.m" or "am" or "pm" ? 3 : 2;
+        }
+
+        if (isDigits && i + 1 < tokens.Count && tokens[i + 1].Text is "a.m" or "p.m" or "am" or "pm")
+        {
+            return 2;
         }
 
         var counts = CountedNoun(sentence, tokens, i);

@@ -394,12 +394,22 @@ internal sealed record SentenceFeatures
             return false;
         }
 
+        // "Global shopping giant Acme denied": an opener followed by lower-case words and then a name describes that name.
+        if (opener && i + 2 < tokens.Count && IsLowerWord(text, tokens[i + 1]) && !Lexicon.IsStop(tokens[i + 1].Text)
+            && !Lexicon.Predicates.ContainsKey(tokens[i + 1].Text) && !Lexicon.ReportingVerbs.Contains(tokens[i + 1].Text) && !Lexicon.DenialWords.Contains(tokens[i + 1].Text)
+            && Enumerable.Range(i + 2, Math.Min(2, tokens.Count - i - 2)).Any(k => char.IsUpper(text[tokens[k].Start]) && article.ProperNames.Contains(tokens[k].Text)))
+        {
+            return false;
+        }
+
         // "Specifically, ...", "Initially ...": an adverb opening the sentence is no name.
         return !opener || !article.LowerWords.Contains(w) && !Lexicon.IsStop(w) && !Lexicon.Predicates.ContainsKey(w)
             && !(w.EndsWith("ly", StringComparison.Ordinal) && w.Length > 4 && text.AsSpan(tokens[i].Start + tokens[i].Length).TrimStart().StartsWith(","))
             && !Lexicon.ReportingVerbs.Contains(w) && !Lexicon.DenialWords.Contains(w) && !Lexicon.SpeculativeWords.Contains(w)
             && !Lexicon.TeaserStarts.Any(t => t.StartsWith(w, StringComparison.Ordinal));
     }
+
+    private static bool IsLowerWord(string text, Token token) => char.IsLower(text[token.Start]);
 
     /// <summary>True when the word at <paramref name="i"/> follows a relative pronoun closely ("who weren't", "which was not").</summary>
     private static bool InRelativeClause(List<string> words, int i)

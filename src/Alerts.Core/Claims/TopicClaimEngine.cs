@@ -325,7 +325,20 @@ public static class TopicClaimEngine
         }
 
         var known = index.Candidates(topicId, ClaimSignature.Of(claim), CandidateLimit).SelectMany(c => c.Members).SelectMany(m => m.Signature.Quantities).ToList();
-        return figures.Any(q => !known.Any(o => o.Kind == q.Kind && Math.Abs(o.Value - q.Value) <= 0.02 * Math.Abs(q.Value)));
+        return figures.Any(q => !known.Any(o => o.Kind == q.Kind && o.Unit == q.Unit && Consistent(claim.Text, q, o.Value)));
+    }
+
+    /// <summary>
+    /// Whether a figure says nothing beyond a known one: the same value, an approximation close to it ("near
+    /// $40,000" beside $39,143), or a lower bound it meets ("more than 10 percent" beside 13%).
+    /// </summary>
+    private static bool Consistent(string text, Quantity figure, double known)
+    {
+        var value = Math.Abs(figure.Value);
+        var difference = Math.Abs(known - figure.Value);
+        return difference <= 0.02 * value
+            || Hedged(text, figure) && difference < 0.2 * Math.Max(value, Math.Abs(known))
+            || Preceded(text, figure, LowerBounds) && known >= figure.Value && known <= 1.5 * figure.Value;
     }
 
     /// <summary>
@@ -543,8 +556,51 @@ public static class TopicClaimEngine
         return about < (confirms is null ? AssertionCosine : ConfirmationCosine) ? null
             : reversal ? "a reversal"
             : confirms is not null ? $"\"{confirms}\" against the denial (cosine {about:0.00})"
-            : !sideSeenBefore && cluster.Sightings.Any(s => s.Polarity == Polarity.Denied && s.ArticleKey != claim.ArticleKey) ? $"asserts what was denied (cosine {about:0.00})"
+            : !sideSeenBefore && cluster.Sightings.Any(s => s.Polarity == Polarity.Denied && s.ArticleKey != claim.ArticleKey && SpeaksToNegation(claim, s.Text)) ? $"asserts what was denied (cosine {about:0.00})"
             : null;
+    }
+
+    private static readonly HashSet<string> Auxiliaries = new(StringComparer.Ordinal)
+    {
+        "be", "been", "being", "is", "are", "was", "were", "have", "has", "had", "do", "does", "did", "will", "would",
+        "could", "should", "can", "may", "might", "must", "yet", "ever", "even", "also", "really", "actually", "at", "all",
+    };
+
+    /// <summary>
+    /// Whether an assertion speaks to what a denied sentence negates. A denial word ("denied", "not true") denies
+    /// the whole proposition; a bare negation denies the word it governs ("It won't take long" negates taking long,
+    /// not the plans quoted beside it), so the assertion must state that word.
+    /// </summary>
+    private static bool SpeaksToNegation(Claim claim, string denied)
+    {
+        var folded = TextFolding.Fold(denied);
+        if (Lexicon.DenialPhrases.Any(p => Lexicon.ContainsWords(folded, p)))
+        {
+            return true;
+        }
+
+        var words = Tokenizer.Terms(denied).ToList();
+        if (words.Any(Lexicon.DenialWords.Contains))
+        {
+            return true;
+        }
+
+        var negated = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (!Lexicon.NegationWords.Contains(words[i]) && !words[i].EndsWith("n't", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var head = words.Skip(i + 1).Take(4).FirstOrDefault(w => !Auxiliaries.Contains(w) && !Lexicon.IsStop(w));
+            if (head is not null)
+            {
+                negated.Add(ClaimTerms.Normalize(head));
+            }
+        }
+
+        return negated.Count == 0 || Tokenizer.Terms(claim.Text).Any(w => negated.Contains(ClaimTerms.Normalize(w)));
     }
 
     /// <summary>
@@ -653,21 +709,41 @@ public static class TopicClaimEngine
     }
 
     /// <summary>Hedge words before a figure: "roughly eight" and "seven" need not conflict.</summary>
-    private static readonly string[] Hedges = ["roughly", "about", "around", "some", "nearly", "almost", "approximately"];
+    private static readonly string[] Hedges = ["roughly", "about", "around", "some", "nearly", "almost", "approximately", "near", "as much as", "up to"];
 
-    /// <summary>Two figures within a fifth of each other, one of them approximate ("roughly eight"), are not a conflict.</summary>
+    /// <summary>Words that make a figure a lower bound: "more than 10 percent" holds for 13%.</summary>
+    private static readonly string[] LowerBounds = ["more than", "over", "at least", "upwards of"];
+
+    /// <summary>
+    /// Two figures within a fifth of each other, one of them approximate ("roughly eight") or a lower bound the
+    /// other meets ("more than 10 percent" and 13%), are not a conflict.
+    /// </summary>
     private static bool RoughlyEqual(Claim claim, Quantity mine, ClaimCluster cluster, Quantity theirs)
     {
-        if (Math.Abs(mine.Value - theirs.Value) >= 0.2 * Math.Max(Math.Abs(mine.Value), Math.Abs(theirs.Value)))
-        {
-            return false;
-        }
-
         var member = cluster.Members.FirstOrDefault(m => m.Signature.Quantities.Contains(theirs));
-        return Hedged(claim.Text, mine) || member is not null && Hedged(member.Text, theirs);
+        return Consistent(claim.Text, mine, theirs.Value) || member is not null && Consistent(member.Text, theirs, mine.Value);
     }
 
+    /// <summary>
+    /// A figure put approximately: a hedge within the few words before it ("near the critical level of $40,000"),
+    /// or a round figure in the plural ("in the low $30,000s").
+    /// </summary>
     private static bool Hedged(string text, Quantity quantity)
+    {
+        if (quantity.Text.EndsWith('s') && quantity.Text.Length > 1 && char.IsAsciiDigit(quantity.Text[^2]))
+        {
+            return true;
+        }
+
+        var at = text.IndexOf(quantity.Text, StringComparison.OrdinalIgnoreCase);
+        var before = at <= 0 ? [] : Tokenizer.Terms(text[Math.Max(0, at - 40)..at]).TakeLast(HedgeReach).ToList();
+        return Hedges.Any(h => h.Contains(' ', StringComparison.Ordinal) ? Preceded(text, quantity, [h]) : before.Contains(h));
+    }
+
+    /// <summary>How many words before a figure a hedge may stand.</summary>
+    private const int HedgeReach = 4;
+
+    private static bool Preceded(string text, Quantity quantity, string[] words)
     {
         var at = text.IndexOf(quantity.Text, StringComparison.OrdinalIgnoreCase);
         if (at <= 0)
@@ -676,7 +752,7 @@ public static class TopicClaimEngine
         }
 
         var before = TextFolding.Fold(text[Math.Max(0, at - 20)..at]).TrimEnd();
-        return Hedges.Any(h => before.EndsWith(" " + h, StringComparison.Ordinal) || before == h);
+        return words.Any(h => before.EndsWith(" " + h, StringComparison.Ordinal) || before == h);
     }
 
     /// <summary>A denial word under negation is no denial: "has not denied allegations".</summary>

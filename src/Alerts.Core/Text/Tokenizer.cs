@@ -88,7 +88,14 @@ public static class Tokenizer
     }
 
     private static bool StartsToken(string text, int i) =>
-        char.IsLetterOrDigit(text[i]) || (IsCurrency(text[i]) && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]));
+        char.IsLetterOrDigit(text[i]) || (IsCurrency(text[i]) && (DigitAt(text, i + 1) || text[i] == '$' && CountryThenDigit(text, i + 1)));
+
+    private static bool DigitAt(string text, int i) => i < text.Length && char.IsAsciiDigit(text[i]);
+
+    /// <summary>"$US39,143": one or two capitals naming whose dollar, then the amount.</summary>
+    private static bool CountryThenDigit(string text, int i) =>
+        i + 1 < text.Length && char.IsAsciiLetterUpper(text[i])
+        && (DigitAt(text, i + 1) || char.IsAsciiLetterUpper(text[i + 1]) && DigitAt(text, i + 2));
 
     private static bool IsCurrency(char c) => c is '$' or '£' or '€' or '¥' or '₺' or '₽';
 

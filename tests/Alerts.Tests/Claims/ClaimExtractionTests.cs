@@ -54,6 +54,9 @@ public class ClaimExtractionTests
     [InlineData("in July 2019", QuantityKind.Date, 20190700, "date")]
     [InlineData("within four to six months", QuantityKind.Duration, 120, "days")]
     [InlineData("up 18% on Monday", QuantityKind.Percent, 18, "%")]
+    [InlineData("the coin fetched $US39,143 on Monday", QuantityKind.Money, 39143, "USD")]
+    [InlineData("settled at around NZ$54,000 each", QuantityKind.Money, 54000, "NZD")]
+    [InlineData("after two lacklustre months", QuantityKind.Duration, 60, "days")]
     public void QuantitiesAreNormalised(string text, QuantityKind kind, double value, string unit)
     {
         var quantity = QuantityParser.Parse(text).ShouldHaveSingleItem();
@@ -61,6 +64,29 @@ public class ClaimExtractionTests
         quantity.Kind.ShouldBe(kind);
         quantity.Value.ShouldBe(value);
         quantity.Unit.ShouldBe(unit);
+    }
+
+    [Fact]
+    public void ATimeOfDayCountsNothing()
+    {
+        var quantities = QuantityParser.Parse("The coin hit a new high at 2:00 a.m. ET and again at 9 pm.");
+
+        quantities.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void APercentKeepsTheWordsTheSentenceUsed()
+    {
+        QuantityParser.Parse("Shares rose more than 10 percent on Friday.").ShouldHaveSingleItem().Text.ShouldBe("10 percent");
+    }
+
+    [Fact]
+    public void AnAdjectiveOpeningTheSentenceIsNoNameBesideTheNameItDescribes()
+    {
+        var claim = Extract("Norland has never sold jets abroad.\nGlobal aircraft maker Norland has denied a report that it will sell jets to Estavia.")[^1];
+
+        claim.Entities.ShouldNotContain("global");
+        claim.Attribution.Source.ShouldBe("Norland");
     }
 
     [Theory]

@@ -185,6 +185,30 @@ public class DisputeKindsTests
     }
 
     [Fact]
+    public void AFollowUpGivingAKnownFigureLooselyRaisesNothing()
+    {
+        const string Report = "The Estavian transport ministry will buy 12 trains from Norland Works for 300 million euros, Minister Piet Laar said on Monday.";
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", Report + "\nNorland Works shares rose 13% on Monday after the announcement."), "Works", "train");
+
+        var followUp = Run(index, Article("b", "Coastal Times", 2, "", Report.Replace("will buy", "is buying", StringComparison.Ordinal) + "\nShares in Norland Works jumped more than 10 percent after the news."), "Works", "train");
+
+        followUp.Events.ShouldBeEmpty(string.Join("; ", followUp.Events.Select(e => e.Why)));
+    }
+
+    [Fact]
+    public void RepeatingAQuoteWhoseOnlyNegationIsAsideDisputesNothing()
+    {
+        const string Quote = "\u201cThe Gull Rock ferry line opens in May, with two more ports next in line. It won\u2019t take long because the plans are ready.\u201d";
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", "Estavia will open a ferry line to Gull Rock in May, an official at the transport ministry said.\n" + Quote), "Gull", "Rock");
+
+        var later = Run(index, Article("b", "Coastal Times", 2, "", "Estavia will open a ferry line to Gull Rock in May, a transport ministry official said.\n\u201cThe Gull Rock ferry line opens in May, with two more ports next in line,\u201d the official added."), "Gull", "Rock");
+
+        later.Events.ShouldNotContain(e => e.Type == TopicEventType.Contradiction, string.Join("; ", later.Events.Select(e => e.Why)));
+    }
+
+    [Fact]
     public void APartyToTheClaimDenyingAfterTheOtherPartyStillDisputesIt()
     {
         var index = new InMemoryClaimIndex();
