@@ -205,7 +205,7 @@ internal static class Gazetteer
         uganda;;ugandan;kampala
         ukraine;;ukrainian;kyiv,kiev,bankova,rada
         united arab emirates;uae;emirati;abu dhabi
-        united kingdom;uk,u.k,britain,great britain;british,briton;london,downing street,whitehall,westminster
+        united kingdom;uk,u.k,britain,great britain;british,briton;london,downing street,no10,whitehall,westminster
         united states;us,u.s,usa,u.s.a,america;american;washington,white house,pentagon,capitol hill,foggy bottom
         uruguay;;uruguayan;montevideo
         uzbekistan;;uzbek;tashkent

@@ -260,7 +260,7 @@ internal static class Lexicon
     public static IReadOnlyList<string> TeaserStarts { get; } =
     [
         "explore further", "read also", "read more", "see also", "also read", "related:", "watch:", "listen:",
-        "recommended", "more:", "read next",
+        "recommended", "more:", "read next", "don't miss", "do not miss",
     ];
 
     /// <summary>Opinion, hedging and framing ("this comes amid ...") that is not a checkable statement.</summary>

@@ -166,11 +166,12 @@ public static class SentenceSplitter
 
     /// <summary>
     /// "MartinSchmidt" or "warAccording": a lower-case letter directly followed by a capitalised word of five or more
-    /// letters, after a word of three or more. Brand names (YouTube, BlackRock, WhatsApp) have shorter second halves.
+    /// letters, after a word of three or more. Brand names (YouTube, BlackRock, WhatsApp) have shorter second halves,
+    /// or a capital inside the first ("AllThingsDigital").
     /// </summary>
     private static bool IsGluedBoundary(string s, int i)
     {
-        if (i + 5 >= s.Length || !char.IsLower(s[i]) || !char.IsUpper(s[i + 1]))
+        if (i + 5 >= s.Length || !char.IsLetter(s[i]) || !char.IsUpper(s[i + 1]))
         {
             return false;
         }
@@ -189,6 +190,14 @@ public static class SentenceSplitter
             start--;
         }
 
-        return i - start + 1 >= 3;
+        var left = s.AsSpan(start, i - start + 1);
+        if (char.IsUpper(s[i]))
+        {
+            // "BRIAN TURNERAfter more than": a photo credit in capitals glued onto the sentence it captions.
+            return left.Length >= 5 && !left.ContainsAnyInRange('a', 'z');
+        }
+
+        // "AllThingsDigital" is one name: a word already capitalised inside is a brand, not two words glued.
+        return left.Length >= 3 && !left[1..].ContainsAnyInRange('A', 'Z');
     }
 }

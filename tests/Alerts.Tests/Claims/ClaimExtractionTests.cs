@@ -29,6 +29,20 @@ public class ClaimExtractionTests
     }
 
     [Fact]
+    public void SplitterCutsACaptionCreditGluedOntoASentenceButNotABrandName()
+    {
+        var sentences = SentenceSplitter.Split("HARBOUR ARCHIVE, ANA MORALESAfter two months of talks, Estavia told HarbourNewsDaily that no deal was signed.");
+
+        sentences.Select(s => s.Text).ShouldBe(["HARBOUR ARCHIVE, ANA MORALES", "After two months of talks, Estavia told HarbourNewsDaily that no deal was signed."]);
+    }
+
+    [Fact]
+    public void ACallToReadMoreIsNoClaim()
+    {
+        Extract("Don\u2019t miss out on how Estavian investors are playing the bond market.").ShouldBeEmpty();
+    }
+
+    [Fact]
     public void LosingTheirLivesIsDyingNotLosing()
     {
         var died = Extract("President Ana Ruiz confirmed that all nine Estavian coast guards lost their lives defending Gull Rock lighthouse.").Single();
