@@ -197,7 +197,13 @@ public static class SentenceSplitter
             return left.Length >= 5 && !left.ContainsAnyInRange('a', 'z');
         }
 
-        // "AllThingsDigital" is one name: a word already capitalised inside is a brand, not two words glued.
-        return left.Length >= 3 && !left[1..].ContainsAnyInRange('A', 'Z');
+        // "AllThingsDigital" is one name: a word with more than one capital inside is a brand, not two words glued.
+        var end = i + 1;
+        while (end < s.Length && char.IsLetter(s[end]))
+        {
+            end++;
+        }
+
+        return left.Length >= 3 && !left[1..].ContainsAnyInRange('A', 'Z') && !s.AsSpan(i + 2, end - i - 2).ContainsAnyInRange('A', 'Z');
     }
 }

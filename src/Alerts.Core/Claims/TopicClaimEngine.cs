@@ -541,7 +541,10 @@ public static class TopicClaimEngine
         if (claim.Polarity == Polarity.Denied)
         {
             return denialWord is not null && about >= DisputeCosine ? $"\"{denialWord}\" about the claim (cosine {about:0.00})"
-                : about >= NegationCosine && claim.Attribution.Kind != AttributionKind.Outlet ? $"{claim.Attribution.Source} negates the claim (cosine {about:0.00})"
+                : claim.Attribution.Kind == AttributionKind.Outlet ? null
+                : about >= NegationCosine ? $"{claim.Attribution.Source} negates the claim (cosine {about:0.00})"
+                : about >= DisputeCosine && NegatedTerms(claim.Text, NegatedReach).Intersect(PropositionTerms(claim, cluster)).FirstOrDefault() is { } term
+                    ? $"{claim.Attribution.Source} negates \"{term}\" of the claim (cosine {about:0.00})"
                 : null;
         }
 
@@ -585,6 +588,17 @@ public static class TopicClaimEngine
             return true;
         }
 
+        var negated = NegatedTerms(denied, 1);
+        return negated.Count == 0 || Tokenizer.Terms(claim.Text).Any(w => negated.Contains(ClaimTerms.Normalize(w)));
+    }
+
+    /// <summary>How many content words after a bare negation it governs: "not holding sales talks".</summary>
+    private const int NegatedReach = 3;
+
+    /// <summary>The normalised content words that bare negations in a text govern, up to <paramref name="reach"/> after each.</summary>
+    private static HashSet<string> NegatedTerms(string text, int reach)
+    {
+        var words = Tokenizer.Terms(text).ToList();
         var negated = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < words.Count; i++)
         {
@@ -593,15 +607,19 @@ public static class TopicClaimEngine
                 continue;
             }
 
-            var head = words.Skip(i + 1).Take(4).FirstOrDefault(w => !Auxiliaries.Contains(w) && !Lexicon.IsStop(w));
-            if (head is not null)
+            foreach (var word in words.Skip(i + 1).Take(4 + reach).Where(w => !Auxiliaries.Contains(w) && !Lexicon.IsStop(w)).Take(reach))
             {
-                negated.Add(ClaimTerms.Normalize(head));
+                negated.Add(ClaimTerms.Normalize(word));
             }
         }
 
-        return negated.Count == 0 || Tokenizer.Terms(claim.Text).Any(w => negated.Contains(ClaimTerms.Normalize(w)));
+        return negated;
     }
+
+    /// <summary>What the cluster's assertions from other articles state: their predicates and objects.</summary>
+    private static IEnumerable<string> PropositionTerms(Claim claim, ClaimCluster cluster) =>
+        cluster.Members.Where(m => m.Polarity == Polarity.Asserted && m.ArticleKey != claim.ArticleKey)
+            .SelectMany(m => m.Signature.Predicates.Concat(m.Signature.Objects));
 
     /// <summary>
     /// The stance model's reading of the whole article against the cluster's first assertion from another article:

@@ -31,9 +31,9 @@ public class ClaimExtractionTests
     [Fact]
     public void SplitterCutsACaptionCreditGluedOntoASentenceButNotABrandName()
     {
-        var sentences = SentenceSplitter.Split("HARBOUR ARCHIVE, ANA MORALESAfter two months of talks, Estavia told HarbourNewsDaily that no deal was signed.");
+        var sentences = SentenceSplitter.Split("HARBOUR ARCHIVE, ANA MORALESAfter two months of talks, Estavia told TheHarbourDaily that no deal was signed.");
 
-        sentences.Select(s => s.Text).ShouldBe(["HARBOUR ARCHIVE, ANA MORALES", "After two months of talks, Estavia told HarbourNewsDaily that no deal was signed."]);
+        sentences.Select(s => s.Text).ShouldBe(["HARBOUR ARCHIVE, ANA MORALES", "After two months of talks, Estavia told TheHarbourDaily that no deal was signed."]);
     }
 
     [Fact]

@@ -209,6 +209,17 @@ public class DisputeKindsTests
     }
 
     [Fact]
+    public void ASpokesmanSayingTheTalksAreNotHappeningDisputesTheReportOfTalks()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Market Wire", 1, "", "Orlen is in talks to acquire the Estavian chipmaker Brava, a Harbour Post report claims."), "Orlen", "Brava");
+
+        var later = Run(index, Article("b", "Coastal Times", 2, "", "Piet Laar, Brava's head of business development, told the Harbour Post that the chipmaker was not in talks with Orlen."), "Orlen", "Brava");
+
+        later.Events.ShouldContain(e => e.Type == TopicEventType.Contradiction, string.Join("; ", later.Events.Select(e => e.Why)));
+    }
+
+    [Fact]
     public void APartyToTheClaimDenyingAfterTheOtherPartyStillDisputesIt()
     {
         var index = new InMemoryClaimIndex();

@@ -30,6 +30,7 @@ public class StoryEvaluationTests(ITestOutputHelper output)
         Ratio("quiet").ShouldBeGreaterThanOrEqualTo(TargetQuiet);
         Ratio("noFalseDispute").ShouldBeGreaterThanOrEqualTo(TargetNoFalseDispute);
         total.GetProperty("alerting").GetInt32().ShouldBeLessThanOrEqualTo(MaxAlerting);
+        total.GetProperty("alertingWithoutNews").GetInt32().ShouldBeLessThanOrEqualTo(MaxAlertingWithoutNews);
     }
 
     [Fact]
@@ -54,10 +55,11 @@ public class StoryEvaluationTests(ITestOutputHelper output)
     // The targets (0.90 / 0.90 / 0.90 / 0.95). Measured with `alerts eval stories ../shared/stories`: 1.00 / 1.00 /
     // 1.00 / 1.00, 38 of 60 articles alerting (12 where the gold lists no news; 45 and 19 before the rules against
     // repeated disputes, follow-ups and background); before the learned engine 0.54 / 0.92 /
-    // 0.78 / 0.86, 44 of 60. The alerting bound is what the engine reaches, so that more noise fails the test.
+    // 0.78 / 0.86, 44 of 60. The alerting bounds are what the engine reaches, so that more noise fails the test.
     private const double TargetDisputes = 0.90;
     private const double TargetNew = 0.90;
     private const double TargetQuiet = 0.90;
     private const double TargetNoFalseDispute = 0.95;
     private const int MaxAlerting = 38;
+    private const int MaxAlertingWithoutNews = 12;
 }
