@@ -44,6 +44,7 @@ public static class QuantityParser
         {
             var t = tokens[i].Text;
             var consumed = TryMoney(sentence, tokens, i, result)
+                ?? TryDecade(sentence, tokens, i, result)
                 ?? TryDate(tokens, i, result)
                 ?? TryDuration(tokens, i, result)
                 ?? TryPercentOrCount(sentence, tokens, i, result);
@@ -131,6 +132,22 @@ public static class QuantityParser
         var text = sentence.Substring(tokens[i].Start, tokens[i + used - 1].Start + tokens[i + used - 1].Length - tokens[i].Start);
         result.Add(new Quantity(QuantityKind.Money, value * multiplier, value * multiplier, currency!, MoneyPurpose(tokens, i, used), text));
         return used;
+    }
+
+    /// <summary>"the late '70s": a decade written short is a date (in the 1900s from '30 on, else the 2000s).</summary>
+    private static int? TryDecade(string sentence, IReadOnlyList<Token> tokens, int i, List<Quantity> result)
+    {
+        var token = tokens[i];
+        if (token.Text.Length != 2 || !char.IsAsciiDigit(token.Text[0]) || !char.IsAsciiDigit(token.Text[1]) || token.Text[1] != '0'
+            || token.Start == 0 || sentence[token.Start - 1] is not ('\'' or '\u2019') || token.Length != 3 || sentence[token.Start + 2] != 's')
+        {
+            return null;
+        }
+
+        var decade = int.Parse(token.Text, CultureInfo.InvariantCulture);
+        var year = (decade >= 30 ? 1900 : 2000) + decade;
+        result.Add(new Quantity(QuantityKind.Date, year * 10000, (year + 9) * 10000, "date", null, sentence.Substring(token.Start - 1, 4)));
+        return 1;
     }
 
     private static int? TryDate(IReadOnlyList<Token> tokens, int i, List<Quantity> result)

@@ -71,6 +71,7 @@ public class ClaimExtractionTests
     [InlineData("the coin fetched $US39,143 on Monday", QuantityKind.Money, 39143, "USD")]
     [InlineData("settled at around NZ$54,000 each", QuantityKind.Money, 54000, "NZD")]
     [InlineData("after two lacklustre months", QuantityKind.Duration, 60, "days")]
+    [InlineData("since the late \u201970s", QuantityKind.Date, 19700000, "date")]
     public void QuantitiesAreNormalised(string text, QuantityKind kind, double value, string unit)
     {
         var quantity = QuantityParser.Parse(text).ShouldHaveSingleItem();
