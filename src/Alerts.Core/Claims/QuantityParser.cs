@@ -5,8 +5,9 @@ namespace Alerts.Core.Claims;
 
 /// <summary>
 /// Finds amounts, counts, percents, dates and durations in a sentence and normalises them to values:
-/// "$2.5 billion" and "US$2.5bn" = 2.5e9 USD; "July 2019" = 20190700; "four to six months" = 120..180 days;
-/// "2,975 people" = 2975 counting "people".
+/// "$2.5 billion" and "US$2.5bn" = 2.5e9 USD; "$US39,143" = 39143 USD and "NZ$54,000" = 54000 NZD; "July 2019" =
+/// 20190700; "the late '70s" = the 1970s; "four to six months" = 120..180 days; "2,975 people" = 2975 counting
+/// "people"; a time of day ("2:00 a.m.") counts nothing.
 /// </summary>
 public static class QuantityParser
 {
