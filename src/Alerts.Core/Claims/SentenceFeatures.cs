@@ -751,8 +751,8 @@ internal sealed record SentenceFeatures
             }
 
             // "the Reuters report", "these claims": a noun, not a verb of saying.
-            // "investigate claims of a party": followed by "of", it is a noun too.
-            if (words[i] is "report" or "reports" or "claim" or "claims" && (i > 0 && IsDeterminer(words[i - 1]) || i > 1 && IsDeterminer(words[i - 2]) || i + 1 < words.Count && words[i + 1] == "of"))
+            // "investigate claims of a party": followed by "of", it is a noun too; and opening the sentence ("Claims that ... were denied").
+            if (words[i] is "report" or "reports" or "claim" or "claims" && (i == 0 || IsDeterminer(words[i - 1]) || i > 1 && IsDeterminer(words[i - 2]) || i + 1 < words.Count && words[i + 1] == "of"))
             {
                 continue;
             }
