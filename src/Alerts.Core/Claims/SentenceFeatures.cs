@@ -908,9 +908,14 @@ internal sealed record SentenceFeatures
             return null;
         }
 
-        // Keyed as the institution's own name is ("State Coast Guard Service" = "guard"), or as its role words are.
-        var key = named >= 0 ? spans.FirstOrDefault(s => s.Start <= named && s.End >= named && !s.Alias).Key?.Split(' ')[^1] ?? words[named]
-            : string.Join(' ', Enumerable.Range(span.End + 1, end - span.End).Select(k => words[k]).Where(w => !Lexicon.IsStop(w)));
+        // "Norland's defence ministry" reads as the role does when it is the subject ("Norland's defence ministry denied").
+        if (named < 0)
+        {
+            return RolePhrase(text, tokens, words, span.Start, end);
+        }
+
+        // Keyed as the institution's own name is when named alone ("the State Coast Guard Service of Norland" = "guard").
+        var key = spans.FirstOrDefault(s => s.Start <= named && s.End >= named && !s.Alias).Key?.Split(' ')[^1] ?? words[named];
         var display = text.Substring(tokens[span.Start].Start, tokens[end].Start + tokens[end].Length - tokens[span.Start].Start);
         return new Attribution(display, AttributionKind.Official, key);
     }

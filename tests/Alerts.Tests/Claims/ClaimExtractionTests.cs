@@ -393,9 +393,14 @@ public class ClaimExtractionTests
     public void APossessiveCountryAndItsInstitutionAreOneSource()
     {
         var according = Extract("The nine coast guards may still be alive, according to Portugal\u2019s State Maritime Guard.").ShouldHaveSingleItem();
+        var subject = Extract("Portugal\u2019s State Maritime Guard Service said the nine coast guards may still be alive.").ShouldHaveSingleItem();
         var named = Extract("The State Maritime Guard Service of Portugal said the nine coast guards may still be alive.").ShouldHaveSingleItem();
+        var role = Extract("The nine coast guards may still be alive, according to Portugal\u2019s defence ministry.").ShouldHaveSingleItem();
 
         according.Attribution.Source.ShouldBe("Portugal\u2019s State Maritime Guard");
+        subject.Attribution.Source.ShouldBe("Portugal\u2019s State Maritime Guard Service");
         according.Attribution.SourceKey.ShouldBe(named.Attribution.SourceKey);
+        subject.Attribution.SourceKey.ShouldBe(named.Attribution.SourceKey);
+        role.Attribution.Source.ShouldBe("Portugal\u2019s defence ministry");
     }
 }
