@@ -301,6 +301,78 @@ public static class ClaimExtractor
             return new ArticleAnalysis(units, names, lower, outletAttribution);
         }
 
+        private (bool Found, Attribution? Value) _speakingOrganisation;
+
+        /// <summary>
+        /// The one organisation the article has speaking ("Acme then denied the report"): a single capitalised name right
+        /// before a verb of saying or denying, never part of a person's name ("Jane Acme", "President Acme") nor a
+        /// country or an agency. Null when there is none, or several and none speaks twice as often as the next.
+        /// "The company" as a speaker resolves to it.
+        /// </summary>
+        public Attribution? SpeakingOrganisation
+        {
+            get
+            {
+                if (!_speakingOrganisation.Found)
+                {
+                    _speakingOrganisation = (true, FindSpeakingOrganisation());
+                }
+
+                return _speakingOrganisation.Value;
+            }
+        }
+
+        private Attribution? FindSpeakingOrganisation()
+        {
+            var personal = new HashSet<string>(StringComparer.Ordinal);
+            var speaking = new Dictionary<string, (int Count, string Display)>(StringComparer.Ordinal);
+            foreach (var unit in Units.Where(u => !u.IsTitleCase))
+            {
+                var tokens = unit.Tokens;
+                for (var i = 1; i < tokens.Count; i++)
+                {
+                    // "Jane Acme", "President Acme": the name belongs to a person.
+                    var after = unit.Text.AsSpan(tokens[i - 1].Start + tokens[i - 1].Length, tokens[i].Start - tokens[i - 1].Start - tokens[i - 1].Length);
+                    if (after.IsWhiteSpace() && char.IsUpper(unit.Text[tokens[i].Start])
+                        && (char.IsUpper(unit.Text[tokens[i - 1].Start]) && !Lexicon.Aliases.ContainsKey(tokens[i - 1].Text) && !Lexicon.NotNames.Contains(tokens[i - 1].Text) && !Lexicon.IsStop(tokens[i - 1].Text)
+                            || Lexicon.Titles.Contains(tokens[i - 1].Text)))
+                    {
+                        personal.Add(tokens[i].Text);
+                    }
+                }
+
+                for (var i = 1; i < tokens.Count; i++)
+                {
+                    var verb = tokens[i].Text;
+                    if (!(Lexicon.ReportingVerbs.Contains(verb) && verb is not ("according" or "report" or "reports" or "claim" or "claims") || Lexicon.DenialWords.Contains(verb) && verb.EndsWith("ed", StringComparison.Ordinal) || verb is "denies"))
+                    {
+                        continue;
+                    }
+
+                    // Over an auxiliary or an adverb: "Acme has denied", "Acme then denied", "Acme flatly rejected".
+                    var j = i - 1;
+                    while (j > 0 && i - j < 3 && (tokens[j].Text is "has" or "have" or "had" or "then" or "also" or "later" or "quickly" || tokens[j].Text.EndsWith("ly", StringComparison.Ordinal)))
+                    {
+                        j--;
+                    }
+
+                    var name = tokens[j].Text;
+                    if (ProperNames.Contains(name) && char.IsUpper(unit.Text[tokens[j].Start]) && !Lexicon.Aliases.ContainsKey(name) && !Lexicon.Agencies.ContainsKey(name)
+                        && !Lexicon.Titles.Contains(name) && !Lexicon.NotNames.Contains(name))
+                    {
+                        var seen = speaking.GetValueOrDefault(name);
+                        var display = unit.Text.Substring(tokens[j].Start, tokens[j].Length);
+                        speaking[name] = (seen.Count + 1, seen.Display ?? (display.EndsWith("'s", StringComparison.Ordinal) || display.EndsWith("\u2019s", StringComparison.Ordinal) ? display[..^2] : display));
+                    }
+                }
+            }
+
+            var ranked = speaking.Where(s => !personal.Contains(s.Key)).OrderByDescending(s => s.Value.Count).ToList();
+            return ranked.Count == 0 || ranked.Count > 1 && ranked[0].Value.Count < 2 * ranked[1].Value.Count
+                ? null
+                : new Attribution(ranked[0].Value.Display, AttributionKind.Official, ranked[0].Key);
+        }
+
         /// <summary>The headline repeated as the first line of the text (folding is costly: only sentences of about its length are folded).</summary>
         private static bool IsTitleAgain(string sentence, string title, string foldedTitle) =>
             title.Length > 0 && Math.Abs(sentence.Length - title.Length) <= 4 + title.Length / 10 && TextFolding.Fold(sentence) == foldedTitle;

@@ -147,7 +147,7 @@ internal static class Lexicon
         "emphasised", "stressed", "insisted", "insists", "confirmed", "confirms", "declared", "argued", "warned",
         "explained", "revealed", "disclosed", "quoted", "cited", "tweeted", "posted", "predicted", "predicting",
         "estimated", "clarified", "clarifying", "underlined", "acknowledged",
-        "indicated", "suggested", "maintained", "repeated", "reiterated", "assured", "according");
+        "indicated", "suggested", "maintained", "repeated", "reiterated", "assured", "replied", "according");
 
     /// <summary>Cues that deny the proposition of their clause.</summary>
     public static FrozenSet<string> DenialWords { get; } = Set(
@@ -348,7 +348,7 @@ internal static class Lexicon
     [
         "people familiar", "sources familiar", "person familiar", "familiar with the matter", "unnamed sources",
         "sources said", "sources say", "sources told", "interlocutors", "insiders", "a source", "sources close",
-        "officials said", "people with knowledge", "according to sources", "the article",
+        "officials said", "people with knowledge", "according to sources", "the article", "anonymous source", "anonymous sources",
     ];
 
     /// <summary>Country names, demonyms, capitals and seats of government folded onto one key per country (see <see cref="Gazetteer"/>).</summary>

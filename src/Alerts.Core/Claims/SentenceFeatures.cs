@@ -196,9 +196,10 @@ internal sealed record SentenceFeatures
             modality = Modality.Reported;
         }
 
-        var (attribution, pronoun, attributionCues) = Attribute(text, folded, tokens, words, nameLike, spans, article);
+        var (attribution, pronoun, attributionCues, resolved) = Attribute(text, folded, tokens, words, nameLike, spans, article);
         cues.AddRange(attributionCues);
-        if (attribution is { Kind: AttributionKind.Official } && entities.Count > 1)
+        // An organisation resolved from the article ("denied by the company") is not named as the speaker here: its mention is part of the proposition.
+        if (attribution is { Kind: AttributionKind.Official } && entities.Count > 1 && !resolved)
         {
             // The speaker is the source, not part of the proposition ("the ministry denied that ...").
             var speaker = Lexicon.Aliases.GetValueOrDefault(attribution.SourceKey) ?? attribution.SourceKey;
@@ -567,22 +568,56 @@ internal sealed record SentenceFeatures
         return Lexicon.Predicates.TryGetValue(words[i], out var head) ? (head, i) : null;
     }
 
-    /// <summary>Who makes the claim, from the sentence alone: a cited agency, "according to X", or the subject of a reporting or denial verb.</summary>
-    private static (Attribution? Attribution, bool Pronoun, List<string> Cues) Attribute(
+    /// <summary>
+    /// Who makes the claim (see <see cref="FindSpeaker"/>), with "the company" read as the organisation the article has
+    /// speaking when it has exactly one; <c>Resolved</c> is set then, as the speaker is not named in the sentence.
+    /// </summary>
+    private static (Attribution? Attribution, bool Pronoun, List<string> Cues, bool Resolved) Attribute(
+        string text, string folded, List<Token> tokens, List<string> words, bool[] nameLike, List<(int Start, int End, string Key, bool Alias)> spans,
+        ClaimExtractor.ArticleAnalysis article)
+    {
+        var (attribution, pronoun, cues) = FindSpeaker(text, folded, tokens, words, nameLike, spans, article);
+        if (attribution is not { Kind: AttributionKind.Official } || article.SpeakingOrganisation is not { } organisation)
+        {
+            return (attribution, pronoun, cues, false);
+        }
+
+        foreach (var role in (string[])["the company", "the firm"])
+        {
+            if (attribution.Source.Equals(role, StringComparison.OrdinalIgnoreCase))
+            {
+                return (organisation, pronoun, cues, true);
+            }
+
+            // "spokesperson for the company" = "spokesperson for Acme", speaking for Acme.
+            if (attribution.Source.EndsWith(" " + role, StringComparison.OrdinalIgnoreCase))
+            {
+                return (new Attribution(attribution.Source[..^role.Length] + organisation.Source, AttributionKind.Official, organisation.SourceKey), pronoun, cues, true);
+            }
+        }
+
+        return (attribution, pronoun, cues, false);
+    }
+
+    /// <summary>Who makes the claim, from the sentence alone: a cited agency, "according to X", the agent of a passive ("denied by X"), or the subject of a reporting or denial verb.</summary>
+    private static (Attribution? Attribution, bool Pronoun, List<string> Cues) FindSpeaker(
         string text, string folded, List<Token> tokens, List<string> words, bool[] nameLike, List<(int Start, int End, string Key, bool Alias)> spans,
         ClaimExtractor.ArticleAnalysis article)
     {
         var cues = new List<string>();
+        // Words inside quotation marks are what a speaker says: no name or verb there tells who speaks.
+        var quoted = Quoted(text, tokens);
+        var verb = SpeechVerb(words, nameLike, quoted);
         (int Index, string Name, string Key)? agency = null;
         for (var i = 0; i < tokens.Count && agency is null; i++)
         {
-            if (Lexicon.AgencyAt(tokens, i) is { } named)
+            if (!quoted[i] && Lexicon.AgencyAt(tokens, i) is { } named)
             {
                 agency = (i, named.Name, named.Key);
             }
         }
 
-        var anonymous = Lexicon.AnonymousSources.FirstOrDefault(a => Lexicon.ContainsWords(folded, a));
+        var anonymous = Lexicon.AnonymousSources.FirstOrDefault(a => Lexicon.ContainsWords(folded, a) && IsSourcePosition(words, quoted, a, verb));
         Attribution? cited = null;
         if (agency is { } found)
         {
@@ -598,7 +633,18 @@ internal sealed record SentenceFeatures
                 verbNear = false;
             }
 
-            if (verbNear || before is "to" or "citing" or "told" || anonymous is not null)
+            // "a spokesperson told Reuters", "said in a statement to CNN": the agency is told, the one telling speaks.
+            // ("according to Reuters" and "Reuters reported" still credit the agency.)
+            var told = before is "told" || before is "to" && found.Index > 1 && words[found.Index - 2] != "according"
+                || before is "with" && found.Index > 1 && words[found.Index - 2] is "interview" or "interviews";
+            if (told && anonymous is not null)
+            {
+                // "a source with knowledge of the talks told AFP", "Speaking to AFP, a source said": the agency relays an unnamed source.
+                cues.Add(anonymous);
+                return (new Attribution(Display(found.Name) + " (unnamed sources)", AttributionKind.CitedSource, found.Key), false, cues);
+            }
+
+            if (!told && (verbNear || before is "to" or "citing" || anonymous is not null))
             {
                 return (cited, false, cues);
             }
@@ -608,28 +654,6 @@ internal sealed record SentenceFeatures
             cues.Add(anonymous);
             var via = article.OutletAttribution.Via;
             return (new Attribution(via is null ? "unnamed sources" : Display(via) + " (unnamed sources)", AttributionKind.CitedSource, via ?? "anonymous:" + article.OutletAttribution.SourceKey), false, cues);
-        }
-
-        var verb = -1;
-        for (var i = 0; i < words.Count; i++)
-        {
-            if (nameLike[i])
-            {
-                continue;
-            }
-
-            // "the Reuters report", "these claims": a noun, not a verb of saying.
-            // "investigate claims of a party": followed by "of", it is a noun too.
-            if (words[i] is "report" or "reports" or "claim" or "claims" && (i > 0 && IsDeterminer(words[i - 1]) || i > 1 && IsDeterminer(words[i - 2]) || i + 1 < words.Count && words[i + 1] == "of"))
-            {
-                continue;
-            }
-
-            if (Lexicon.ReportingVerbs.Contains(words[i]) || Lexicon.DenialWords.Contains(words[i]) && words[i] is not ("unchanged" or "false" or "baseless" or "untrue" or "unfounded"))
-            {
-                verb = i;
-                break;
-            }
         }
 
         if (verb < 0)
@@ -645,7 +669,13 @@ internal sealed record SentenceFeatures
             var outletName = " " + TextFolding.Fold(article.OutletAttribution.Source) + " ";
             return after.Key is null || outletName.Contains(" " + after.Key.Split(' ')[^1] + " ", StringComparison.Ordinal)
                 ? (cited, false, cues)
-                : (Official(text, tokens, after, spans), false, cues);
+                : (Institution(text, tokens, words, nameLike, after, spans) ?? Official(text, tokens, after, spans), false, cues);
+        }
+
+        // "has been denied by the company", "was dismissed by Norland's navy": the agent after "by" speaks, not a name before the verb.
+        if (verb + 2 < words.Count && words[verb + 1] == "by" && !quoted[verb + 2])
+        {
+            return (Agent(text, tokens, words, nameLike, spans, verb + 2, agency, cited), false, cues);
         }
 
         if (verb > 0 && words[verb - 1] is "he" or "she" || verb > 1 && words[verb - 2] is "he" or "she")
@@ -662,7 +692,7 @@ internal sealed record SentenceFeatures
         for (var s = spans.Count - 1; s >= 0; s--)
         {
             var span = spans[s];
-            if (span.End >= verb || verb - span.End > 12)
+            if (span.End >= verb || verb - span.End > 12 || quoted[span.Start])
             {
                 continue;
             }
@@ -672,7 +702,7 @@ internal sealed record SentenceFeatures
                 return (clauseRole, false, cues);
             }
 
-            var between = words.Skip(span.End + 1).Take(verb - span.End - 1).ToList();
+            var between = Enumerable.Range(span.End + 1, verb - span.End - 1).Where(k => !quoted[k]).Select(k => words[k]).ToList();
             if (between.Contains("that"))
             {
                 break;
@@ -700,7 +730,7 @@ internal sealed record SentenceFeatures
             return (clauseRole, false, cues);
         }
 
-        var titleIndex = Enumerable.Range(0, verb).LastOrDefault(k => IsRoleWord(words[k]), -1);
+        var titleIndex = Enumerable.Range(0, verb).LastOrDefault(k => !quoted[k] && IsRoleWord(words[k]), -1);
         if (titleIndex >= 0 && verb - titleIndex <= 3)
         {
             // Back from the title over its modifiers ("Turkey's defence industry agency"), to a determiner, a preposition or a comma.
@@ -718,6 +748,186 @@ internal sealed record SentenceFeatures
         }
 
         return (cited, false, cues);
+    }
+
+    /// <summary>The first verb of saying or denying outside quotation marks; -1 when there is none.</summary>
+    private static int SpeechVerb(List<string> words, bool[] nameLike, bool[] quoted)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (nameLike[i] || quoted[i])
+            {
+                continue;
+            }
+
+            // "the Reuters report", "these claims": a noun, not a verb of saying.
+            // "investigate claims of a party": followed by "of", it is a noun too; and opening the sentence ("Claims that ... were denied").
+            if (words[i] is "report" or "reports" or "claim" or "claims" && (i == 0 || IsDeterminer(words[i - 1]) || i > 1 && IsDeterminer(words[i - 2]) || i + 1 < words.Count && words[i + 1] == "of"))
+            {
+                continue;
+            }
+
+            if (Lexicon.ReportingVerbs.Contains(words[i]) || Lexicon.DenialWords.Contains(words[i]) && words[i] is not ("unchanged" or "false" or "baseless" or "untrue" or "unfounded"))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// For each token, whether it stands between a pair of quotation marks (curly or straight). An opening mark
+    /// that is never closed quotes nothing: a paragraph-long quote left open must not hide its speaker.
+    /// </summary>
+    private static bool[] Quoted(string text, List<Token> tokens)
+    {
+        var quoted = new bool[tokens.Count];
+        var open = -1;
+        var k = 0;
+        for (var c = 0; c < text.Length; c++)
+        {
+            var mark = text[c];
+            if (mark == '\u201c' || mark == '"' && open < 0)
+            {
+                open = c;
+            }
+            else if ((mark == '\u201d' || mark == '"') && open >= 0)
+            {
+                while (k < tokens.Count && tokens[k].Start < c)
+                {
+                    quoted[k] = tokens[k].Start > open;
+                    k++;
+                }
+
+                open = -1;
+            }
+        }
+
+        return quoted;
+    }
+
+    /// <summary>The first unquoted position of <paramref name="phrase"/> (folded words) in the sentence; -1 when absent.</summary>
+    private static int PhraseIndex(List<string> words, bool[] quoted, string phrase)
+    {
+        var parts = phrase.Split(' ');
+        for (var i = 0; i + parts.Length <= words.Count; i++)
+        {
+            var k = 0;
+            while (k < parts.Length && words[i + k] == parts[k])
+            {
+                k++;
+            }
+
+            if (k == parts.Length && !quoted[i])
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// An unnamed source ("people familiar", "the article") speaks when it stands before the verb of saying or right after
+    /// "according to", "citing" or "by"; after the verb it is what the speaker talks about ("said that the article is untrue").
+    /// </summary>
+    private static bool IsSourcePosition(List<string> words, bool[] quoted, string phrase, int verb)
+    {
+        var at = PhraseIndex(words, quoted, phrase);
+        return at >= 0 && (verb < 0 || at < verb || at > 0 && words[at - 1] is "to" or "citing" or "by" or "from");
+    }
+
+    /// <summary>
+    /// The agent of a passive verb of saying, from <paramref name="from"/> (just after "by"): an agency, a name, a role
+    /// ("a senior government minister"), or "the company".
+    /// </summary>
+    private static Attribution? Agent(
+        string text, List<Token> tokens, List<string> words, bool[] nameLike, List<(int Start, int End, string Key, bool Alias)> spans,
+        int from, (int Index, string Name, string Key)? agency, Attribution? cited)
+    {
+        // The noun phrase runs to a comma, a clause word or the end.
+        var to = from;
+        while (to + 1 < words.Count && to + 1 - from < 8 && !CommaBetween(text, tokens[to], tokens[to + 1])
+            && words[to + 1] is not ("that" or "who" or "which" or "to" or "on" or "in" or "at" or "after" or "before" or "when" or "as" or "and" or "but" or "while" or "because"))
+        {
+            to++;
+        }
+
+        // "by Reuters", "by the agency Reuters"; not "by officials to the Washington Post".
+        if (agency is { } found && found.Index >= from && found.Index <= to && !Enumerable.Range(from, found.Index - from).Any(k => IsRoleWord(words[k]) && words[k] != "agency"))
+        {
+            return cited;
+        }
+
+        // "the company" as written (Attribute reads it as the organisation the article has speaking).
+        var head = string.Join(' ', Enumerable.Range(from, to - from + 1).Select(k => words[k]).Where(w => !Lexicon.IsStop(w)));
+        if (head is "company" or "firm")
+        {
+            return new Attribution("the " + head, AttributionKind.Official, head);
+        }
+
+        // A name after its title ("Defence Minister Anna Kovac") speaks; a name before a role only qualifies it ("a senior Norland government minister").
+        var role = Enumerable.Range(from, to - from + 1).LastOrDefault(k => IsRoleWord(words[k]), -1);
+        var span = spans.FirstOrDefault(s => s.Start >= from && s.Start <= to);
+        if (span.Key is not null && (role < 0 || span.Start > role))
+        {
+            return Institution(text, tokens, words, nameLike, span, spans) ?? Official(text, tokens, span, spans);
+        }
+
+        if (role < 0 || RolePhrase(text, tokens, words, from, role) is not { } phrase)
+        {
+            return null;
+        }
+
+        // "the ministry" reads as a role; "ministry" alone does not.
+        return words[from] == "the" && phrase.SourceKey.Split(' ').Length == 1 ? phrase with { Source = "the " + phrase.Source } : phrase;
+    }
+
+    /// <summary>
+    /// "Norland's State Coast Guard", "Norland's defence ministry": a country in the possessive and the institution
+    /// after it are one source, shown whole and keyed like the institution named alone; null when no institution follows.
+    /// </summary>
+    private static Attribution? Institution(
+        string text, List<Token> tokens, List<string> words, bool[] nameLike, (int Start, int End, string Key, bool Alias) span,
+        List<(int Start, int End, string Key, bool Alias)> spans)
+    {
+        var raw = text.AsSpan(tokens[span.End].Start, tokens[span.End].Length);
+        if (!span.Alias || !(raw.EndsWith("'s") || raw.EndsWith("\u2019s")))
+        {
+            return null;
+        }
+
+        var end = -1;
+        var named = -1;
+        for (var k = span.End + 1; k < tokens.Count && k - span.End <= 5 && OnlySpaceBetween(text, tokens[k - 1], tokens[k]) && !Lexicon.IsStop(words[k]); k++)
+        {
+            if (nameLike[k] && !Lexicon.OrganisationWords.Contains(words[k]))
+            {
+                named = k;
+            }
+
+            if (nameLike[k] || IsRoleWord(words[k]))
+            {
+                end = k;
+            }
+        }
+
+        if (end < 0)
+        {
+            return null;
+        }
+
+        // "Norland's defence ministry" reads as the role does when it is the subject ("Norland's defence ministry denied").
+        if (named < 0)
+        {
+            return RolePhrase(text, tokens, words, span.Start, end);
+        }
+
+        // Keyed as the institution's own name is when named alone ("the State Coast Guard Service of Norland" = "guard").
+        var key = spans.FirstOrDefault(s => s.Start <= named && s.End >= named && !s.Alias).Key?.Split(' ')[^1] ?? words[named];
+        var display = text.Substring(tokens[span.Start].Start, tokens[end].Start + tokens[end].Length - tokens[span.Start].Start);
+        return new Attribution(display, AttributionKind.Official, key);
     }
 
     private static bool IsRoleWord(string word) =>

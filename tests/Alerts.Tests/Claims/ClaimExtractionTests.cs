@@ -348,5 +348,100 @@ public class ClaimExtractionTests
         claim.Attribution.Source.ShouldNotBe("Norland");
         claim.Attribution.Source.ShouldContain("Coast Guard Service");
     }
-}
 
+    [Fact]
+    public void APassiveDenialCreditsItsAgentNotANameInsideTheDeniedReport()
+    {
+        var named = Extract("A report that Estavia would buy Solcoin tokens for its reserves has been denied by Defence Minister Anna Kovac.").ShouldHaveSingleItem();
+        var role = Extract("Claims that Estavia held talks with Ostia on the jets were denied by a senior Norland government minister.").ShouldHaveSingleItem();
+        var unresolved = Extract("A report from the Harbour Post that Vexa would begin accepting Solcoin was rejected by the company.").ShouldHaveSingleItem();
+
+        named.Attribution.Source.ShouldBe("Defence Minister Anna Kovac");
+        role.Attribution.Source.ShouldBe("Norland government minister");
+        unresolved.Attribution.Source.ShouldBe("the company", "with no organisation speaking elsewhere in the article, the role is shown as written");
+    }
+
+    [Fact]
+    public void TheCompanyAsAgentIsTheOneOrganisationTheArticleHasSpeaking()
+    {
+        var claims = Extract(
+            "A report from the Harbour Post that Vexa would begin accepting Solcoin has been denied by the company.\n" +
+            "The Harbour Post said an insider at Vexa had described the plan to accept Solcoin by the end of the year.\n" +
+            "Vexa then denied the rumours later in the day.");
+
+        var denial = claims[0];
+        denial.Attribution.ShouldBe(new Attribution("Vexa", AttributionKind.Official, "vexa"));
+        denial.Entities.ShouldContain("vexa", "the company's name in the denied report stays part of the proposition");
+    }
+
+    [Fact]
+    public void TheCompanyStaysARoleWhenTwoOrganisationsSpeak()
+    {
+        var claims = Extract(
+            "Talks on a sale of Vexa to Ostrel were dismissed by the company on Monday.\n" +
+            "Vexa denied the talks on Monday.\n" +
+            "Ostrel denied the talks on Tuesday.");
+
+        claims[0].Attribution.Source.ShouldBe("the company");
+    }
+
+    [Theory]
+    [InlineData("\"Our interest in the harbour aside, the talk of a sale of Vexa to Ostrel is not true,\" a spokesperson for the company told Reuters.", "spokesperson for the company")]
+    [InlineData("Norland will sell 12 jets to Estavia, Ana Ruiz, the former defence minister, said in a statement to CNN on Monday.", "Ana Ruiz")]
+    [InlineData("Norland will sell 12 jets to Estavia, Ana Ruiz said to Reuters on Monday.", "Ana Ruiz")]
+    [InlineData("Ana Ruiz told Reuters that Norland will sell 12 jets to Estavia.", "Ana Ruiz")]
+    [InlineData("Norland will sell 12 jets to Estavia, Ana Ruiz told the Harbour Post.", "Ana Ruiz")]
+    public void AnOutletThatIsToldIsNotTheSpeaker(string sentence, string source)
+    {
+        var claim = Extract(sentence).ShouldHaveSingleItem();
+
+        claim.Attribution.Kind.ShouldBe(AttributionKind.Official);
+        claim.Attribution.Source.ShouldBe(source);
+    }
+
+    [Fact]
+    public void AnAgencyStillSpeaksWhenItReportsOrRelaysAnUnnamedSource()
+    {
+        var according = Extract("According to Reuters, Norland will sell 12 jets to Estavia.").ShouldHaveSingleItem();
+        var relayed = Extract("Norland will sell 12 jets to Estavia, a source with knowledge of the talks told AFP on Tuesday.").ShouldHaveSingleItem();
+
+        according.Attribution.ShouldBe(new Attribution("Reuters", AttributionKind.CitedSource, "reuters"));
+        relayed.Attribution.ShouldBe(new Attribution("AFP (unnamed sources)", AttributionKind.CitedSource, "afp"));
+    }
+
+    [Fact]
+    public void ANameInsideAQuotationNeverSpeaks()
+    {
+        var claim = Extract(
+            "Ana Ruiz described the minister as \"a leader who has no idea what Estavia stands for\" and the statement went on to confirm reports from recent years about the sale of jets to Norland.")
+            .ShouldHaveSingleItem();
+
+        claim.Attribution.Source.ShouldNotBe("Estavia");
+    }
+
+    [Fact]
+    public void ASpeakerWhoCallsTheArticleUntrueSpeaksForHimselfNotForItsUnnamedSources()
+    {
+        var denial = Extract("Kovac, speaking to reporters after a visit to the harbour in Ostia, said, \u201cI would swear on anything\u201d that the article is untrue.").ShouldHaveSingleItem();
+        var cited = Extract("According to the article, Kovac sold 12 jets to Ostia.").ShouldHaveSingleItem();
+
+        denial.Attribution.Source.ShouldBe("Kovac");
+        denial.Polarity.ShouldBe(Polarity.Denied);
+        cited.Attribution.Source.ShouldBe("unnamed sources");
+    }
+
+    [Fact]
+    public void APossessiveCountryAndItsInstitutionAreOneSource()
+    {
+        var according = Extract("The nine coast guards may still be alive, according to Portugal\u2019s State Maritime Guard.").ShouldHaveSingleItem();
+        var subject = Extract("Portugal\u2019s State Maritime Guard Service said the nine coast guards may still be alive.").ShouldHaveSingleItem();
+        var named = Extract("The State Maritime Guard Service of Portugal said the nine coast guards may still be alive.").ShouldHaveSingleItem();
+        var role = Extract("The nine coast guards may still be alive, according to Portugal\u2019s defence ministry.").ShouldHaveSingleItem();
+
+        according.Attribution.Source.ShouldBe("Portugal\u2019s State Maritime Guard");
+        subject.Attribution.Source.ShouldBe("Portugal\u2019s State Maritime Guard Service");
+        according.Attribution.SourceKey.ShouldBe(named.Attribution.SourceKey);
+        subject.Attribution.SourceKey.ShouldBe(named.Attribution.SourceKey);
+        role.Attribution.Source.ShouldBe("Portugal\u2019s defence ministry");
+    }
+}
