@@ -412,14 +412,21 @@ internal sealed record SentenceFeatures
 
     private static bool IsLowerWord(string text, Token token) => char.IsLower(text[token.Start]);
 
-    /// <summary>True when the word at <paramref name="i"/> follows a relative pronoun closely ("who weren't", "which was not").</summary>
+    /// <summary>True when the word at <paramref name="i"/> follows a relative pronoun closely ("who weren't", "which the minister did not").</summary>
     private static bool InRelativeClause(List<string> words, int i)
     {
-        for (var j = Math.Max(0, i - 3); j < i; j++)
+        // Back over the clause's subject ("which the prime minister did not attend"), but not past a verb of saying:
+        // in "who said the deal was not signed" the negation is what was said.
+        for (var j = i - 1; j >= Math.Max(0, i - 5); j--)
         {
             if (words[j] is "who" or "whom" or "whose" or "which")
             {
                 return true;
+            }
+
+            if (words[j] == "that" || Lexicon.ReportingVerbs.Contains(words[j]))
+            {
+                return false;
             }
         }
 

@@ -37,6 +37,16 @@ public class ClaimExtractionTests
     }
 
     [Fact]
+    public void ANegationInARelativeClauseAfterItsSubjectDeniesNothing()
+    {
+        var party = Extract("Mayor Tomas Berg held a gala at the Gull Rock lighthouse, which the prime minister did not attend.").ShouldHaveSingleItem();
+        var said = Extract("Mayor Tomas Berg, who said the Estavian harbour deal was not signed, resigned on Monday.").ShouldHaveSingleItem();
+
+        party.Polarity.ShouldBe(Polarity.Asserted);
+        said.Polarity.ShouldBe(Polarity.Denied);
+    }
+
+    [Fact]
     public void ACallToReadMoreIsNoClaim()
     {
         Extract("Don\u2019t miss out on how Estavian investors are playing the bond market.").ShouldBeEmpty();
