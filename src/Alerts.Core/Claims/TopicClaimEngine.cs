@@ -543,9 +543,9 @@ public static class TopicClaimEngine
         if (claim.Polarity == Polarity.Denied)
         {
             return denialWord is not null && about >= DisputeCosine ? $"\"{denialWord}\" about the claim (cosine {about:0.00})"
-                : claim.Attribution.Kind == AttributionKind.Outlet ? null
+                : claim.Attribution.Kind == AttributionKind.Outlet || NegatedTerms(claim.Text, NegatedReach) is not { Count: > 0 } negated ? null
                 : about >= NegationCosine ? $"{claim.Attribution.Source} negates the claim (cosine {about:0.00})"
-                : about >= DisputeCosine && NegatedTerms(claim.Text, NegatedReach).Intersect(PropositionTerms(claim, cluster)).FirstOrDefault() is { } term
+                : about >= DisputeCosine && negated.Intersect(PropositionTerms(claim, cluster)).FirstOrDefault() is { } term
                     ? $"{claim.Attribution.Source} negates \"{term}\" of the claim (cosine {about:0.00})"
                 : null;
         }
@@ -594,6 +594,11 @@ public static class TopicClaimEngine
         return negated.Count == 0 || Tokenizer.Terms(claim.Text).Any(w => negated.Contains(ClaimTerms.Normalize(w)));
     }
 
+    private static readonly HashSet<string> Attitudes = new(StringComparer.Ordinal)
+    {
+        "want", "wanted", "wants", "wish", "wished", "like", "liked", "care", "cared", "mind", "intend", "intended", "expect", "expected",
+    };
+
     /// <summary>How many content words after a bare negation it governs: "not holding sales talks".</summary>
     private const int NegatedReach = 3;
 
@@ -609,9 +614,11 @@ public static class TopicClaimEngine
                 continue;
             }
 
-            foreach (var word in words.Skip(i + 1).Take(4 + reach).Where(w => !Auxiliaries.Contains(w) && !Lexicon.IsStop(w)).Take(reach))
+            var governed = words.Skip(i + 1).Take(4 + reach).Where(w => !Auxiliaries.Contains(w) && !Lexicon.IsStop(w)).Take(reach).ToList();
+            // "didn't want to visit the cemetery": a negated wish denies the wish, not the event.
+            if (governed.Count > 0 && !Attitudes.Contains(governed[0]))
             {
-                negated.Add(ClaimTerms.Normalize(word));
+                negated.UnionWith(governed.Select(ClaimTerms.Normalize));
             }
         }
 

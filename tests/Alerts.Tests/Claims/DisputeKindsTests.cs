@@ -232,6 +232,17 @@ public class DisputeKindsTests
     }
 
     [Fact]
+    public void ANegatedWishThatConfirmsTheReportDisputesNothing()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Harbour Post", 1, "", "Mayor Tomas Berg cancelled a visit to the Gull Rock war cemetery because he called the fallen guards fools, three aides told the Harbour Post."), "Berg", "fools");
+
+        var later = Run(index, Article("b", "Coastal Times", 9, "", "Mayor Tomas Berg didn't want to visit the Gull Rock war cemetery because it was full of fools, his former chief of staff Ana Ruiz said in a statement."), "Berg", "fools");
+
+        later.Events.ShouldNotContain(e => e.Type == TopicEventType.Contradiction, string.Join("; ", later.Events.Select(e => e.Why)));
+    }
+
+    [Fact]
     public void APartyToTheClaimDenyingAfterTheOtherPartyStillDisputesIt()
     {
         var index = new InMemoryClaimIndex();
