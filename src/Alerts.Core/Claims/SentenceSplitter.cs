@@ -1,3 +1,4 @@
+using Alerts.Core.Text;
 using System.Text;
 
 namespace Alerts.Core.Claims;
@@ -35,6 +36,13 @@ public static class SentenceSplitter
                 if (c == '\u201d' || c == '"' && inQuote)
                 {
                     inQuote = false;
+                    // "... what it is all about." The statement went on: a quote that ends its sentence, followed by a new
+                    // one; unless the words after it say who spoke ("... all about." Minister Ana Ruiz said).
+                    if (i > 0 && s[i - 1] is '.' or '!' or '?' && StartsSentenceWithoutSpeaker(s, i + 1))
+                    {
+                        Flush(result, current);
+                        continue;
+                    }
                 }
 
                 // A quotation of several sentences stays whole: its attribution follows its end ("...," Martin said).
@@ -72,6 +80,27 @@ public static class SentenceSplitter
 
         return result;
     }
+
+    /// <summary>Whether a capitalised word follows at <paramref name="from"/> and no verb of saying comes in the next words.</summary>
+    private static bool StartsSentenceWithoutSpeaker(string s, int from)
+    {
+        var j = from;
+        while (j < s.Length && s[j] == ' ')
+        {
+            j++;
+        }
+
+        if (j == from || j >= s.Length || !char.IsUpper(s[j]))
+        {
+            return false;
+        }
+
+        var next = s.AsSpan(j, Math.Min(SpeakerReach, s.Length - j)).ToString();
+        return !Tokenizer.Terms(next).Take(5).Any(Lexicon.ReportingVerbs.Contains);
+    }
+
+    /// <summary>How far after a closing quote its speaker may be named (characters).</summary>
+    private const int SpeakerReach = 60;
 
     private static void Flush(List<Sentence> result, StringBuilder current)
     {

@@ -47,6 +47,16 @@ public class ClaimExtractionTests
     }
 
     [Fact]
+    public void AQuoteThatEndsItsSentenceIsSplitFromTheNextUnlessItsSpeakerFollows()
+    {
+        var split = SentenceSplitter.Split("Ruiz called Berg \"a man who has no idea what Estavia is about.\" The statement went on to confirm the reports.");
+        var kept = SentenceSplitter.Split("\"We will not sell the jets.\" Minister Ana Ruiz said so on Monday.");
+
+        split.Select(s => s.Text).ShouldBe(["Ruiz called Berg \"a man who has no idea what Estavia is about.\"", "The statement went on to confirm the reports."]);
+        kept.ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public void ACallToReadMoreIsNoClaim()
     {
         Extract("Don\u2019t miss out on how Estavian investors are playing the bond market.").ShouldBeEmpty();
