@@ -297,8 +297,26 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
             clusters.Add(new ClusterChange(ReadCluster(entity) with { Version = entity.GetLong("Version") ?? 0 }, entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue));
         }
 
-        var next = rows.Count > limit ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(rows[limit - 1].RowKey)) : null;
+        var next = rows.Count > limit ? EncodeCursor(rows[limit - 1].RowKey) : null;
         return new ClusterPage(clusters, next);
+    }
+
+    /// <summary>See <see cref="IClaimStore.FindClusterByChangeAsync"/>: the cluster's entity by key; the cursor is its order row's key.</summary>
+    public async Task<ClusterPosition?> FindClusterByChangeAsync(string topicId, string clusterId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topicId);
+        ArgumentNullException.ThrowIfNull(clusterId);
+        var table = await tables.TableAsync(ClustersTable, cancellationToken);
+        // A cluster not yet moved from the old table has no order row, so the story page does not list it either.
+        if (await table.GetAsync(ClusterPartition(topicId), TableKeys.EncodeKey(clusterId), cancellationToken) is not { } entity
+            || entity.GetString("TopicId") != topicId
+            || entity.GetString("OrderKey") is not { } orderKey)
+        {
+            return null;
+        }
+
+        var change = new ClusterChange(ReadCluster(entity) with { Version = entity.GetLong("Version") ?? 0 }, entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue);
+        return new ClusterPosition(change, EncodeCursor(orderKey));
     }
 
     /// <summary>See <see cref="IClaimStore.ListClusterEventsAsync"/>: the first rows of the cluster's partition of <c>clusterevents</c>.</summary>
@@ -309,6 +327,8 @@ public sealed class AzureClaimStore(AzureStoreTables tables) : IClaimStore
         var page = await table.QueryPageAsync(TableClient.CreateQueryFilter($"PartitionKey eq {ClusterEventsPartition(clusterId)}"), limit, null, cancellationToken);
         return page.Entities.Where(e => e.GetString("TopicId") == topicId).Select(ReadEvent).ToList();
     }
+
+    private static string EncodeCursor(string orderKey) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(orderKey));
 
     private static string DecodeCursor(string cursor)
     {

@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>Several answers fit and nothing was changed: <c>feeds add</c> of a site with several feeds lists them to choose from.</summary>
     public const int Choose = 3;
+
+    /// <summary>The work ran out of its time limit and nothing was changed: <c>feeds add</c> whose discovery passed Fetch:DiscoveryTimeout. Worth trying again later.</summary>
+    public const int TimedOut = 4;
 }

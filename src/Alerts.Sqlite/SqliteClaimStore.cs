@@ -186,6 +186,28 @@ public sealed class SqliteClaimStore(SqliteDatabase database) : IClaimStore
         }, cancellationToken);
     }
 
+    /// <summary>See <see cref="IClaimStore.FindClusterByChangeAsync"/>: the row by its primary key; the cursor is its (updated_at, id).</summary>
+    public Task<ClusterPosition?> FindClusterByChangeAsync(string topicId, string clusterId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topicId);
+        ArgumentNullException.ThrowIfNull(clusterId);
+        return database.WithConnectionAsync<ClusterPosition?>(async connection =>
+        {
+            using var command = connection.Command("""
+                SELECT body, version, updated_at, id FROM claim_clusters WHERE id = $id AND topic_id = $topic;
+                """).With("$id", clusterId).With("$topic", topicId);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            var cluster = JsonSerializer.Deserialize<ClaimCluster>(reader.GetString(0), Json)
+                ?? throw new InvalidOperationException($"store: claim cluster {reader.GetString(3)} has an empty body");
+            return new ClusterPosition(new ClusterChange(cluster with { Version = reader.GetInt64(1) }, reader.GetTime(2)), StoryCursor.Encode(reader.GetInt64(2), reader.GetString(3)));
+        }, cancellationToken);
+    }
+
     /// <summary>See <see cref="IClaimStore.ListClusterEventsAsync"/>: a range of ix_topic_events_cluster.</summary>
     public Task<IReadOnlyList<StoredTopicEvent>> ListClusterEventsAsync(string topicId, string clusterId, int limit, CancellationToken cancellationToken) =>
         database.WithConnectionAsync<IReadOnlyList<StoredTopicEvent>>(async connection =>

@@ -53,6 +53,11 @@ public static class FeedsCommand
                 await error.WriteLineAsync(ex.Message);
                 return ExitCodes.Usage;
             }
+            catch (DiscoveryTimeoutException ex)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return ExitCodes.TimedOut;
+            }
             catch (Exception ex) when (ex is FetchException or DiscoveryException)
             {
                 await error.WriteLineAsync(ex.Message);

@@ -24,8 +24,12 @@ public static class StoryLinks
         return "/topics/" + Uri.EscapeDataString(topicId);
     }
 
-    /// <summary>The cluster on its story page, as a path: <c>/topics/{id}#c-…</c>.</summary>
-    public static string ClusterPath(string topicId, string clusterId) => TopicPath(topicId) + "#" + Anchor(clusterId);
+    /// <summary>
+    /// The cluster on its story page, as a path: <c>/topics/{id}?cluster={cluster id}#c-…</c>. The page finds the
+    /// cluster wherever newer changes have pushed it (not only on the first page), and the anchor scrolls to it.
+    /// </summary>
+    public static string ClusterPath(string topicId, string clusterId) =>
+        TopicPath(topicId) + "?cluster=" + Uri.EscapeDataString(clusterId) + "#" + Anchor(clusterId);
 
     /// <summary>The public Atom feed of a topic: <c>/topics/{id}/feed.atom</c>.</summary>
     public static string TopicFeedPath(string topicId) => TopicPath(topicId) + "/feed.atom";
@@ -45,7 +49,7 @@ public static class StoryLinks
         return baseUrl.AbsoluteUri.TrimEnd('/') + path;
     }
 
-    /// <summary>The absolute link of a cluster: <c>{base}/topics/{id}#c-…</c>.</summary>
+    /// <summary>The absolute link of a cluster: <c>{base}/topics/{id}?cluster=…#c-…</c>.</summary>
     public static string ClusterUrl(Uri baseUrl, string topicId, string clusterId) => Absolute(baseUrl, ClusterPath(topicId, clusterId));
 
     /// <summary>Every item of <paramref name="sections"/> with its <see cref="DigestItem.Link"/> set to its cluster on the site.</summary>

@@ -1,7 +1,9 @@
+using System.Globalization;
 using Alerts.Core.Feeds;
 using Alerts.Pipeline.Articles;
 using Alerts.Pipeline.Fetching;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Alerts.Pipeline.Feeds;
 
@@ -12,7 +14,7 @@ public sealed record DiscoveredFeed(Uri Url, string Format, string? Title);
 public sealed record DiscoveryResult(Uri Address, IReadOnlyList<DiscoveredFeed> Feeds, bool IsFeedItself);
 
 /// <summary>Discovery found nothing usable at the address. The message starts with "discovery: ".</summary>
-public sealed class DiscoveryException : Exception
+public class DiscoveryException : Exception
 {
     public DiscoveryException()
         : base("discovery: no feed found")
@@ -30,6 +32,25 @@ public sealed class DiscoveryException : Exception
     }
 }
 
+/// <summary>Discovery ran out of <see cref="FetchOptions.DiscoveryTimeout"/> before it found a feed.</summary>
+public sealed class DiscoveryTimeoutException : DiscoveryException
+{
+    public DiscoveryTimeoutException()
+        : base("discovery: no feed found in time")
+    {
+    }
+
+    public DiscoveryTimeoutException(string message)
+        : base(message)
+    {
+    }
+
+    public DiscoveryTimeoutException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
 /// <summary>
 /// Finds the feed behind a web address, as readers do when given a site instead of a feed:
 /// <list type="number">
@@ -41,9 +62,10 @@ public sealed class DiscoveryException : Exception
 /// </list>
 /// Every request goes through <see cref="GuardedHttpClient"/> (private addresses refused, timeouts, size caps);
 /// a refused or failing candidate is skipped and named in the error when nothing is found. Candidates that end at
-/// the same URL after redirects count once.
+/// the same URL after redirects count once. The whole search is held to <see cref="FetchOptions.DiscoveryTimeout"/>,
+/// since each of its several fetches may take up to <see cref="FetchOptions.Timeout"/>.
 /// </summary>
-public sealed partial class FeedDiscovery(GuardedHttpClient http, ILogger<FeedDiscovery> logger)
+public sealed partial class FeedDiscovery(GuardedHttpClient http, IOptions<FetchOptions> options, TimeProvider clock, ILogger<FeedDiscovery> logger)
 {
     /// <summary>Where sites commonly serve a feed that their pages do not announce.</summary>
     public static IReadOnlyList<string> CommonPaths { get; } = ["/feed", "/rss", "/atom.xml", "/feed.xml", "/rss.xml", "/index.xml", "/feed.json"];
@@ -52,9 +74,28 @@ public sealed partial class FeedDiscovery(GuardedHttpClient http, ILogger<FeedDi
 
     /// <exception cref="FetchException">The address itself was refused by the guard or could not be fetched.</exception>
     /// <exception cref="DiscoveryException">The address answered with an error, or neither it nor its page led to a feed.</exception>
+    /// <exception cref="DiscoveryTimeoutException">No feed was found within <see cref="FetchOptions.DiscoveryTimeout"/>.</exception>
     public async Task<DiscoveryResult> DiscoverAsync(Uri address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
+        var limit = options.Value.DiscoveryTimeout;
+        using var overall = new CancellationTokenSource(limit, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overall.Token);
+        try
+        {
+            return await SearchAsync(address, linked.Token);
+        }
+        catch (Exception ex) when (overall.IsCancellationRequested && !cancellationToken.IsCancellationRequested && ex is OperationCanceledException or FetchException)
+        {
+            // The fetch under way is cut short (the fetcher reports the caller's cancellation as such); the answer is the overall limit.
+            var seconds = string.Create(CultureInfo.InvariantCulture, $"{limit.TotalSeconds:0.###}");
+            LogTimedOut(logger, address, seconds);
+            throw new DiscoveryTimeoutException($"discovery: {address} gave no feed within {seconds} s (Fetch:DiscoveryTimeout)", ex);
+        }
+    }
+
+    private async Task<DiscoveryResult> SearchAsync(Uri address, CancellationToken cancellationToken)
+    {
         var page = await http.FetchAsync(address, validators: null, PageAccept, cancellationToken);
         if (!page.IsSuccess)
         {
@@ -153,6 +194,9 @@ public sealed partial class FeedDiscovery(GuardedHttpClient http, ILogger<FeedDi
         var head = HtmlText.Decode(page.Body.AsSpan(0, Math.Min(page.Body.Length, 1024)).ToArray(), page.Charset).AsSpan().TrimStart("\uFEFF \t\r\n");
         return head.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase) || head.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "discovery: {Url} gave no feed within {Seconds} s")]
+    private static partial void LogTimedOut(ILogger logger, Uri url, string seconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "discovery: {Url} answered {Status}")]
     private static partial void LogCandidateStatus(ILogger logger, Uri url, int status);

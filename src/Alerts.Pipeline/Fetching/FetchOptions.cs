@@ -19,6 +19,14 @@ public sealed class FetchOptions : IValidatableObject
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
+    /// Total time allowed for finding a site's feed (<c>feeds add</c> of a site's address, the admin API's feed add):
+    /// the page and every candidate it leads to, each of them also held to <see cref="Timeout"/>. Default 1 minute;
+    /// between 1 second and 10 minutes, and not shorter than <see cref="Timeout"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan DiscoveryTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Largest body accepted, in bytes after decompression (so a small gzip bomb cannot inflate past it).
     /// A larger declared Content-Length is refused before reading. Default 15,000,000; at least 1,024.
     /// </summary>
@@ -51,6 +59,13 @@ public sealed class FetchOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (DiscoveryTimeout < Timeout)
+        {
+            yield return new ValidationResult(
+                $"fetcher: Fetch:DiscoveryTimeout ({DiscoveryTimeout}) is shorter than Fetch:Timeout ({Timeout}), so one fetch could never use its own time",
+                [nameof(DiscoveryTimeout)]);
+        }
+
         foreach (var entry in AllowedNetworks)
         {
             if (!AddressGuard.TryParseNetwork(entry, out _))

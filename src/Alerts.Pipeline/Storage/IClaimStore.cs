@@ -14,6 +14,9 @@ public sealed record ClusterChange(ClaimCluster Cluster, DateTimeOffset ChangedA
 /// </summary>
 public sealed record ClusterPage(IReadOnlyList<ClusterChange> Clusters, string? NextCursor);
 
+/// <summary>One cluster where <see cref="IClaimStore.ListClustersByChangeAsync"/> lists it, and the cursor that continues after it.</summary>
+public sealed record ClusterPosition(ClusterChange Change, string NextCursor);
+
 /// <summary>
 /// Claim clusters per topic with their index postings, and the events they raised. Implemented by the
 /// SQLite store (and the Azure Table store). Lookups go through postings, never scans, so their cost stays
@@ -59,6 +62,13 @@ public interface IClaimStore
     /// starting after <paramref name="cursor"/> (null: from the newest). Read through an index on (topic, last change).
     /// </summary>
     Task<ClusterPage> ListClustersByChangeAsync(string topicId, string? cursor, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Cluster <paramref name="clusterId"/> of the topic as <see cref="ListClustersByChangeAsync"/> lists it, with the
+    /// cursor of a page that ends with it, so a page can start at that cluster (a link to one cluster, wherever it now
+    /// is); null when the topic has no such cluster. One read by key.
+    /// </summary>
+    Task<ClusterPosition?> FindClusterByChangeAsync(string topicId, string clusterId, CancellationToken cancellationToken);
 
     /// <summary>The newest events of one cluster, newest first, at most <paramref name="limit"/> (an index on the cluster).</summary>
     Task<IReadOnlyList<StoredTopicEvent>> ListClusterEventsAsync(string topicId, string clusterId, int limit, CancellationToken cancellationToken);

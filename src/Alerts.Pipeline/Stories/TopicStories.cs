@@ -26,7 +26,14 @@ public sealed record StoryEvent(TopicEventType Type, DateTimeOffset RecordedAt, 
 public sealed record StoryCluster(string ClusterId, string Anchor, DateTimeOffset ChangedAt, StoryState State, DigestItem Item, IReadOnlyList<StoryEvent> Events);
 
 /// <summary>One page of a topic's story: its clusters, most recently changed first, and the next page's cursor (null on the last).</summary>
-public sealed record StoryPage(Topic Topic, IReadOnlyList<StoryCluster> Clusters, string? NextCursor);
+public sealed record StoryPage(Topic Topic, IReadOnlyList<StoryCluster> Clusters, string? NextCursor)
+{
+    /// <summary>The page of the newest changes (no cursor); a page that starts at a linked cluster is not.</summary>
+    public bool IsFirst { get; init; } = true;
+
+    /// <summary>A link named a cluster the topic has nothing to show for (unknown, or it never raised an alert); this is the first page instead.</summary>
+    public bool ClusterNotFound { get; init; }
+}
 
 /// <summary>
 /// The story page's use case (the page, its JSON twin and the public Atom feed): a page of the topic's clusters by
@@ -57,9 +64,43 @@ public sealed class TopicStories(ITopicStore topics, IClaimStore claims, IOption
             return null;
         }
 
-        // Clusters that never raised an alert are not shown; the page reads on (a few store pages at most) to fill up.
         var clusters = new List<StoryCluster>(pageSize);
-        var next = string.IsNullOrEmpty(cursor) ? null : cursor;
+        var next = await FillAsync(topic, clusters, string.IsNullOrEmpty(cursor) ? null : cursor, pageSize, cancellationToken);
+        return new StoryPage(topic, clusters, next) { IsFirst = string.IsNullOrEmpty(cursor) };
+    }
+
+    /// <summary>
+    /// The page that shows cluster <paramref name="clusterId"/>, for a link to one cluster (digest, feed entry, webhook)
+    /// that stays good as newer changes push the cluster back: the first page when the cluster is on it, else a page
+    /// that starts with the cluster, its older changes after it. The first page, marked
+    /// <see cref="StoryPage.ClusterNotFound"/>, when the topic has no such cluster to show. Null as <see cref="GetAsync"/>.
+    /// </summary>
+    public async Task<StoryPage?> GetWithClusterAsync(string topicId, string clusterId, bool includePrivate, CancellationToken cancellationToken, int pageSize = PageSize)
+    {
+        ArgumentNullException.ThrowIfNull(clusterId);
+        var first = await GetAsync(topicId, null, includePrivate, cancellationToken, pageSize);
+        if (first is null || first.Clusters.Any(c => c.ClusterId == clusterId))
+        {
+            return first;
+        }
+
+        var topic = first.Topic;
+        if (await claims.FindClusterByChangeAsync(topic.Id, clusterId, cancellationToken) is not { } position
+            || Build(topic, position.Change, await claims.ListClusterEventsAsync(topic.Id, clusterId, MaxEvents, cancellationToken), site.Value.PublicBaseUrl) is not { } story)
+        {
+            return first with { ClusterNotFound = true };
+        }
+
+        var clusters = new List<StoryCluster>(pageSize) { story };
+        var next = await FillAsync(topic, clusters, position.NextCursor, pageSize, cancellationToken);
+        return new StoryPage(topic, clusters, next) { IsFirst = false };
+    }
+
+    /// <summary>Adds the clusters after <paramref name="cursor"/> until the page is full; returns the cursor after the last one read.</summary>
+    private async Task<string?> FillAsync(Topic topic, List<StoryCluster> clusters, string? cursor, int pageSize, CancellationToken cancellationToken)
+    {
+        // Clusters that never raised an alert are not shown; the page reads on (a few store pages at most) to fill up.
+        var next = cursor;
         for (var read = 0; read < MaxReadsPerPage && clusters.Count < pageSize; read++)
         {
             var page = await claims.ListClustersByChangeAsync(topic.Id, next, pageSize - clusters.Count, cancellationToken);
@@ -79,7 +120,7 @@ public sealed class TopicStories(ITopicStore topics, IClaimStore claims, IOption
             }
         }
 
-        return new StoryPage(topic, clusters, next);
+        return next;
     }
 
     /// <summary>

@@ -177,6 +177,11 @@ internal static class AdminApi
         {
             return ApiProblems.Validation("url", ex.Message);
         }
+        catch (DiscoveryTimeoutException ex)
+        {
+            // The site, not the request, was at fault, and trying again later may work: a gateway timeout.
+            return ApiProblems.Problem(StatusCodes.Status504GatewayTimeout, ex.Message);
+        }
         catch (Exception ex) when (ex is FetchException or DiscoveryException)
         {
             return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, ex.Message);

@@ -81,9 +81,8 @@ internal static class ChannelPages
     }
 
     /// <summary>The section, with its own form, inside the manage page.</summary>
-    public static async Task<HtmlContent> SectionAsync(HttpContext context, Subscription subscription, HtmlContent hidden)
+    public static HtmlContent Section(HttpContext context, DeliveryChannel? channel, HtmlContent hidden)
     {
-        var channel = await context.RequestServices.GetRequiredService<IChannelStore>().GetAsync(subscription.Id, context.RequestAborted);
         var form = context.Items[StateKey] as ChannelForm
             ?? new ChannelForm(Name(channel?.Kind ?? ChannelKind.Email), "", new Dictionary<string, string>(), null);
         var choices = Html.Join(Kinds.Select(k =>
@@ -105,7 +104,7 @@ internal static class ChannelPages
         return Html.Of($"""
             <h2 id="channel-heading">Where digests go</h2>
             {secretNotice}
-            {Status(channel)}
+            {Disabled(channel)}
             <form method="post" action="/manage/channel" novalidate>
             {hidden}
             <fieldset id="channel"{PreferencesFields.Invalid(errors, "channel")}{PreferencesFields.DescribedBy(errors, "channel", null)}>
@@ -125,28 +124,43 @@ internal static class ChannelPages
             """);
     }
 
-    private static HtmlContent Status(DeliveryChannel? channel)
+    /// <summary>
+    /// The manage page's opening line: where digests go now. A webhook that is on is named with its host (the URL
+    /// itself works like a password); otherwise, a turned-off webhook included, digests go to the email address.
+    /// </summary>
+    public static HtmlContent State(Subscription subscription, DeliveryChannel? channel, bool paused)
     {
-        if (channel is null)
+        if (channel is null || channel.DisabledAt is not null)
+        {
+            return paused
+                ? Html.Of($"""<p id="channel-state">Digests to <strong>{subscription.Email}</strong> are <strong>paused</strong>.</p>""")
+                : Html.Of($"""<p id="channel-state">Digests go to <strong>{subscription.Email}</strong>.</p>""");
+        }
+
+        var name = WebhookDelivery.ChannelName(channel.Kind);
+        var host = GuardedHttpClient.HostOnly(channel.Url).ToString();
+        return paused
+            ? Html.Of($"""<p id="channel-state">Digests to your <strong>{name}</strong> at {host} are <strong>paused</strong>.</p>""")
+            : Html.Of($"""<p id="channel-state">Digests go to your <strong>{name}</strong> at {host}.</p>""");
+    }
+
+    private static HtmlContent Disabled(DeliveryChannel? channel)
+    {
+        if (channel?.DisabledAt is not { } disabled)
         {
             return HtmlContent.Empty;
         }
 
         var name = WebhookDelivery.ChannelName(channel.Kind);
         var host = GuardedHttpClient.HostOnly(channel.Url).ToString();
-        if (channel.DisabledAt is { } disabled)
-        {
-            var when = disabled.UtcDateTime.ToString("d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
-            return Html.Of($"""
-                <div class="notice problem" role="status" id="channel-disabled">
-                <p><strong>Your {name} at {host} was turned off on {when}</strong> after {channel.ConsecutiveFailures} failed deliveries in a row. Digests come by email.</p>
-                <p>Last error: {channel.LastError ?? "unknown"}</p>
-                <p>Fix the webhook, then save it below to turn it on again.</p>
-                </div>
-                """);
-        }
-
-        return Html.Of($"""<p id="channel-state">Digests go to your <strong>{name}</strong> at {host}.</p>""");
+        var when = disabled.UtcDateTime.ToString("d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        return Html.Of($"""
+            <div class="notice problem" role="status" id="channel-disabled">
+            <p><strong>Your {name} at {host} was turned off on {when}</strong> after {channel.ConsecutiveFailures} failed deliveries in a row. Digests come by email.</p>
+            <p>Last error: {channel.LastError ?? "unknown"}</p>
+            <p>Fix the webhook, then save it below to turn it on again.</p>
+            </div>
+            """);
     }
 
     private static string Name(ChannelKind kind) => kind.ToString().ToLowerInvariant();

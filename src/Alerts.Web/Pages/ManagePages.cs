@@ -1,4 +1,5 @@
 using Alerts.Core.Subscriptions;
+using Alerts.Pipeline.Storage;
 using Alerts.Pipeline.Stories;
 using Alerts.Pipeline.Subscriptions;
 using Alerts.Web.Security;
@@ -143,9 +144,8 @@ internal static class ManagePages
         var savedNotice = saved is null
             ? HtmlContent.Empty
             : Html.Of($"""<div class="notice" role="status" id="saved"><p><strong>{saved}</strong></p>{summary}</div>""");
-        var state = paused
-            ? Html.Of($"""<p>Digests to <strong>{subscription.Email}</strong> are <strong>paused</strong>.</p>""")
-            : Html.Of($"""<p>Digests go to <strong>{subscription.Email}</strong>.</p>""");
+        var channel = await context.RequestServices.GetRequiredService<IChannelStore>().GetAsync(subscription.Id, context.RequestAborted);
+        var state = ChannelPages.State(subscription, channel, paused);
         var hidden = Html.Of($"""
             <input type="hidden" name="{CsrfProtection.FieldName}" value="{field}">
             <input type="hidden" name="token" value="{token}">
@@ -154,7 +154,7 @@ internal static class ManagePages
             ? Html.Of($"""<form method="post" action="/manage/resume">{hidden}<div class="actions"><button type="submit" class="secondary">Resume digests</button></div></form>""")
             : Html.Of($"""<form method="post" action="/manage/pause">{hidden}<div class="actions"><button type="submit" class="secondary">Pause digests</button></div></form>""");
         var feedSection = await FeedSectionAsync(context, subscription, hidden);
-        var channel = await ChannelPages.SectionAsync(context, subscription, hidden);
+        var channelSection = ChannelPages.Section(context, channel, hidden);
         return PageLayout.Page(context, status, "Manage your subscription", Html.Of($"""
             {savedNotice}
             {PreferencesFields.Summary(errors, general)}
@@ -165,7 +165,7 @@ internal static class ManagePages
             <div class="actions"><button type="submit">Save changes</button></div>
             </form>
             {feedSection}
-            {channel}
+            {channelSection}
             <h2>Pause or stop</h2>
             <p>Pausing keeps your choices; nothing is sent until you resume.</p>
             {pauseForm}

@@ -17,12 +17,19 @@ namespace Alerts.Web.Pages;
 /// </summary>
 internal static class StoryPages
 {
-    public static async Task<IResult> ShowAsync(HttpContext context, TopicStories stories, string id, string? cursor)
+    /// <summary>
+    /// The page of <paramref name="cursor"/>; with <paramref name="cluster"/> (a link to one cluster, <see cref="StoryLinks.ClusterPath"/>)
+    /// the page that shows that cluster, wherever newer changes have pushed it.
+    /// </summary>
+    public static async Task<IResult> ShowAsync(HttpContext context, TopicStories stories, string id, string? cursor, string? cluster)
     {
         StoryPage? page;
         try
         {
-            page = await stories.GetAsync(id, cursor, AdminAccess.IsAllowed(context), context.RequestAborted);
+            var admin = AdminAccess.IsAllowed(context);
+            page = string.IsNullOrEmpty(cluster) || !string.IsNullOrEmpty(cursor)
+                ? await stories.GetAsync(id, cursor, admin, context.RequestAborted)
+                : await stories.GetWithClusterAsync(id, cluster, admin, context.RequestAborted);
         }
         catch (ArgumentException)
         {
@@ -41,12 +48,15 @@ internal static class StoryPages
             ? Html.Of($"""<p class="story-meta">Claims the news made about this topic, most recently changed first. Follow it as a feed: <a href="{StoryLinks.TopicFeedPath(topic.Id)}" type="application/atom+xml">Atom feed</a>.</p>""")
             : Html.Of($"""<p class="notice">This topic is not public: only the operator sees this page (from this machine). Everyone else gets “Page not found”.</p>""");
         var clusters = page.Clusters.Count == 0
-            ? Html.Of($"""<p>{(string.IsNullOrEmpty(cursor) ? "No claims yet. They appear here as articles about the topic arrive." : "No older changes.")}</p>""")
+            ? Html.Of($"""<p>{(page.IsFirst ? "No claims yet. They appear here as articles about the topic arrive." : "No older changes.")}</p>""")
             : Html.Of($"""<ol class="story">{Html.Join(page.Clusters.Select(Cluster))}</ol>""");
-        var pager = Pager(topic.Id, cursor, page.NextCursor);
+        var missing = Html.If(page.ClusterNotFound,
+            Html.Of($"""<p class="notice" role="status" id="cluster-missing">The claim your link points to is not on this topic's page. These are the newest changes.</p>"""));
+        var pager = Pager(topic.Id, page.IsFirst, page.NextCursor);
         return PageLayout.Page(context, StatusCodes.Status200OK, topic.Name, Html.Of($"""
             {intro}
             {visibility}
+            {missing}
             {clusters}
             {pager}
             """));
@@ -152,11 +162,11 @@ internal static class StoryPages
     private static HtmlContent Date(DateTimeOffset when) =>
         Html.Of($"""<time datetime="{when.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture)}">{when.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}</time>""");
 
-    private static HtmlContent Pager(string topicId, string? cursor, string? next)
+    private static HtmlContent Pager(string topicId, bool first, string? next)
     {
         var path = StoryLinks.TopicPath(topicId);
         var links = new List<HtmlContent>();
-        if (!string.IsNullOrEmpty(cursor))
+        if (!first)
         {
             links.Add(Html.Of($"""<a href="{path}">Newest changes</a>"""));
         }

@@ -298,6 +298,9 @@ public abstract class ClaimStoreContract : StoreContract
             public Task<ClusterPage> ListClustersByChangeAsync(string topicId, string? cursor, int limit, CancellationToken cancellationToken) =>
                 inner.ListClustersByChangeAsync(topicId, cursor, limit, cancellationToken);
 
+            public Task<ClusterPosition?> FindClusterByChangeAsync(string topicId, string clusterId, CancellationToken cancellationToken) =>
+                inner.FindClusterByChangeAsync(topicId, clusterId, cancellationToken);
+
             public Task<IReadOnlyList<StoredTopicEvent>> ListClusterEventsAsync(string topicId, string clusterId, int limit, CancellationToken cancellationToken) =>
                 inner.ListClusterEventsAsync(topicId, clusterId, limit, cancellationToken);
         }

@@ -76,6 +76,32 @@ public abstract class StoryStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task AClusterIsFoundWhereThePagesListItWithTheCursorAfterIt()
+    {
+        var store = (await CreateStoresAsync()).Claims;
+        for (var i = 1; i <= 7; i++)
+        {
+            await SaveAsync(store, "ports", i, Start.AddMinutes(i));
+        }
+
+        await SaveAsync(store, "wind", 1, Start.AddHours(1));
+
+        var position = (await store.FindClusterByChangeAsync("ports", Cluster("ports", 4).Id, Ct)).ShouldNotBeNull();
+        (position.Change.Cluster.Members[0].Text, position.Change.ChangedAt, position.Change.Cluster.Version).ShouldBe(("Claim number 4", Start.AddMinutes(4), 1L));
+        var after = await store.ListClustersByChangeAsync("ports", position.NextCursor, 10, Ct);
+        after.Clusters.Select(c => c.Cluster.Members[0].Text).ShouldBe(["Claim number 3", "Claim number 2", "Claim number 1"]);
+        (await store.FindClusterByChangeAsync("wind", Cluster("ports", 4).Id, Ct)).ShouldBeNull("another topic's cluster");
+        (await store.FindClusterByChangeAsync("ports", "ports:https://news.example/99#0", Ct)).ShouldBeNull();
+
+        // Changed again, it moves to the front: its cursor now continues with every other cluster.
+        await SaveAsync(store, "ports", 4, Start.AddHours(2), articleId: 40);
+        var moved = (await store.FindClusterByChangeAsync("ports", Cluster("ports", 4).Id, Ct)).ShouldNotBeNull();
+        moved.Change.ChangedAt.ShouldBe(Start.AddHours(2));
+        (await store.ListClustersByChangeAsync("ports", moved.NextCursor, 10, Ct)).Clusters.Select(c => c.Cluster.Members[0].Text)
+            .ShouldBe(new[] { 7, 6, 5, 3, 2, 1 }.Select(i => $"Claim number {i}"));
+    }
+
+    [Fact]
     public async Task AChangedClusterMovesToTheFrontAndIsListedOnce()
     {
         var store = (await CreateStoresAsync()).Claims;

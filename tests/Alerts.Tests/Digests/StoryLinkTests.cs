@@ -19,7 +19,7 @@ public class StoryLinkTests
         var result = await harness.Get<SendDigest>().RunAsync((await harness.Get<DigestSchedule>().RunAsync(Ct)).Single(), Ct);
 
         var clusterId = events.First(e => e.Type == Alerts.Core.Claims.TopicEventType.NewClaim).ClusterId;
-        var link = "https://alerts.example.net/topics/ports#" + StoryLinks.Anchor(clusterId);
+        var link = "https://alerts.example.net/topics/ports?cluster=" + Uri.EscapeDataString(clusterId) + "#" + StoryLinks.Anchor(clusterId);
         StoryLinks.ClusterUrl(new Uri("https://alerts.example.net/"), "ports", clusterId).ShouldBe(link);
         var mail = harness.ReadOutbox(result.DigestId + ".eml");
         mail.Part("text/plain").Text().ShouldContain("  story: " + link);

@@ -48,6 +48,23 @@ public sealed class FeedDiscoveryTests : IDisposable
             await context.Response.SendFileAsync(TestEnvironment.TestData("Feeds/testdata/discovery/" + match.File));
         });
 
+    /// <summary>
+    /// A site whose page links to no feed and whose every other path answers 404 after 700 ms: each request is
+    /// within a 1 s Fetch:Timeout, but the common paths together take about 5 s.
+    /// </summary>
+    public static Task<LoopbackServer> StartSlowSiteAsync() =>
+        LoopbackServer.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            if (context.Request.Path.Value != "/")
+            {
+                await Task.Delay(700, context.RequestAborted);
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
+
+            await context.Response.WriteAsync("<!DOCTYPE html><html><head><title>Slow</title></head><body>No feed here</body></html>", context.RequestAborted);
+        });
+
     private void AllowLoopback() =>
         _samples.Edit(yaml => yaml.Replace("allowPrivateAddresses: false", "allowPrivateAddresses: true", StringComparison.Ordinal));
 
@@ -147,6 +164,26 @@ public sealed class FeedDiscoveryTests : IDisposable
         exit.ShouldBe(ExitCodes.Failures);
         error.ShouldStartWith($"discovery: no feed found at {site.BaseUri} (the page links to no feed, and none of /feed, /rss, /atom.xml, /feed.xml, /rss.xml, /index.xml, /feed.json answers with a feed)");
         site.Requests.Count.ShouldBe(1 + FeedDiscovery.CommonPaths.Count);
+    }
+
+    [Fact]
+    public async Task DiscoveryThatOutrunsItsTimeLimitStopsWithExitCode4AndAddsNothing()
+    {
+        AllowLoopback();
+        _samples.Edit(yaml => yaml
+            .Replace("timeout: 00:00:20 ", "timeout: 00:00:01 ", StringComparison.Ordinal)
+            .Replace("discoveryTimeout: 00:01:00", "discoveryTimeout: 00:00:02", StringComparison.Ordinal));
+        await using var site = await StartSlowSiteAsync();
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var (exit, output, error) = await SampleFolder.RunAsync("feeds", "add", site.BaseUri.AbsoluteUri, "--config", _samples.Config);
+        watch.Stop();
+
+        exit.ShouldBe(ExitCodes.TimedOut, output + error);
+        error.Trim().ShouldBe($"discovery: {site.BaseUri} gave no feed within 2 s (Fetch:DiscoveryTimeout)");
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(4.5), "the common paths alone take about 5 s");
+        site.Requests.Count.ShouldBeLessThan(1 + FeedDiscovery.CommonPaths.Count, "the search stopped before trying every path");
+        (await StoredFeedsAsync()).ShouldBeEmpty();
     }
 
     [Fact]

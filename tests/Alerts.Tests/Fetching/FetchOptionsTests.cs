@@ -23,6 +23,7 @@ public class FetchOptionsTests
     {
         var options = new FetchOptions();
         options.Timeout.ShouldBe(TimeSpan.FromSeconds(20));
+        options.DiscoveryTimeout.ShouldBe(TimeSpan.FromMinutes(1));
         options.MaxBytes.ShouldBe(15_000_000);
         options.MaxRedirects.ShouldBe(5);
         options.UserAgent.ShouldStartWith("Alerts/1.0 (self-hosted");
@@ -36,6 +37,7 @@ public class FetchOptionsTests
         using var provider = Services(new()
         {
             ["Fetch:Timeout"] = "00:00:05",
+            ["Fetch:DiscoveryTimeout"] = "00:00:30",
             ["Fetch:MaxBytes"] = "2000000",
             ["Fetch:MaxRedirects"] = "2",
             ["Fetch:UserAgent"] = "Alerts/1.0 (self-hosted; test)",
@@ -47,6 +49,7 @@ public class FetchOptionsTests
         var options = provider.GetRequiredService<IOptions<FetchOptions>>().Value;
 
         options.Timeout.ShouldBe(TimeSpan.FromSeconds(5));
+        options.DiscoveryTimeout.ShouldBe(TimeSpan.FromSeconds(30));
         options.MaxBytes.ShouldBe(2_000_000);
         options.MaxRedirects.ShouldBe(2);
         options.UserAgent.ShouldBe("Alerts/1.0 (self-hosted; test)");
@@ -60,6 +63,8 @@ public class FetchOptionsTests
     [InlineData("Fetch:AllowedNetworks:0", "192.168.1.5/24", "Fetch:AllowedNetworks entry '192.168.1.5/24'")]
     [InlineData("Fetch:AllowedNetworks:0", "intranet", "Fetch:AllowedNetworks entry 'intranet'")]
     [InlineData("Fetch:Timeout", "00:00:00", "Timeout")]
+    [InlineData("Fetch:DiscoveryTimeout", "00:00:00", "DiscoveryTimeout")]
+    [InlineData("Fetch:DiscoveryTimeout", "00:00:05", "fetcher: Fetch:DiscoveryTimeout (00:00:05) is shorter than Fetch:Timeout (00:00:20)")]
     [InlineData("Fetch:MaxBytes", "10", "MaxBytes")]
     [InlineData("Fetch:MaxRedirects", "50", "MaxRedirects")]
     [InlineData("Fetch:UserAgent", "", "UserAgent")]

@@ -111,6 +111,28 @@ public sealed class ApiOpmlTests
     }
 
     [Fact]
+    public async Task AdminApiAnswers504WhenDiscoveryOutrunsItsTimeLimit()
+    {
+        await using var site = await Feeds.FeedDiscoveryTests.StartSlowSiteAsync();
+        await using var server = await WebTestServer.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Fetch:AllowPrivateAddresses"] = "true",
+            ["Fetch:Timeout"] = "00:00:01",
+            ["Fetch:DiscoveryTimeout"] = "00:00:02",
+        });
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await server.Client.PostJsonAsync("api/v1/admin/feeds", new JsonObject { ["url"] = site.BaseUri.AbsoluteUri });
+        watch.Stop();
+
+        (await response.ProblemAsync(HttpStatusCode.GatewayTimeout))["detail"]!.GetValue<string>()
+            .ShouldBe($"discovery: {site.BaseUri} gave no feed within 2 s (Fetch:DiscoveryTimeout)");
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(4.5), "the common paths alone take about 5 s");
+        using var listed = await server.Client.GetAsync("api/v1/admin/feeds", Ct);
+        (await listed.Content.ReadAsStringAsync(Ct)).ShouldNotContain(site.BaseUri.Authority);
+    }
+
+    [Fact]
     public async Task AdminApiAnswers422WhenDiscoveryIsRefused()
     {
         await using var server = await WebTestServer.StartAsync();

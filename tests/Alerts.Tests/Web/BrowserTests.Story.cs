@@ -48,13 +48,23 @@ public sealed partial class BrowserTests
         await ScreenAsync(page.Page, "story-1024");
         (await page.Page.EvaluateAsync<string[]>(LowContrastScript)).ShouldBeEmpty();
 
-        // A digest's link lands on its cluster: the anchor exists and is the :target.
+        // A digest's link (the JSON twin carries the same one) lands on its cluster: the anchor exists and is the :target.
         var anchor = await page.Page.Locator("li.cluster").Nth(1).GetAttributeAsync("id");
+        var link = await ClusterLinkAsync(server, anchor!);
+        link.ShouldContain("?cluster=");
         // A fresh page, as a reader coming from an email (navigating within the same page has no response).
         var fromMail = await context.NewPageAsync();
-        (await fromMail.GotoAsync(server.BaseAddress.AbsoluteUri + "topics/" + SampleTopic + "#" + anchor))!.Status.ShouldBe(200);
+        (await fromMail.GotoAsync(link))!.Status.ShouldBe(200);
         (await fromMail.EvaluateAsync<string?>("() => document.querySelector(':target')?.id")).ShouldBe(anchor);
         page.Problems.ShouldBeEmpty();
+    }
+
+    /// <summary>The link to the cluster with this anchor, as digests, feeds and webhooks carry it, read from the story page's JSON twin.</summary>
+    private static async Task<string> ClusterLinkAsync(WebTestServer server, string anchor)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await server.Client.GetStringAsync("api/v1/topics/" + SampleTopic + "/claims", TestContext.Current.CancellationToken));
+        return json.RootElement.GetProperty("clusters").EnumerateArray()
+            .Single(c => c.GetProperty("anchor").GetString() == anchor).GetProperty("url").GetString()!;
     }
 
     /// <summary>What a reader sees first (the viewport, not the whole page): the README's screenshots.</summary>

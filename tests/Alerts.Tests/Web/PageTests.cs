@@ -1,5 +1,7 @@
 using System.Net;
 using Alerts.Core.Subscriptions;
+using Alerts.Core.Webhooks;
+using Alerts.Pipeline.Storage;
 using Alerts.Pipeline.Subscriptions;
 using Alerts.Web.Pages;
 using Alerts.Web.Security;
@@ -366,6 +368,43 @@ public sealed class PageTests
         }
 
         (await server.Get<ManageSubscriptions>().FindAsync("reader@example.org", Ct))!.State.ShouldBe(SubscriptionState.Active);
+    }
+
+    [Fact]
+    public async Task TheManagePageSaysDigestsGoToTheWebhookWhenOneIsChosen()
+    {
+        await using var server = await WebTestServer.StartAsync();
+        await server.AddTopicAsync("velmar", "Velmar");
+        var pages = PageClient.For(server);
+        var subscription = await pages.SubscribeAndConfirmAsync("reader@example.org", "velmar");
+        var token = await server.Get<SubscriptionLinks>().ManageTokenAsync(subscription.Id, Ct);
+        var link = "/manage?token=" + Uri.EscapeDataString(token);
+        (await pages.GetAsync(link)).ShouldContain("""<p id="channel-state">Digests go to <strong>reader@example.org</strong>.</p>""");
+        var channels = server.Get<IChannelStore>();
+        await channels.SaveAsync(new DeliveryChannel
+        {
+            SubscriptionId = subscription.Id,
+            Kind = ChannelKind.Slack,
+            Url = new Uri("https://hooks.slack.com/services/T000/B000/secretpart"),
+            UpdatedAt = DateTimeOffset.UtcNow,
+        }, Ct);
+
+        var html = await pages.GetAsync(link);
+
+        html.ShouldContain("""<p id="channel-state">Digests go to your <strong>Slack webhook</strong> at https://hooks.slack.com/.</p>""");
+        html.ShouldNotContain("Digests go to <strong>reader@example.org</strong>");
+        html.ShouldNotContain("secretpart");
+        html.Split("Digests go to").Length.ShouldBe(2, "the line is said once, not again in the channel section");
+        using (var paused = await pages.SubmitAsync(link, "/manage/pause", [new("token", token)]))
+        {
+            (await paused.Content.ReadAsStringAsync(Ct)).ShouldContain(
+                """<p id="channel-state">Digests to your <strong>Slack webhook</strong> at https://hooks.slack.com/ are <strong>paused</strong>.</p>""");
+        }
+
+        await channels.DisableAsync(subscription.Id, DateTimeOffset.UtcNow, Ct);
+        var disabled = await pages.GetAsync(link);
+        disabled.ShouldContain("""<p id="channel-state">Digests to <strong>reader@example.org</strong> are <strong>paused</strong>.</p>""", customMessage: "a turned-off webhook sends digests to the email again");
+        disabled.ShouldContain("id=\"channel-disabled\"");
     }
 
     [Fact]

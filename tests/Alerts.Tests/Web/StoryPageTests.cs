@@ -175,6 +175,57 @@ public sealed partial class StoryPageTests
     }
 
     [Fact]
+    public async Task AClusterLinkLandsOnAPageThatShowsItAfterNewerChangesPushedItBack()
+    {
+        await using var server = await WebTestServer.StartAsync();
+        await StoryData.AddTopicAsync(server, "ports", isPublic: true);
+        var store = server.Get<IClaimStore>();
+        var clusters = await StoryData.AddHarboursAsync(store, "ports", 30);
+        using var client = Public(server);
+        var firstPage = AnchorPattern().Matches(await GetAsync(client, "/topics/ports")).Select(m => m.Groups[1].Value).ToList();
+        firstPage.ShouldNotContain(StoryLinks.Anchor(clusters[2]), "the 28th newest change is past the first page");
+
+        // A cluster still on the first page: the link gives the first page itself.
+        var recent = await GetAsync(client, StoryLinks.ClusterPath("ports", clusters[10]));
+        AnchorPattern().Matches(recent).Select(m => m.Groups[1].Value).ShouldBe(firstPage);
+        recent.ShouldNotContain("Newest changes");
+
+        // One pushed back: a page that starts with it, its older changes after it, and a way back to the newest.
+        var old = await GetAsync(client, StoryLinks.ClusterPath("ports", clusters[2]));
+        AnchorPattern().Matches(old).Select(m => m.Groups[1].Value).ShouldBe(new[] { clusters[2], clusters[1], clusters[0] }.Select(StoryLinks.Anchor));
+        old.ShouldContain("<a href=\"/topics/ports\">Newest changes</a>");
+        NextPattern().IsMatch(old).ShouldBeFalse("nothing is older than the oldest");
+        old.ShouldNotContain("cluster-missing");
+
+        // Thirty more changes later a link still finds its cluster, and the pager goes on from it.
+        clusters.AddRange(await StoryData.AddHarboursAsync(store, "ports", 30, firstArticle: 31));
+        var later = await GetAsync(client, StoryLinks.ClusterPath("ports", clusters[30]));
+        var olderFirst = clusters.Take(31).Reverse().Select(StoryLinks.Anchor).ToList();
+        AnchorPattern().Matches(later).Select(m => m.Groups[1].Value).ShouldBe(olderFirst.Take(TopicStories.PageSize));
+        var next = WebUtility.HtmlDecode(NextPattern().Match(later).Groups[1].Value);
+        AnchorPattern().Matches(await GetAsync(client, next)).Select(m => m.Groups[1].Value).ShouldBe(olderFirst.Skip(TopicStories.PageSize));
+    }
+
+    [Fact]
+    public async Task AClusterLinkToNothingShownGivesTheNewestChangesWithANotice()
+    {
+        await using var server = await WebTestServer.StartAsync();
+        await StoryData.AddTopicAsync(server, "ports", isPublic: true);
+        await StoryData.AddTopicAsync(server, "quiet", isPublic: false);
+        var store = server.Get<IClaimStore>();
+        var clusters = await StoryData.AddHarboursAsync(store, "ports", 3);
+        var hidden = await StoryData.AddHarboursAsync(store, "quiet", 1, firstArticle: 10);
+        using var client = Public(server);
+
+        var html = await GetAsync(client, "/topics/ports?cluster=" + Uri.EscapeDataString("ports:https://nowhere.example/1#0"));
+        html.ShouldContain("id=\"cluster-missing\"");
+        AnchorPattern().Matches(html).Select(m => m.Groups[1].Value).ShouldBe(clusters.AsEnumerable().Reverse().Select(StoryLinks.Anchor));
+        (await GetAsync(client, StoryLinks.ClusterPath("ports", hidden[0]))).ShouldContain("id=\"cluster-missing\"", customMessage: "another topic's cluster is not this page's");
+        await GetAsync(client, StoryLinks.ClusterPath("quiet", hidden[0]), HttpStatusCode.NotFound);
+        (await GetAsync(client, StoryLinks.ClusterPath("ports", clusters[0]))).ShouldNotContain("cluster-missing");
+    }
+
+    [Fact]
     public async Task StoryJsonTwinListsTheSameClustersAsThePage()
     {
         await using var server = await WebTestServer.StartAsync();
@@ -211,7 +262,7 @@ public sealed partial class StoryPageTests
         topic.GetProperty("feed").GetString().ShouldBe(server.BaseAddress.AbsoluteUri + "topics/ports/feed.atom");
         var cluster = first.GetProperty("clusters")[0];
         cluster.GetProperty("state").GetString().ShouldBe("new");
-        cluster.GetProperty("url").GetString().ShouldBe(server.BaseAddress.AbsoluteUri + "topics/ports#" + cluster.GetProperty("anchor").GetString());
+        cluster.GetProperty("url").GetString().ShouldBe(server.BaseAddress.AbsoluteUri + "topics/ports?cluster=" + Uri.EscapeDataString(cluster.GetProperty("id").GetString()!) + "#" + cluster.GetProperty("anchor").GetString());
         cluster.GetProperty("claim").GetString()!.ShouldContain(StoryData.Place(27));
         var source = cluster.GetProperty("asserting")[0];
         source.GetProperty("url").GetString().ShouldBe("https://harbourpost.example/28");
@@ -260,7 +311,7 @@ public sealed partial class StoryPageTests
         parsed.Title.ShouldBe("Alerts: Velmar harbour");
         parsed.Link.ShouldBe(server.BaseAddress.AbsoluteUri + "topics/ports");
         parsed.Items.Count.ShouldBe(clusters.Count);
-        parsed.Items.Select(i => i.Link).ShouldBe(clusters.AsEnumerable().Reverse().Select(id => server.BaseAddress.AbsoluteUri + "topics/ports#" + StoryLinks.Anchor(id)));
+        parsed.Items.Select(i => i.Link).ShouldBe(clusters.AsEnumerable().Reverse().Select(id => server.BaseAddress.AbsoluteUri + "topics/ports?cluster=" + Uri.EscapeDataString(id) + "#" + StoryLinks.Anchor(id)));
         parsed.Items.ShouldAllBe(i => i.Id!.StartsWith("urn:uuid:") && i.Updated != null && i.Title!.StartsWith("[New] ") && i.Content!.Contains("See it on the story page"));
         parsed.Items.Select(i => i.Id).ShouldBeUnique();
 

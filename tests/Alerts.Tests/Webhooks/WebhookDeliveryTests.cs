@@ -80,7 +80,7 @@ public class WebhookDeliveryTests
         json.RootElement.GetProperty("text").GetString().ShouldBe("Alerts: Velmar port: 1 new claim");
         var sections = json.RootElement.GetProperty("blocks").EnumerateArray().Where(b => b.GetProperty("type").GetString() == "section")
             .Select(b => b.GetProperty("text").GetProperty("text").GetString()!).ToList();
-        sections.ShouldContain(s => s.StartsWith("*New* <https://alerts.example.net/topics/ports#c-", StringComparison.Ordinal));
+        sections.ShouldContain(s => s.StartsWith("*New* <https://alerts.example.net/topics/ports?cluster=ports%3A", StringComparison.Ordinal) && s.Contains("#c-", StringComparison.Ordinal));
         harness.OutboxFiles().ShouldBeEmpty();
         var digest = (await harness.Get<ISubscriptionStore>().GetDigestAsync(first.DigestId, Ct))!;
         digest.State.ShouldBe(DigestState.Sent);
