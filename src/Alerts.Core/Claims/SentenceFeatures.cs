@@ -474,8 +474,16 @@ internal sealed record SentenceFeatures
                 continue;
             }
 
+            // "Jordan Karem", "Israel Katz": a country's name before a surname is a first name, not the country.
+            var personal = words.Count == 2 && Lexicon.Aliases.ContainsKey(words[0]) && !Lexicon.Aliases.ContainsKey(words[1])
+                && !Lexicon.Titles.Contains(words[1]) && !Lexicon.Institutions.Contains(words[1]) && !Lexicon.OrganisationWords.Contains(words[1]);
             var rest = new List<string>();
-            for (var k = 0; k < words.Count;)
+            for (var k = 0; k < words.Count && personal; k++)
+            {
+                rest.Add(words[k]);
+            }
+
+            for (var k = personal ? words.Count : 0; k < words.Count;)
             {
                 var matched = false;
                 for (var n = Math.Min(3, words.Count - k); n >= 1; n--)
@@ -752,6 +760,13 @@ internal sealed record SentenceFeatures
             {
                 return (role, false, cues);
             }
+        }
+
+        // "“This is false,” tweeted Jordan Karem": the speaker named right after the verb, as quotes often end.
+        if (cited is null && spans.FirstOrDefault(sp => sp.Start > verb && sp.Start <= verb + 2 && !quoted[sp.Start]) is { Key: not null } speaker
+            && words.Skip(verb + 1).Take(speaker.Start - verb - 1).All(w => Lexicon.Titles.Contains(w) || IsDeterminer(w)))
+        {
+            return (Official(text, tokens, speaker, spans), false, cues);
         }
 
         return (cited, false, cues);

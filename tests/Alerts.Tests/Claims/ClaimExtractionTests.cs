@@ -57,6 +57,15 @@ public class ClaimExtractionTests
     }
 
     [Fact]
+    public void ASpeakerNamedAfterTheVerbThatEndsAQuoteSpeaks()
+    {
+        var claim = Extract("\u201cThis is 100% false. I was next to Berg at the Gull Rock gala the whole day,\u201d tweeted Jordan Karem, the mayor\u2019s former aide.").ShouldHaveSingleItem();
+
+        claim.Attribution.Source.ShouldBe("Jordan Karem");
+        claim.Entities.ShouldNotContain("jordan");
+    }
+
+    [Fact]
     public void ACallToReadMoreIsNoClaim()
     {
         Extract("Don\u2019t miss out on how Estavian investors are playing the bond market.").ShouldBeEmpty();
