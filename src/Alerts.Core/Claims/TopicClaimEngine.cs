@@ -307,10 +307,8 @@ public static class TopicClaimEngine
             // News leads (the inverted pyramid): an article whose lead (its first claim that is more than a mention)
             // restates or corroborates what is known, and that disputes no known claim, is a follow-up: the details it
             // adds around the known news (the arguments of a rebuttal, reactions, background) are not news of their
-            // own. A figure the topic did not hold still is ("the toll will be 4 euros per car"), when its sentence names
-            // the topic itself: one carried in by context ("currently, owners must pay $1 a year") is a detail too.
-            pending.RemoveAll(e => e.Type is TopicEventType.NewClaim or TopicEventType.Contradiction
-                && !(StatesUnknownFigure(topicId, e.Claim, index) && (scope is null || scope.Covers(e.Claim))));
+            // own. A figure the topic did not hold still is ("the toll will be 4 euros per car").
+            pending.RemoveAll(e => e.Type is TopicEventType.NewClaim or TopicEventType.Contradiction && !StatesUnknownFigure(topicId, e.Claim, index));
         }
 
         var byCluster = claims.Where(c => assigned.ContainsKey(c.Key)).ToLookup(c => (assigned[c.Key], c.Polarity));

@@ -185,18 +185,6 @@ public class DisputeKindsTests
     }
 
     [Fact]
-    public void AFollowUpFigureInASentenceThatNamesNoTopicTermRaisesNothing()
-    {
-        const string Report = "The Estavian transport ministry will buy 12 trains from Norland Works for 300 million euros, Minister Piet Laar said on Monday.";
-        var index = new InMemoryClaimIndex();
-        Run(index, Article("a", "Harbour Post", 1, "", Report), "Works", "train");
-
-        var followUp = Run(index, Article("b", "Coastal Times", 2, "", Report.Replace("will buy", "is buying", StringComparison.Ordinal) + "\nCurrently, Estavian commuters pay a yearly fee of 90 euros for the old ferries."), "Works", "train");
-
-        followUp.Events.ShouldBeEmpty(string.Join("; ", followUp.Events.Select(e => e.Why)));
-    }
-
-    [Fact]
     public void AFollowUpGivingAKnownFigureLooselyRaisesNothing()
     {
         const string Report = "The Estavian transport ministry will buy 12 trains from Norland Works for 300 million euros, Minister Piet Laar said on Monday.";
