@@ -145,8 +145,10 @@ public static class ClaimExtractor
             return true;
         }
 
-        // "The recording shows staff joking about a party on December 18 2020": new evidence about an old date is news.
-        if (features.FutureTense || Lexicon.EvidenceWords.Any(e => Lexicon.ContainsWords(folded, e)))
+        // "The recording shows staff joking about a party on December 18 2020": new evidence about an old date is news;
+        // evidence itself dated back ("a viral video last week showed") is not new.
+        if (features.FutureTense || Lexicon.EvidenceWords.Any(e => Lexicon.ContainsWords(folded, e)
+            && !Lexicon.RelativePastPhrases.Any(p => Lexicon.ContainsWords(folded, e + " " + p))))
         {
             return false;
         }

@@ -193,7 +193,8 @@ internal static class Lexicon
     /// <summary>Times counted back from the article ("last month", "two years ago"): what happened then is context for today's news.</summary>
     public static IReadOnlyList<string> RelativePastPhrases { get; } =
     [
-        "last month", "last year", "months ago", "years ago", "a month ago", "a year ago", "earlier this year",
+        "last week", "last month", "last year", "weeks ago", "months ago", "years ago", "a week ago", "a month ago", "a year ago",
+        "earlier this year",
     ];
 
     /// <summary>Phrases that describe a standing state (where a place lies, what someone is known for), not an event.</summary>

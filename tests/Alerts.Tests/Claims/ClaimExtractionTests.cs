@@ -342,6 +342,13 @@ public class ClaimExtractionTests
     }
 
     [Fact]
+    public void EvidenceDatedBackIsBackgroundButNewEvidenceOfAnOldEventIsNot()
+    {
+        Extract("A viral video last week showed a Norland patrol boat ordering the Gull Rock garrison to surrender.").ShouldBeEmpty();
+        Extract("A leaked video shows Estavia Rail staff joking about a party held at the Gull Rock depot in December 2020.").ShouldNotBeEmpty();
+    }
+
+    [Fact]
     public void AnEvaluativeQuoteIsNoClaim()
     {
         Extract("According to Dr Ana Ruiz of the Estavian Institute of Biology: \"It's exciting to think about the possibilities these findings offer us.\"").ShouldBeEmpty();
