@@ -477,12 +477,7 @@ internal sealed record SentenceFeatures
             // "Jordan Karem", "Israel Katz": a country's name before a surname is a first name, not the country.
             var personal = words.Count == 2 && Lexicon.Aliases.ContainsKey(words[0]) && !Lexicon.Aliases.ContainsKey(words[1])
                 && !Lexicon.Titles.Contains(words[1]) && !Lexicon.Institutions.Contains(words[1]) && !Lexicon.OrganisationWords.Contains(words[1]);
-            var rest = new List<string>();
-            for (var k = 0; k < words.Count && personal; k++)
-            {
-                rest.Add(words[k]);
-            }
-
+            var rest = personal ? new List<string>(words) : [];
             for (var k = personal ? words.Count : 0; k < words.Count;)
             {
                 var matched = false;

@@ -563,7 +563,8 @@ public static class TopicClaimEngine
             : null;
     }
 
-    private static readonly HashSet<string> Auxiliaries = new(StringComparer.Ordinal)
+    /// <summary>Words between a negation and the word it governs: auxiliaries and fillers ("not at all", "never even").</summary>
+    private static readonly HashSet<string> NegationFillers = new(StringComparer.Ordinal)
     {
         "be", "been", "being", "is", "are", "was", "were", "have", "has", "had", "do", "does", "did", "will", "would",
         "could", "should", "can", "may", "might", "must", "yet", "ever", "even", "also", "really", "actually", "at", "all",
@@ -588,7 +589,7 @@ public static class TopicClaimEngine
             return true;
         }
 
-        var negated = NegatedTerms(denied, 1);
+        var negated = NegatedTerms(words, 1);
         return negated.Count == 0 || Tokenizer.Terms(claim.Text).Any(w => negated.Contains(ClaimTerms.Normalize(w)));
     }
 
@@ -601,9 +602,10 @@ public static class TopicClaimEngine
     private const int NegatedReach = 3;
 
     /// <summary>The normalised content words that bare negations in a text govern, up to <paramref name="reach"/> after each.</summary>
-    private static HashSet<string> NegatedTerms(string text, int reach)
+    private static HashSet<string> NegatedTerms(string text, int reach) => NegatedTerms(Tokenizer.Terms(text).ToList(), reach);
+
+    private static HashSet<string> NegatedTerms(List<string> words, int reach)
     {
-        var words = Tokenizer.Terms(text).ToList();
         var negated = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < words.Count; i++)
         {
@@ -612,7 +614,7 @@ public static class TopicClaimEngine
                 continue;
             }
 
-            var governed = words.Skip(i + 1).Take(4 + reach).Where(w => !Auxiliaries.Contains(w) && !Lexicon.IsStop(w)).Take(reach).ToList();
+            var governed = words.Skip(i + 1).Take(4 + reach).Where(w => !NegationFillers.Contains(w) && !Lexicon.IsStop(w)).Take(reach).ToList();
             // "didn't want to visit the cemetery": a negated wish denies the wish, not the event.
             if (governed.Count > 0 && !Attitudes.Contains(governed[0]))
             {

@@ -197,18 +197,6 @@ public class DisputeKindsTests
     }
 
     [Fact]
-    public void RepeatingAQuoteWhoseOnlyNegationIsAsideDisputesNothing()
-    {
-        const string Quote = "\u201cThe Gull Rock ferry line opens in May, with two more ports next in line. It won\u2019t take long because the plans are ready.\u201d";
-        var index = new InMemoryClaimIndex();
-        Run(index, Article("a", "Harbour Post", 1, "", "Estavia will open a ferry line to Gull Rock in May, an official at the transport ministry said.\n" + Quote), "Gull", "Rock");
-
-        var later = Run(index, Article("b", "Coastal Times", 2, "", "Estavia will open a ferry line to Gull Rock in May, a transport ministry official said.\n\u201cThe Gull Rock ferry line opens in May, with two more ports next in line,\u201d the official added."), "Gull", "Rock");
-
-        later.Events.ShouldNotContain(e => e.Type == TopicEventType.Contradiction, string.Join("; ", later.Events.Select(e => e.Why)));
-    }
-
-    [Fact]
     public void ASpokesmanSayingTheTalksAreNotHappeningDisputesTheReportOfTalks()
     {
         var index = new InMemoryClaimIndex();
