@@ -208,6 +208,12 @@ public static class ClaimSimilarity
             {
                 if (!qa.SameSlot(qb))
                 {
+                    // "13 soldiers" and "13 border guards": one distinctive number counted in other words is the same group.
+                    if (SameDistinctiveCount(qa, qb))
+                    {
+                        same.Add((qa, qb));
+                    }
+
                     continue;
                 }
 
@@ -279,6 +285,14 @@ public static class ClaimSimilarity
     }
 
     private static double Cosine(int shared, int a, int b) => a == 0 || b == 0 ? 0 : shared / Math.Sqrt((double)a * b);
+
+    /// <summary>
+    /// Two counts of the same value above ten and not a multiple of five. Small and round numbers coincide often
+    /// ("three people", "three homes"); a number like 13 or 1,811 seldom does by chance.
+    /// </summary>
+    private static bool SameDistinctiveCount(Quantity a, Quantity b) =>
+        a.Kind == QuantityKind.Count && b.Kind == QuantityKind.Count && a.Value == b.Value && a.UpperValue == b.UpperValue
+        && a.Value > 10 && a.Value % 5 != 0 && a.Value == Math.Floor(a.Value);
 
     private static bool Agree(Quantity a, Quantity b)
     {

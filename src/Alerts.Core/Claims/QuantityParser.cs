@@ -298,6 +298,20 @@ public static class QuantityParser
         return null;
     }
 
+    /// <summary>Units of length, area and weight, as <see cref="CountedNoun"/> leaves them ("nautical" in "12 nautical miles").</summary>
+    private static readonly HashSet<string> MeasureUnits = new[]
+    {
+        "miles", "mile", "nautical", "kilometres", "kilometers", "kilometre", "kilometer", "km", "metres", "meters", "metre", "meter",
+        "feet", "foot", "ft", "yards", "acres", "hectares", "square", "sq", "tonnes", "tons", "kilograms", "kg",
+    }.Select(w => ClaimTerms.Normalize(w)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>A count of a unit of measure ("12 nautical miles", "300km"): how far or how large something is.</summary>
+    public static bool IsMeasure(Quantity quantity)
+    {
+        ArgumentNullException.ThrowIfNull(quantity);
+        return quantity.Kind == QuantityKind.Count && quantity.Counts is { } noun && MeasureUnits.Contains(noun);
+    }
+
     /// <summary>Words for the people a casualty figure counts, folded onto "people".</summary>
     private static readonly HashSet<string> PeopleWords = new(StringComparer.Ordinal)
     {

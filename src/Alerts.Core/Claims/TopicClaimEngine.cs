@@ -318,7 +318,8 @@ public static class TopicClaimEngine
     /// <summary>Whether the claim states a figure (not a date) that no cluster of the topic known before the article holds.</summary>
     private static bool StatesUnknownFigure(string topicId, Claim claim, IClaimIndex index)
     {
-        var figures = claim.Quantities.Where(q => q.Kind != QuantityKind.Date).ToList();
+        // How far or how large a place is ("waters 12 nautical miles from the island") describes the setting.
+        var figures = claim.Quantities.Where(q => q.Kind != QuantityKind.Date && !QuantityParser.IsMeasure(q)).ToList();
         if (figures.Count == 0)
         {
             return false;

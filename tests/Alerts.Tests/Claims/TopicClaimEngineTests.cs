@@ -126,4 +126,29 @@ public class TopicClaimEngineTests
             "Defence Minister Anna Kovac said the first jets would arrive in June.",
         ]);
     }
+
+    [Theory]
+    [InlineData("13", "13", false)]
+    [InlineData("3", "3", true)]
+    public void ADistinctiveNumberCountedInOtherWordsIsTheSameGroup(string reported, string restated, bool newClaim)
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "First Daily", 1, "", $"Estavia said {reported} border guards were killed defending the Varna post."));
+
+        var second = Run(index, Article("b", "Second Daily", 2, "", $"Estavia will honour {restated} soldiers who were killed defending the Varna post."));
+
+        second.Events.Any(e => e.Type == TopicEventType.NewClaim).ShouldBe(newClaim);
+    }
+
+    [Fact]
+    public void AFollowUpThatAddsOnlyHowFarAPlaceLiesIsNoNews()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "First Daily", 1, "", "Estavia's navy captured the Varna lighthouse on Monday, the interior ministry said."));
+
+        var second = Run(index, Article("b", "Second Daily", 2, "",
+            "Estavia's navy captured the Varna lighthouse on Monday. Estavia's waters reach 12 nautical miles beyond the Varna lighthouse."));
+
+        second.Events.ShouldBeEmpty();
+    }
 }
