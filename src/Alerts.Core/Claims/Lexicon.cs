@@ -371,7 +371,9 @@ internal static class Lexicon
         "breaking", "update", "updated", "exclusive", "analysis", "opinion", "watch", "video", "photo", "read",
         "explore", "must", "news", "says", "said", "report", "reports", "sources", "source", "officials", "us",
         "early", "late", "initial", "initially", "now", "today", "yesterday", "tonight", "still", "then", "even", "just",
-        "i've", "i'm", "i'd", "i'll", "we've", "we're", "you", "you're", "nevertheless", "nonetheless", "instead", "overall");
+        "i've", "i'm", "i'd", "i'll", "we've", "we're", "you", "you're", "nevertheless", "nonetheless", "instead", "overall",
+        // Time zones after a time of day ("2:00 a.m. ET").
+        "et", "est", "edt", "pt", "pst", "pdt", "gmt", "bst", "utc", "cet", "cest");
 
     /// <summary>Words that end organisation names without distinguishing them ("Acme Industries" is keyed "acme").</summary>
     public static FrozenSet<string> OrganisationWords { get; } = Set(

@@ -378,6 +378,13 @@ internal sealed record SentenceFeatures
             return false;
         }
 
+        // "NZ$54,000", "HK$": letters glued to a currency sign say which dollar, not who.
+        var after = tokens[i].Start + tokens[i].Length;
+        if (after < text.Length && text[after] == '$')
+        {
+            return false;
+        }
+
         if (w is "us" or "un" or "eu")
         {
             return raw is "US" or "UN" or "EU";

@@ -211,6 +211,12 @@ public static class TopicClaimEngine
                 var subject = scope.Matches(claim).Distinct(StringComparer.Ordinal).ToList();
                 signature = new ClaimSignature(subject, signature.Predicates, signature.Objects.Where(o => !subject.Contains(o)).ToList(), signature.Quantities, signature.MainPredicate);
             }
+            else if (scope is not null && claim.Quantities.Any(q => q.Kind != QuantityKind.Date)
+                && scope.Terms.Where(signature.ObjectSet.Contains).ToList() is { Count: > 0 } named)
+            {
+                // "The price of bitcoin surged 13%": a figure is about the topic term it holds, written in lower case or not.
+                signature = new ClaimSignature([.. signature.Entities, .. named], signature.Predicates, signature.Objects.Where(o => !named.Contains(o)).ToList(), signature.Quantities, signature.MainPredicate);
+            }
 
             var (cluster, similarity) = claim.RefersTo is not null && assigned.TryGetValue(claim.RefersTo, out var referred)
                 ? (changed[referred], ForcedSimilarity(signature, changed[referred]))
@@ -379,6 +385,8 @@ public static class TopicClaimEngine
         var conflicts = similarity.ConflictingQuantities
             .Where(c => !agreed.Any(q => q.SameSlot(c.Left) && Math.Abs(q.Value - c.Left.Value) <= 0.02 * Math.Abs(c.Left.Value)))
             .Where(c => !RoughlyEqual(claim, c.Left, cluster, c.Right))
+            // "Hovering in the low $30,000s, it rose near $40,000": once one figure meets the known one, the other is another point in time.
+            .Where(c => !claim.Quantities.Any(q => q != c.Left && q.SameSlot(c.Right) && RoughlyEqual(claim, q, cluster, c.Right)))
             .Where(c => Comparable(c.Left.Value, c.Right.Value))
             .ToList();
         if (conflicts.Count > 0)
@@ -764,7 +772,8 @@ public static class TopicClaimEngine
         }
 
         var at = text.IndexOf(quantity.Text, StringComparison.OrdinalIgnoreCase);
-        var before = at <= 0 ? [] : Tokenizer.Terms(text[Math.Max(0, at - 40)..at]).TakeLast(HedgeReach).ToList();
+        // Articles and "of" do not count towards the reach: "near the critical level of $40,000".
+        var before = at <= 0 ? [] : Tokenizer.Terms(text[Math.Max(0, at - 50)..at]).Where(w => w is not ("the" or "a" or "an" or "of")).TakeLast(HedgeReach).ToList();
         return Hedges.Any(h => h.Contains(' ', StringComparison.Ordinal) ? Preceded(text, quantity, [h]) : before.Contains(h));
     }
 
@@ -856,7 +865,7 @@ public static class TopicClaimEngine
                 var confirming = confirms && cluster.Members.Any(m => m.Polarity == Polarity.Denied);
                 var paraphrase = cosine >= (confirming ? ConfirmationCosine : ParaphraseCosine) && (similarity.SharedEntities.Count > 0 || cosine >= 0.8)
                     && (similarity.PredicatesAgree || confirming || cosine >= 0.7)
-                    && (cosine >= 0.75 || !DisjointFigures(signature, member.Signature, similarity) && !NewAmount(signature, member.Signature));
+                    && (cosine >= 0.75 || !DisjointFigures(signature, member.Signature, similarity) && !NewAmount(signature, member.Signature, claim.Text));
                 var score = double.IsNaN(cosine) ? similarity.Score : Math.Max(similarity.Score, cosine);
                 if ((ruled || paraphrase) && score > bestSimilarity.Score)
                 {
@@ -876,9 +885,13 @@ public static class TopicClaimEngine
     private static bool DisjointFigures(ClaimSignature claim, ClaimSignature member, SimilarityResult similarity) =>
         claim.Quantities.Count > 0 && member.Quantities.Count > 0 && similarity.SameQuantities.Count == 0 && similarity.ConflictingQuantities.Count == 0;
 
-    /// <summary>True when the claim states an amount in a slot the member has no value for ("the toll will be 4 euros").</summary>
-    private static bool NewAmount(ClaimSignature claim, ClaimSignature member) =>
-        claim.Quantities.Any(q => q.Kind != QuantityKind.Date && !member.Quantities.Any(m => m.SameSlot(q)));
+    /// <summary>
+    /// True when the claim states an amount in a slot the member has no value for ("the toll will be 4 euros"). Given
+    /// the claim's text, a period the event came after ("after two lacklustre months of hovering") is background.
+    /// </summary>
+    private static bool NewAmount(ClaimSignature claim, ClaimSignature member, string? text = null) =>
+        claim.Quantities.Any(q => q.Kind != QuantityKind.Date && !member.Quantities.Any(m => m.SameSlot(q))
+            && !(text is not null && q.Kind == QuantityKind.Duration && Preceded(text, q, ["after"])));
 
     private static SimilarityResult ForcedSimilarity(ClaimSignature signature, ClaimCluster cluster) =>
         cluster.Members.Select(m => ClaimSimilarity.Compare(signature, m.Signature)).OrderByDescending(s => s.Score).First();

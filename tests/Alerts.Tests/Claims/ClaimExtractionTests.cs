@@ -119,6 +119,14 @@ public class ClaimExtractionTests
     }
 
     [Fact]
+    public void ACurrencyPrefixOrATimeZoneIsNoName()
+    {
+        var claim = Extract("Estavia's velcoin rose 6% to NZ$54,000 at 2:00 a.m. ET on Monday.").ShouldHaveSingleItem();
+
+        claim.Entities.ShouldBe(["estavia"]);
+    }
+
+    [Fact]
     public void APercentKeepsTheWordsTheSentenceUsed()
     {
         QuantityParser.Parse("Shares rose more than 10 percent on Friday.").ShouldHaveSingleItem().Text.ShouldBe("10 percent");

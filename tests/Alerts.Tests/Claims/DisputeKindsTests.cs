@@ -229,5 +229,16 @@ public class DisputeKindsTests
 
         buyer.Events.ShouldContain(e => e.Type == TopicEventType.Contradiction);
     }
-}
 
+    [Fact]
+    public void AMoveRetoldInRoundFiguresAfterItsBackdropRepeatsTheKnownMove()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Coin Ledger", 1, "", "The price of velcoin jumped 12% on Monday to $41,230 after the Orvane report went live."), "velcoin");
+
+        var later = Run(index, Article("b", "Market Wire", 1, "",
+            "After three quiet weeks of trading in the low $30,000s, Velcoin's value climbed more than 10 percent over the weekend to near the critical level of $40,000."), "velcoin");
+
+        later.Events.ShouldBeEmpty(string.Join("; ", later.Events.Select(e => e.Why)));
+    }
+}

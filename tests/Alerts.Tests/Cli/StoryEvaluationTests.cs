@@ -53,7 +53,7 @@ public class StoryEvaluationTests(ITestOutputHelper output)
     }
 
     // The targets (0.90 / 0.90 / 0.90 / 0.95). Measured with `alerts eval stories ../shared/stories`: 1.00 / 1.00 /
-    // 1.00 / 1.00, 38 of 60 articles alerting (12 where the gold lists no news; 45 and 19 before the rules against
+    // 1.00 / 1.00, 36 of 60 articles alerting (10 where the gold lists no news; 45 and 19 before the rules against
     // repeated disputes, follow-ups and background); before the learned engine 0.54 / 0.92 /
     // 0.78 / 0.86, 44 of 60. The alerting bounds are one above what the engine reaches (the 8-bit arithmetic may round
     // differently on another processor), so that more noise fails the test.
@@ -61,6 +61,6 @@ public class StoryEvaluationTests(ITestOutputHelper output)
     private const double TargetNew = 0.90;
     private const double TargetQuiet = 0.90;
     private const double TargetNoFalseDispute = 0.95;
-    private const int MaxAlerting = 39;
-    private const int MaxAlertingWithoutNews = 13;
+    private const int MaxAlerting = 37;
+    private const int MaxAlertingWithoutNews = 11;
 }
