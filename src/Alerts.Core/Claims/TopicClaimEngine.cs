@@ -203,20 +203,7 @@ public static class TopicClaimEngine
             inScope.Add(claim.Key);
             lastInScope = claim.SentenceIndex;
             scopedEntities.UnionWith(claim.Entities);
-            var signature = ClaimSignature.Of(claim);
-            if (claim.Entities.Count == 0 && scope is not null)
-            {
-                // A figure that names no one ("the line could cost 230 million") is about the topic's subject:
-                // the topic terms it holds stand in for its entities.
-                var subject = scope.Matches(claim).Distinct(StringComparer.Ordinal).ToList();
-                signature = new ClaimSignature(subject, signature.Predicates, signature.Objects.Where(o => !subject.Contains(o)).ToList(), signature.Quantities, signature.MainPredicate);
-            }
-            else if (scope is not null && claim.Quantities.Any(q => q.Kind != QuantityKind.Date)
-                && scope.Terms.Where(signature.ObjectSet.Contains).ToList() is { Count: > 0 } named)
-            {
-                // "The price of bitcoin surged 13%": a figure is about the topic term it holds, written in lower case or not.
-                signature = new ClaimSignature([.. signature.Entities, .. named], signature.Predicates, signature.Objects.Where(o => !named.Contains(o)).ToList(), signature.Quantities, signature.MainPredicate);
-            }
+            var signature = SignatureIn(claim, scope);
 
             var (cluster, similarity) = claim.RefersTo is not null && assigned.TryGetValue(claim.RefersTo, out var referred)
                 ? (changed[referred], ForcedSimilarity(signature, changed[referred]))
@@ -314,15 +301,48 @@ public static class TopicClaimEngine
             // restates or corroborates what is known, and that disputes no known claim, is a follow-up: the details it
             // adds around the known news (the arguments of a rebuttal, reactions, background) are not news of their
             // own. A figure the topic did not hold still is ("the toll will be 4 euros per car").
-            pending.RemoveAll(e => e.Type is TopicEventType.NewClaim or TopicEventType.Contradiction && !StatesUnknownFigure(topicId, e.Claim, index));
+            pending.RemoveAll(e => e.Type is TopicEventType.NewClaim or TopicEventType.Contradiction && !StatesUnknownFigure(topicId, e.Claim, scope, index));
         }
 
         var byCluster = claims.Where(c => assigned.ContainsKey(c.Key)).ToLookup(c => (assigned[c.Key], c.Polarity));
         return new TopicProcessResult(Collapse(pending, byCluster), changed.Values.ToList(), assignments);
     }
 
-    /// <summary>Whether the claim states a figure (not a date) that no cluster of the topic known before the article holds.</summary>
-    private static bool StatesUnknownFigure(string topicId, Claim claim, IClaimIndex index)
+    /// <summary>
+    /// The claim's signature within a topic, which the engine looks clusters up by: where it names no one, or states a
+    /// figure, the topic terms it holds name its subject.
+    /// </summary>
+    public static ClaimSignature SignatureIn(Claim claim, TopicScope? scope)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var signature = ClaimSignature.Of(claim);
+        if (scope is null)
+        {
+            return signature;
+        }
+
+        if (claim.Entities.Count == 0)
+        {
+            // A figure that names no one ("the line could cost 230 million") is about the topic's subject:
+            // the topic terms it holds stand in for its entities.
+            var subject = scope.Matches(claim).Distinct(StringComparer.Ordinal).ToList();
+            return new ClaimSignature(subject, signature.Predicates, signature.Objects.Where(o => !subject.Contains(o)).ToList(), signature.Quantities, signature.MainPredicate);
+        }
+
+        // "The price of bitcoin surged 13%": a figure is about the topic term it holds, written in lower case or not.
+        var named = scope.Terms.Where(signature.ObjectSet.Contains).ToList();
+        return named.Count > 0 && claim.Quantities.Any(q => q.Kind != QuantityKind.Date)
+            ? new ClaimSignature([.. signature.Entities, .. named], signature.Predicates, signature.Objects.Where(o => !named.Contains(o)).ToList(), signature.Quantities, signature.MainPredicate)
+            : signature;
+    }
+
+    /// <summary>
+    /// Whether the claim states a figure (not a date) that no cluster of the topic known before the article holds. Once
+    /// one of its figures meets a known one, its others of that kind are other points in time ("up as much as 14.5
+    /// percent, before it settled around 6 percent higher"); a sum in another currency than a known sum is most often
+    /// that sum converted for the outlet's readers, which the engine, without exchange rates, cannot tell apart.
+    /// </summary>
+    private static bool StatesUnknownFigure(string topicId, Claim claim, TopicScope? scope, IClaimIndex index)
     {
         // How far or how large a place is ("waters 12 nautical miles from the island") describes the setting.
         var figures = claim.Quantities.Where(q => q.Kind != QuantityKind.Date && !QuantityParser.IsMeasure(q)).ToList();
@@ -331,8 +351,11 @@ public static class TopicClaimEngine
             return false;
         }
 
-        var known = index.Candidates(topicId, ClaimSignature.Of(claim), CandidateLimit).SelectMany(c => c.Members).SelectMany(m => m.Signature.Quantities).ToList();
-        return figures.Any(q => !known.Any(o => o.Kind == q.Kind && o.Unit == q.Unit && Consistent(claim.Text, q, o.Value)));
+        var known = index.Candidates(topicId, SignatureIn(claim, scope), CandidateLimit).SelectMany(c => c.Members).SelectMany(m => m.Signature.Quantities).ToList();
+        bool Meets(Quantity q) => known.Any(o => o.Kind == q.Kind && o.Unit == q.Unit && Consistent(claim.Text, q, o.Value));
+        bool Converted(Quantity q) => q.Kind == QuantityKind.Money
+            && known.Any(o => o.Kind == QuantityKind.Money && o.Unit != q.Unit && (o.Counts == q.Counts || o.Counts is null || q.Counts is null));
+        return figures.Any(q => !Meets(q) && !Converted(q) && !figures.Any(p => p != q && p.SameSlot(q) && Meets(p)));
     }
 
     /// <summary>

@@ -59,7 +59,7 @@ public sealed partial class RecordTopicClaims(IClaimStore claims, TopicMatcher m
             for (var attempt = 1; ; attempt++)
             {
                 var index = await PrefetchedClaimIndex.LoadAsync(
-                    claims, topic.Id, extracted.Select(ClaimSignature.Of), TopicClaimEngine.CandidateLimit, cancellationToken);
+                    claims, topic.Id, extracted.Select(c => TopicClaimEngine.SignatureIn(c, scope)), TopicClaimEngine.CandidateLimit, cancellationToken);
                 var result = TopicClaimEngine.Process(topic.Id, extracted, index, scope, stance);
                 try
                 {

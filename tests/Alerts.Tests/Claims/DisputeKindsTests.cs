@@ -241,4 +241,17 @@ public class DisputeKindsTests
 
         later.Events.ShouldBeEmpty(string.Join("; ", later.Events.Select(e => e.Why)));
     }
+
+    [Fact]
+    public void AFollowUpThatRetellsAMoveInPeaksAndLocalCurrencyAddsNoNews()
+    {
+        var index = new InMemoryClaimIndex();
+        Run(index, Article("a", "Coin Ledger", 1, "",
+            "Orvane will accept velcoin payments by December, an unnamed insider said. The price of velcoin jumped 12% on Monday to $41,230 after the report."), "velcoin");
+
+        var later = Run(index, Article("b", "Southern Herald", 2, "",
+            "Orvane will accept velcoin payments by December, an unnamed insider said. Velcoin soared after the report, up as much as 13 percent at its peak, before it settled 5 percent higher at about NZ$58,000 each."), "velcoin");
+
+        later.Events.ShouldBeEmpty(string.Join("; ", later.Events.Select(e => e.Why)));
+    }
 }

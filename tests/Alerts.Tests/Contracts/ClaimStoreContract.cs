@@ -199,6 +199,24 @@ public abstract class ClaimStoreContract : StoreContract
         (await store.IsArticleProcessedAsync(4, "ports", Ct)).ShouldBeFalse();
     }
 
+    /// <summary>
+    /// The pipeline reads candidates from the store by the signatures the engine looks clusters up by: a figure that
+    /// names the topic only in lower case ("the price of velcoin") is found by the topic's term, as in memory.
+    /// </summary>
+    [Fact]
+    public async Task AFigureThatNamesTheTopicInLowerCaseMeetsItsClusterInTheStore()
+    {
+        var stores = await CreateStoresAsync();
+        await stores.Topics.UpsertTopicAsync(new Topic("coins", "Velcoin", "velcoin"), Ct);
+        Article Coin(long id, string text) => new() { Id = id, Title = "", Text = text, Outlet = $"Outlet {id}", Published = Day.AddHours(id), FetchedAt = Day.AddHours(id) };
+
+        await RecordAsync(stores, stores.Claims, new ConflictLog(), Coin(1, "The price of velcoin jumped 12% on Monday to $41,230 after the Orvane report."), "coins");
+        await RecordAsync(stores, stores.Claims, new ConflictLog(), Coin(2, "In Estavia the price of velcoin rose as much as 13 percent before settling near $40,000."), "coins");
+
+        var events = await stores.Claims.ListEventsAsync("coins", 0, 1000, Ct);
+        events.ShouldHaveSingleItem().ArticleId.ShouldBe(1);
+    }
+
     /// <summary>Matches the article as the pipeline does and records its claims for one of the topics it matched.</summary>
     private static async Task RecordAsync(StoreSet stores, IClaimStore claims, ConflictLog log, Article article, string topicId)
     {
