@@ -54,7 +54,7 @@ public class StoryEvaluationTests(ITestOutputHelper output)
     }
 
     // The targets (0.90 / 0.90 / 0.90 / 0.95). Measured with `alerts eval stories ../shared/stories`: 1.00 / 1.00 /
-    // 1.00 / 1.00, 36 of 60 articles alerting (10 where the gold lists no news; 45 and 19 before the rules against
+    // 1.00 / 1.00, 35 of 60 articles alerting (9 where the gold lists no news; 45 and 19 before the rules against
     // repeated disputes, follow-ups and background; 1 where no gold.md label says ASSERTS, DENIES or CONTRADICTS either,
     // trump-losers-suckers 03, a repeated denial from a new denier); before the learned engine 0.54 / 0.92 /
     // 0.78 / 0.86, 44 of 60. The alerting bounds are one above what the engine reaches (the 8-bit arithmetic may round
@@ -63,7 +63,7 @@ public class StoryEvaluationTests(ITestOutputHelper output)
     private const double TargetNew = 0.90;
     private const double TargetQuiet = 0.90;
     private const double TargetNoFalseDispute = 0.95;
-    private const int MaxAlerting = 37;
-    private const int MaxAlertingWithoutNews = 11;
+    private const int MaxAlerting = 36;
+    private const int MaxAlertingWithoutNews = 10;
     private const int MaxAlertingWithoutLabelledNews = 2;
 }
