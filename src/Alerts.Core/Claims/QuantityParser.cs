@@ -298,14 +298,14 @@ public static class QuantityParser
         return null;
     }
 
-    /// <summary>Units of length, area and weight, as <see cref="CountedNoun"/> leaves them ("nautical" in "12 nautical miles").</summary>
+    /// <summary>Units of length and area, as <see cref="CountedNoun"/> leaves them ("nautical" in "12 nautical miles").</summary>
     private static readonly HashSet<string> MeasureUnits = new[]
     {
         "miles", "mile", "nautical", "kilometres", "kilometers", "kilometre", "kilometer", "km", "metres", "meters", "metre", "meter",
-        "feet", "foot", "ft", "yards", "acres", "hectares", "square", "sq", "tonnes", "tons", "kilograms", "kg",
+        "feet", "foot", "ft", "yards", "acres", "hectares", "square", "sq",
     }.Select(w => ClaimTerms.Normalize(w)).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>A count of a unit of measure ("12 nautical miles", "300km"): how far or how large something is.</summary>
+    /// <summary>A count of a unit of length or area ("12 nautical miles", "300km"): how far or how large something is.</summary>
     public static bool IsMeasure(Quantity quantity)
     {
         ArgumentNullException.ThrowIfNull(quantity);
