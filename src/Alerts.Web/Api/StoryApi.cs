@@ -10,17 +10,25 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Web.Api;
 
 /// <summary>
-/// <c>GET /api/v1/topics/{id}/claims?cursor=…</c>: the story page as JSON, the same page of clusters with the same
-/// rule for who sees a topic that is not public (404 to everyone but the operator).
+/// <c>GET /api/v1/topics/{id}/claims?cursor=…</c> or <c>?cluster=…</c>: the story page as JSON, the same page of clusters
+/// with the same rule for who sees a topic that is not public (404 to everyone but the operator).
 /// </summary>
 internal static class StoryApi
 {
-    public static async Task<IResult> ListClaimsAsync(HttpContext context, TopicStories stories, IOptions<SiteOptions> site, string id, string? cursor)
+    public static async Task<IResult> ListClaimsAsync(HttpContext context, TopicStories stories, IOptions<SiteOptions> site, string id, string? cursor, string? cluster)
     {
+        if (cursor is not null && cluster is not null)
+        {
+            return ApiProblems.Validation("cluster", "claims: give either a cursor or a cluster, not both");
+        }
+
         StoryPage? page;
         try
         {
-            page = await stories.GetAsync(id, cursor, AdminAccess.IsAllowed(context), context.RequestAborted);
+            // A cluster's page, as its links in digests, feeds and webhooks lead to on the HTML page.
+            page = cluster is null
+                ? await stories.GetAsync(id, cursor, AdminAccess.IsAllowed(context), context.RequestAborted)
+                : await stories.GetWithClusterAsync(id, cluster, AdminAccess.IsAllowed(context), context.RequestAborted);
         }
         catch (ArgumentException ex)
         {
@@ -30,6 +38,11 @@ internal static class StoryApi
         if (page is null)
         {
             return ApiProblems.Problem(StatusCodes.Status404NotFound, "topics: there is no such topic");
+        }
+
+        if (page.ClusterNotFound)
+        {
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, "claims: the topic shows no such cluster");
         }
 
         var baseUrl = site.Value.PublicBaseUrl;

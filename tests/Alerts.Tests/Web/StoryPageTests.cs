@@ -226,6 +226,31 @@ public sealed partial class StoryPageTests
     }
 
     [Fact]
+    public async Task StoryJsonTwinFindsAClusterPushedBackAsTheLinkedPageDoes()
+    {
+        await using var server = await WebTestServer.StartAsync();
+        await StoryData.AddTopicAsync(server, "ports", isPublic: true);
+        var clusters = await StoryData.AddHarboursAsync(server.Get<IClaimStore>(), "ports", 30);
+        using var client = Public(server);
+        async Task<(HttpStatusCode Status, JsonElement Root)> Claims(string query)
+        {
+            using var response = await client.GetAsync("/api/v1/topics/ports/claims" + query, Ct);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+            return (response.StatusCode, json.RootElement.Clone());
+        }
+
+        var (status, old) = await Claims("?cluster=" + Uri.EscapeDataString(clusters[2]));
+
+        status.ShouldBe(HttpStatusCode.OK);
+        old.GetProperty("clusters").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ShouldBe([clusters[2], clusters[1], clusters[0]]);
+        old.GetProperty("next").ValueKind.ShouldBe(JsonValueKind.Null);
+        var (missing, problem) = await Claims("?cluster=" + Uri.EscapeDataString("ports:https://nowhere.example/1#0"));
+        missing.ShouldBe(HttpStatusCode.NotFound);
+        problem.GetProperty("detail").GetString()!.ShouldStartWith("claims:");
+        (await Claims("?cluster=" + Uri.EscapeDataString(clusters[2]) + "&cursor=abc")).Status.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task StoryJsonTwinListsTheSameClustersAsThePage()
     {
         await using var server = await WebTestServer.StartAsync();
