@@ -254,6 +254,12 @@ public static class QuantityParser
             return 2;
         }
 
+        // "No 10", "Number 10", "10 Downing Street": a designation or an address counts nothing.
+        if (isDigits && (Designates(sentence, tokens, i) || IsAddress(sentence, tokens, i)))
+        {
+            return 1;
+        }
+
         var counts = CountedNoun(sentence, tokens, i);
         if (counts is null || !isDigits && counts is null)
         {
@@ -310,6 +316,29 @@ public static class QuantityParser
     {
         ArgumentNullException.ThrowIfNull(quantity);
         return quantity.Kind == QuantityKind.Count && quantity.Counts is { } noun && MeasureUnits.Contains(noun);
+    }
+
+    private static readonly HashSet<string> StreetWords = new(StringComparer.Ordinal)
+    {
+        "street", "road", "avenue", "lane", "boulevard", "square", "place", "drive", "way", "terrace",
+    };
+
+    /// <summary>"No 10", "No. 10", "Number 10": a capitalised "No" or "Number" right before the number names something.</summary>
+    private static bool Designates(string sentence, IReadOnlyList<Token> tokens, int i) =>
+        i > 0 && tokens[i - 1].Text is "no" or "number" && char.IsUpper(sentence[tokens[i - 1].Start]);
+
+    /// <summary>"10 Downing Street": the number is followed by capitalised words that end in a street word.</summary>
+    private static bool IsAddress(string sentence, IReadOnlyList<Token> tokens, int i)
+    {
+        for (var j = i + 1; j < Math.Min(tokens.Count, i + 4) && char.IsUpper(sentence[tokens[j].Start]); j++)
+        {
+            if (j > i + 1 && StreetWords.Contains(tokens[j].Text))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Words for the people a casualty figure counts, folded onto "people".</summary>

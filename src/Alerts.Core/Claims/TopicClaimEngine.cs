@@ -235,8 +235,9 @@ public static class TopicClaimEngine
                 {
                     // "Claims that X were denied by Y": the first news of X is its denial. The reports are a new claim
                     // and the denial disputes them, in the same article.
-                    var reported = new Attribution(reports, AttributionKind.CitedSource, reports);
-                    var sighting = Sighting(claim) with { SourceKey = reports, Source = reports, Kind = AttributionKind.CitedSource, Polarity = Polarity.Asserted, Via = null };
+                    // A digest reads "asserted by unattributed claims", not "by claims", as if the word were a speaker.
+                    var reported = new Attribution("unattributed " + reports, AttributionKind.CitedSource, reports);
+                    var sighting = Sighting(claim) with { SourceKey = reports, Source = reported.Source, Kind = AttributionKind.CitedSource, Polarity = Polarity.Asserted, Via = null };
                     changed[fresh.Id] = fresh with { Sightings = [sighting, .. fresh.Sightings] };
                     assignments.Add(new ClaimAssignment(claim.Key, fresh.Id, nameof(TopicEventType.Contradiction)));
                     pending.Add(Event(TopicEventType.NewClaim, topicId, fresh.Id, claim, null, SimilarityResult.None, $"a claim not seen before in this topic, known from {reports} that {claim.Attribution.Source} denies")
@@ -564,9 +565,10 @@ public static class TopicClaimEngine
             return "opposite polarity";
         }
 
-        if (claim.RefersTo is not null && claim.Polarity == Polarity.Denied)
+        // "The Kremlin denied such a request": the sentence names what it denies by pointing back to it. A negated wish
+        // beside it ("the claims emerged after he said he does not want people to cancel parties") denies nothing.
+        if (claim.RefersTo is not null && claim.Polarity == Polarity.Denied && (denialWord is not null || NegatedTerms(claim.Text, NegatedReach).Count > 0))
         {
-            // "The Kremlin denied such a request": the sentence names what it denies by pointing back to it.
             return "denies the claim it refers to";
         }
 

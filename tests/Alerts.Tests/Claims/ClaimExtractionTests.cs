@@ -126,6 +126,20 @@ public class ClaimExtractionTests
         claim.Entities.ShouldBe(["estavia"]);
     }
 
+    [Theory]
+    [InlineData("The reception was held at No 10 on Friday.")]
+    [InlineData("Staff gathered at 14 Harbour Street on Friday.")]
+    public void ADesignationOrAnAddressCountsNothing(string sentence)
+    {
+        QuantityParser.Parse(sentence).ShouldNotContain(q => q.Kind == QuantityKind.Count);
+    }
+
+    [Fact]
+    public void ANumberBeforeACapitalisedNounThatIsNoAddressStillCounts()
+    {
+        QuantityParser.Parse("13 Estavian border guards were killed on Friday.").ShouldHaveSingleItem().Value.ShouldBe(13);
+    }
+
     [Fact]
     public void APercentKeepsTheWordsTheSentenceUsed()
     {

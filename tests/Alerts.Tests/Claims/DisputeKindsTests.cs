@@ -254,4 +254,20 @@ public class DisputeKindsTests
 
         later.Events.ShouldBeEmpty(string.Join("; ", later.Events.Select(e => e.Why)));
     }
+
+    [Fact]
+    public void ANegatedWishBesideTheReportsItPointsBackToDisputesNothing()
+    {
+        var index = new InMemoryClaimIndex();
+
+        var result = Run(index, Article("a", "Harbour Post", 1, "",
+            "Claims that Estavian navy officers held a party at Gull Rock lighthouse during the curfew were denied by a senior minister. "
+            + "The claims emerged hours after President Ana Ruiz said she does not want people to cancel their summer parties."), "Gull", "Rock");
+
+        var report = result.Events.Where(e => e.Type == TopicEventType.NewClaim).ShouldHaveSingleItem();
+        report.Attribution.Source.ShouldBe("unattributed claims");
+        var disputing = result.Clusters.SelectMany(c => c.Sightings).Where(s => s.Polarity == Polarity.Denied).Select(s => s.Source).ToList();
+        disputing.ShouldNotBeEmpty();
+        disputing.ShouldNotContain(s => s.Contains("Ruiz", StringComparison.Ordinal));
+    }
 }
