@@ -375,6 +375,11 @@ internal static class Lexicon
         // Time zones after a time of day ("2:00 a.m. ET").
         "et", "est", "edt", "pt", "pst", "pdt", "gmt", "bst", "utc", "cet", "cest");
 
+    /// <summary>People who speak for someone named in the possessive before them ("Lionel Messi's father", "the minister's lawyer").</summary>
+    public static FrozenSet<string> Relatives { get; } = Set(
+        "father", "mother", "son", "daughter", "brother", "sister", "wife", "husband", "family", "parents", "lawyer", "lawyers",
+        "attorney", "agent", "camp", "entourage", "aide", "aides", "representative", "representatives", "friend");
+
     /// <summary>Words that end organisation names without distinguishing them ("Acme Industries" is keyed "acme").</summary>
     public static FrozenSet<string> OrganisationWords { get; } = Set(
         "industries", "group", "holdings", "corporation", "corp", "inc", "ltd", "plc", "company", "co", "bank", "agency",

@@ -1025,7 +1025,37 @@ internal sealed record SentenceFeatures
 
         var display = text.Substring(tokens[start].Start, tokens[span.End].Start + tokens[span.End].Length - tokens[start].Start);
         var key = span.Alias ? span.Key : span.Key.Split(' ')[^1];
-        return new Attribution(display, AttributionKind.Official, key);
+        if (!(display.EndsWith("'s", StringComparison.Ordinal) || display.EndsWith("\u2019s", StringComparison.Ordinal)))
+        {
+            return new Attribution(display, AttributionKind.Official, key);
+        }
+
+        // "Lionel Messi's father", "Acme's business development head": the possessor is not the speaker, the person
+        // after it is; with no such person named, the possessor speaks ("Acme's" alone is no name to show).
+        var end = span.End;
+        for (var k = span.End + 1; k < Math.Min(tokens.Count, span.End + 4) && OnlySpaceBetween(text, tokens[k - 1], tokens[k]) && char.IsLower(text[tokens[k].Start])
+            && !Lexicon.IsStop(tokens[k].Text); k++)
+        {
+            if (IsRoleWord(tokens[k].Text) || Lexicon.Relatives.Contains(tokens[k].Text))
+            {
+                end = k;
+                break;
+            }
+        }
+
+        // "WhatsApp's head of business development": the role goes on after "of".
+        if (end > span.End && end + 2 < tokens.Count && tokens[end + 1].Text == "of" && OnlySpaceBetween(text, tokens[end], tokens[end + 1]))
+        {
+            for (var k = end + 2; k < Math.Min(tokens.Count, end + 5) && OnlySpaceBetween(text, tokens[k - 1], tokens[k]) && char.IsLower(text[tokens[k].Start])
+                && !Lexicon.IsStop(tokens[k].Text); k++)
+            {
+                end = k;
+            }
+        }
+
+        return end == span.End
+            ? new Attribution(display[..^2], AttributionKind.Official, key)
+            : new Attribution(text.Substring(tokens[start].Start, tokens[end].Start + tokens[end].Length - tokens[start].Start), AttributionKind.Official, key + " " + tokens[end].Text);
     }
 
     private static string Display(string name) => name.Length <= 4 ? name.ToUpperInvariant() : string.Join(' ', name.Split(' ').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));

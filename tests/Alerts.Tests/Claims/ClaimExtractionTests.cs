@@ -140,6 +140,15 @@ public class ClaimExtractionTests
         QuantityParser.Parse("13 Estavian border guards were killed on Friday.").ShouldHaveSingleItem().Value.ShouldBe(13);
     }
 
+    [Theory]
+    [InlineData("Ana Ruiz's father has denied reports that she will sign for Norland United.", "Ana Ruiz's father")]
+    [InlineData("Orvane's business development head told the Harbour Post that the company is not holding talks with Velmar.", "Orvane's business development head")]
+    [InlineData("Orvane's head of business development told the Harbour Post that the company is not holding talks with Velmar.", "Orvane's head of business development")]
+    public void ThePersonAfterAPossessiveSpeaksNotThePossessor(string sentence, string speaker)
+    {
+        Extract(sentence).ShouldHaveSingleItem().Attribution.Source.ShouldBe(speaker);
+    }
+
     [Fact]
     public void APercentKeepsTheWordsTheSentenceUsed()
     {
