@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Alerts.Core.Claims.Stance;
 using Alerts.Core.Text;
 
@@ -235,8 +236,9 @@ public static class TopicClaimEngine
                 {
                     // "Claims that X were denied by Y": the first news of X is its denial. The reports are a new claim
                     // and the denial disputes them, in the same article.
-                    // A digest reads "asserted by unattributed claims", not "by claims", as if the word were a speaker.
-                    var reported = new Attribution("unattributed " + reports, AttributionKind.CitedSource, reports);
+                    // A digest reads "asserted by unattributed claims", not "by claims", as if the word were a speaker; or
+                    // whose they are, where the sentence says ("the claims by the former Chief Economic Advisor").
+                    var reported = new Attribution(ReportedBy(claim.Text, reports) ?? "unattributed " + reports, AttributionKind.CitedSource, reports);
                     var sighting = Sighting(claim) with { SourceKey = reports, Source = reported.Source, Kind = AttributionKind.CitedSource, Polarity = Polarity.Asserted, Via = null };
                     changed[fresh.Id] = fresh with { Sightings = [sighting, .. fresh.Sightings] };
                     assignments.Add(new ClaimAssignment(claim.Key, fresh.Id, nameof(TopicEventType.Contradiction)));
@@ -826,6 +828,14 @@ public static class TopicClaimEngine
 
     /// <summary>What a denial can be of, when it names it: "denied reports that", "rejected the claims".</summary>
     private static readonly string[] ReportNouns = ["reports", "report", "claims", "allegations", "rumours", "rumors", "speculation"];
+
+    /// <summary>Whose the denied reports are, when the sentence names them after the noun: "the claims by the former Chief Economic Advisor".</summary>
+    private static string? ReportedBy(string text, string noun)
+    {
+        var match = Regex.Match(
+            text, $@"(?i:\b{noun}\s+(?:made\s+)?by\s+(?:the\s+|a\s+)?)(?<who>(?:former\s+|ex-)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,5}})", RegexOptions.None, TimeSpan.FromSeconds(1));
+        return match.Success ? match.Groups["who"].Value : null;
+    }
 
     /// <summary>The noun ("reports", "claims") of a firm denial that names what it denies, else null.</summary>
     private static string? DeniesReports(Claim claim)

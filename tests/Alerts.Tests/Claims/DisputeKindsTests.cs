@@ -270,4 +270,13 @@ public class DisputeKindsTests
         disputing.ShouldNotBeEmpty();
         disputing.ShouldNotContain(s => s.Contains("Ruiz", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ReportsDeniedWithTheirAuthorNamedAreShownAsTheirAuthors()
+    {
+        var result = Run(new InMemoryClaimIndex(), Article("a", "Harbour Post", 1, "",
+            "The Estavian port authority on Monday rejected the claims by the former Harbour Master Piet Molen that Gull Rock lighthouse will be sold."), "Gull", "Rock");
+
+        result.Events.Where(e => e.Type == TopicEventType.NewClaim).ShouldHaveSingleItem().Attribution.Source.ShouldBe("former Harbour Master Piet Molen");
+    }
 }
