@@ -385,6 +385,19 @@ internal sealed record SentenceFeatures
             return false;
         }
 
+        // "on his Instagram account": where someone posted is a medium, not a party to the claim.
+        if (i > 0 && tokens[i - 1].Text is "his" or "her" or "its" or "their" or "our" or "my"
+            && i + 1 < tokens.Count && tokens[i + 1].Text is "account" or "page" or "feed" or "channel" or "profile" or "story" or "stories" or "website" or "blog")
+        {
+            return false;
+        }
+
+        // "WHAT HAPPENED: A report from AFP ...": a layout label in capitals before a colon opens the sentence; it names no one.
+        if (IsLayoutLabel(text, tokens, i))
+        {
+            return false;
+        }
+
         if (w is "us" or "un" or "eu")
         {
             return raw is "US" or "UN" or "EU";
@@ -418,6 +431,25 @@ internal sealed record SentenceFeatures
     }
 
     private static bool IsLowerWord(string text, Token token) => char.IsLower(text[token.Start]);
+
+    /// <summary>True when the token belongs to a run of words in capitals that opens the sentence and ends in a colon.</summary>
+    private static bool IsLayoutLabel(string text, List<Token> tokens, int i)
+    {
+        static bool Capitals(string text, Token token) => token.Length > 1 && text.AsSpan(token.Start, token.Length).IndexOfAnyInRange('a', 'z') < 0;
+        if (!Capitals(text, tokens[i]) || i > 3 || !Enumerable.Range(0, i).All(k => Capitals(text, tokens[k])))
+        {
+            return false;
+        }
+
+        var end = i;
+        while (end + 1 < tokens.Count && end < 4 && Capitals(text, tokens[end + 1]))
+        {
+            end++;
+        }
+
+        var next = tokens[end].Start + tokens[end].Length;
+        return next < text.Length && text[next] == ':';
+    }
 
     /// <summary>True when the word at <paramref name="i"/> follows a relative pronoun closely ("who weren't", "which the minister did not").</summary>
     private static bool InRelativeClause(List<string> words, int i)

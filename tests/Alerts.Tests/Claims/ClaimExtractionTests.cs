@@ -150,6 +150,23 @@ public class ClaimExtractionTests
     }
 
     [Fact]
+    public void ALayoutLabelInCapitalsBeforeAColonNamesNoOne()
+    {
+        var claim = Extract("WHAT HAPPENED: A report from the Harbour Post on Tuesday claimed that Norland United will sign Ana Ruiz for a record fee.").ShouldHaveSingleItem();
+
+        claim.Entities.ShouldNotContain("happened");
+        claim.Attribution.Source.ShouldNotContain("HAPPENED");
+    }
+
+    [Fact]
+    public void WhereSomeonePostedIsNoSpeaker()
+    {
+        var claim = Extract("Norland United will sign Ana Ruiz, the Harbour Post reported. Ana Ruiz's father released a statement on his Instagram account denying the report.")[^1];
+
+        claim.Attribution.Source.ShouldBe("Ana Ruiz's father");
+    }
+
+    [Fact]
     public void APercentKeepsTheWordsTheSentenceUsed()
     {
         QuantityParser.Parse("Shares rose more than 10 percent on Friday.").ShouldHaveSingleItem().Text.ShouldBe("10 percent");
