@@ -737,6 +737,14 @@ internal sealed record SentenceFeatures
         var clause = FirstAfterLastComma(text, tokens, verb);
         var clauseRole = clause > 0 && verb - clause <= 6 ? RolePhrase(text, tokens, words, clause, verb - 1) : null;
 
+        // "Orvane is in talks to buy Velmar, claims a Digital Trends report": a verb after a comma with a short phrase to the
+        // sentence's end is an inverted reporting clause, and its speaker is in that phrase, not the name before the comma.
+        if (verb > 0 && !quoted[verb] && CommaBetween(text, tokens[verb - 1], tokens[verb]) && words.Count - verb - 1 is > 0 and <= 6
+            && spans.FirstOrDefault(sp => sp.Start > verb && !quoted[sp.Start]) is { Key: not null } inverted)
+        {
+            return (Official(text, tokens, inverted, spans), false, cues);
+        }
+
         // The subject: the nearest name before the verb, with no "that" in between; or a titled role ("a senior diplomat").
         for (var s = spans.Count - 1; s >= 0; s--)
         {

@@ -167,6 +167,12 @@ public class ClaimExtractionTests
     }
 
     [Fact]
+    public void AReportingVerbAfterACommaHasItsSpeakerAfterIt()
+    {
+        Extract("Orvane is in talks to acquire the messaging app Velmar, claims a Digital Trends report.").ShouldHaveSingleItem().Attribution.Source.ShouldBe("Digital Trends");
+    }
+
+    [Fact]
     public void APercentKeepsTheWordsTheSentenceUsed()
     {
         QuantityParser.Parse("Shares rose more than 10 percent on Friday.").ShouldHaveSingleItem().Text.ShouldBe("10 percent");
