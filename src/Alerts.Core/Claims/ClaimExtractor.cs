@@ -364,7 +364,7 @@ public static class ClaimExtractor
                     {
                         var seen = speaking.GetValueOrDefault(name);
                         var display = unit.Text.Substring(tokens[j].Start, tokens[j].Length);
-                        speaking[name] = (seen.Count + 1, seen.Display ?? (display.EndsWith("'s", StringComparison.Ordinal) || display.EndsWith("\u2019s", StringComparison.Ordinal) ? display[..^2] : display));
+                        speaking[name] = (seen.Count + 1, seen.Display ?? (Tokenizer.IsPossessive(display) ? display[..^2] : display));
                     }
                 }
             }

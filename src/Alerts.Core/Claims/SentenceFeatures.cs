@@ -957,7 +957,7 @@ internal sealed record SentenceFeatures
         List<(int Start, int End, string Key, bool Alias)> spans)
     {
         var raw = text.AsSpan(tokens[span.End].Start, tokens[span.End].Length);
-        if (!span.Alias || !(raw.EndsWith("'s") || raw.EndsWith("\u2019s")))
+        if (!span.Alias || !Tokenizer.IsPossessive(raw))
         {
             return null;
         }
@@ -1065,7 +1065,7 @@ internal sealed record SentenceFeatures
 
         var display = text.Substring(tokens[start].Start, tokens[span.End].Start + tokens[span.End].Length - tokens[start].Start);
         var key = span.Alias ? span.Key : span.Key.Split(' ')[^1];
-        if (!(display.EndsWith("'s", StringComparison.Ordinal) || display.EndsWith("\u2019s", StringComparison.Ordinal)))
+        if (!Tokenizer.IsPossessive(display))
         {
             return new Attribution(display, AttributionKind.Official, key);
         }

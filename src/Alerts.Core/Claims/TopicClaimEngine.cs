@@ -120,7 +120,7 @@ public sealed record ClaimAssignment(string ClaimKey, string ClusterId, string O
 /// <item>per article, one event per cluster and side, the best-attributed claim standing for the others.</item>
 /// </list>
 /// </summary>
-public static class TopicClaimEngine
+public static partial class TopicClaimEngine
 {
     /// <summary>How far apart two figures may be and still be two values of one quantity (see <see cref="Comparable"/>).</summary>
     private const double MaxConflictRatio = 1_000;
@@ -829,13 +829,12 @@ public static class TopicClaimEngine
     /// <summary>What a denial can be of, when it names it: "denied reports that", "rejected the claims".</summary>
     private static readonly string[] ReportNouns = ["reports", "report", "claims", "allegations", "rumours", "rumors", "speculation"];
 
-    /// <summary>Whose the denied reports are, when the sentence names them after the noun: "the claims by the former Chief Economic Advisor".</summary>
-    private static string? ReportedBy(string text, string noun)
-    {
-        var match = Regex.Match(
-            text, $@"(?i:\b{noun}\s+(?:made\s+)?by\s+(?:the\s+|a\s+)?)(?<who>(?:former\s+|ex-)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,5}})", RegexOptions.None, TimeSpan.FromSeconds(1));
-        return match.Success ? match.Groups["who"].Value : null;
-    }
+    /// <summary>Whose the denied reports are, when the sentence names them after the noun (one of <see cref="ReportNouns"/>): "the claims by the former Chief Economic Advisor".</summary>
+    private static string? ReportedBy(string text, string noun) =>
+        ReportAuthor().Matches(text).FirstOrDefault(m => m.Groups["noun"].Value.Equals(noun, StringComparison.OrdinalIgnoreCase))?.Groups["who"].Value;
+
+    [GeneratedRegex(@"(?i:\b(?<noun>reports?|claims|allegations|rumou?rs|speculation)\s+(?:made\s+)?by\s+(?:the\s+|a\s+)?)(?<who>(?:former\s+|ex-)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,5})", RegexOptions.None, 1000)]
+    private static partial Regex ReportAuthor();
 
     /// <summary>The noun ("reports", "claims") of a firm denial that names what it denies, else null.</summary>
     private static string? DeniesReports(Claim claim)

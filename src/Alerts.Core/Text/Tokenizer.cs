@@ -71,6 +71,10 @@ public static class Tokenizer
         }
     }
 
+    /// <summary>Whether a word as written ends in a possessive "'s", with a straight or a curly apostrophe.</summary>
+    public static bool IsPossessive(ReadOnlySpan<char> word) =>
+        word.EndsWith("'s", StringComparison.Ordinal) || word.EndsWith("\u2019s", StringComparison.Ordinal);
+
     private static string TrimSuffixes(string token)
     {
         if (token.EndsWith("'s", StringComparison.Ordinal))
